@@ -1,0 +1,48 @@
+/// Why a `GaussianEM` fit could not produce estimates. Each case names the columns
+/// involved and says what to do (`remedy`).
+public enum EMError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No column to model, or no row with any observed modelled cell.
+    case noData
+    /// A modelled column in which no cell is observed.
+    case columnEntirelyMissing(column: String)
+    /// A modelled column whose observed cells are all equal (or that has one observed cell).
+    case constantColumn(column: String)
+    /// Fewer usable rows than modelled columns: Σ cannot be estimated without a prior.
+    case tooFewRows(rows: Int, columns: Int)
+    /// Σ became singular: `columns` are (numerically) linearly dependent.
+    case singularCovariance(columns: [String], iteration: Int)
+    /// More modelled columns than the engine accepts.
+    case tooManyColumns(count: Int, limit: Int)
+
+    /// What went wrong.
+    public var description: String {
+        switch self {
+        case .noData:
+            return "nothing to model: no modelled column, or no row with an observed modelled cell"
+        case .columnEntirelyMissing(let c):
+            return "column '\(c)' has no observed value, so nothing can be estimated for it"
+        case .constantColumn(let c):
+            return "column '\(c)' is constant (fewer than two distinct observed values), so its variance is zero"
+        case .tooFewRows(let n, let p):
+            return "\(n) usable row(s) for \(p) modelled columns: the covariance matrix is singular without a prior"
+        case .singularCovariance(let cols, let it):
+            let list = cols.map { "'\($0)'" }.joined(separator: ", ")
+            return "the covariance matrix became singular at iteration \(it): columns \(list) are linearly dependent (collinear)"
+        case .tooManyColumns(let count, let limit):
+            return "\(count) modelled columns exceed the limit of \(limit)"
+        }
+    }
+
+    /// What the user can do about it.
+    public var remedy: String {
+        switch self {
+        case .noData: return "check the missing-value codes (--na) and the chosen columns (--columns, --exclude)"
+        case .columnEntirelyMissing(let c): return "drop the column (--exclude \(c))"
+        case .constantColumn(let c): return "drop the column (--exclude \(c)); a constant carries no information to impute with"
+        case .tooFewRows: return "add a ridge prior (--ridge 1, for instance) or model fewer columns (--columns/--exclude)"
+        case .singularCovariance(let cols, _):
+            return "add a ridge prior (--ridge 1, for instance) or drop one of the dependent columns (--exclude \(cols.last ?? ""))"
+        case .tooManyColumns: return "choose the columns to model with --columns or --exclude"
+        }
+    }
+}

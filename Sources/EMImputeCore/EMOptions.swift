@@ -1,0 +1,32 @@
+/// Settings of a `GaussianEM` fit. Every field changes the result or how it is reached.
+public struct EMOptions: Sendable, Codable, Equatable {
+    /// Convergence threshold on the largest absolute change of any entry of μ or Σ between
+    /// iterations, on the standardised scale (each column centred by its available-case
+    /// mean and divided by its available-case standard deviation). Default 1e-8.
+    public var tolerance: Double = 1e-8
+    /// Iteration cap; reaching it ends the run with `hasConverged == false`. Default 1000.
+    public var maxIterations: Int = 1000
+    /// Strength λ ≥ 0 of the ridge (normal–inverse-Wishart data-augmentation) prior:
+    /// Σ = (n·S + λ·diag(s²)) / (n + λ + p + 2). 0 (the default) gives the MLE.
+    public var ridge: Double = 0
+    /// Extra random starts besides the default one; the fit with the highest objective wins.
+    public var starts: Int = 0
+    /// Seed of the random starts.
+    public var seed: UInt64 = 1
+    /// Worker threads for the E-step; nil uses every core. Results do not depend on it.
+    public var threads: Int?
+    /// Extrapolation of EM steps.
+    public var acceleration: Acceleration = .none
+
+    /// How EM steps are extrapolated.
+    public enum Acceleration: String, Sendable, Codable, CaseIterable {
+        /// Plain EM.
+        case none
+        /// SQUAREM (Varadhan & Roland 2008), falling back to plain EM steps whenever an
+        /// extrapolated step would lower the objective.
+        case squarem
+    }
+
+    /// The defaults.
+    public init() {}
+}

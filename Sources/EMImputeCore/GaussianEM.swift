@@ -1,0 +1,145 @@
+import Foundation
+
+/// Maximum-likelihood (or, with a ridge, posterior-mode) estimation of a multivariate
+/// normal from data with missing cells, by the EM algorithm, and imputation of every
+/// missing cell by its conditional mean.
+///
+/// ```swift
+/// let data = IncompleteMatrix(rows: [[1, 2], [2, nil], [3, 7], [nil, 4]])
+/// let fit = try GaussianEM().fit(data)
+/// fit.mean, fit.covariance, fit.logLikelihood, fit.hasConverged
+/// let completed = fit.completed(data)
+/// ```
+///
+/// Each iteration takes one E-step over rows grouped by missingness pattern (conditional
+/// means, plus the conditional covariance added into the cross-products) and one M-step
+/// (μ = T₁/n, Σ = T₂/n − μμᵀ). The work is done on standardised columns and mapped back.
+public struct GaussianEM: Sendable {
+    /// The settings.
+    public var options: EMOptions
+
+    /// The most modelled columns accepted (the per-iteration cost grows as p³).
+    public static let maximumColumnCount = 2000
+
+    /// An engine with the given settings.
+    public init(options: EMOptions = EMOptions()) {
+        self.options = options
+    }
+
+    /// Fits the model to `data`.
+    ///
+    /// - Parameters:
+    ///   - data: n×p cells, NaN where missing.
+    ///   - progress: called after every iteration (on the calling thread).
+    /// - Throws: `EMError` when the data cannot identify the model (a column with nothing
+    ///   observed, a constant column, too few rows, linearly dependent columns).
+    /// - Complexity: per iteration O(n·p² + Σ_patterns |m|³), where |m| is a pattern's
+    ///   number of missing columns.
+    public func fit(_ data: IncompleteMatrix, progress: ((IterationRecord) -> Void)? = nil) throws -> EMResult {
+        precondition(options.tolerance >= 0 && options.maxIterations >= 0 && options.ridge >= 0 && options.starts >= 0,
+                     "invalid EMOptions")
+        let clock = ContinuousClock()
+        let began = clock.now
+        let p = data.columnCount
+        guard p > 0 else { throw EMError.noData }
+        guard p <= Self.maximumColumnCount else { throw EMError.tooManyColumns(count: p, limit: Self.maximumColumnCount) }
+
+        let scaling = ColumnScaling(data)
+        for j in 0..<p {
+            if scaling.observedCounts[j] == 0 { throw EMError.columnEntirelyMissing(column: data.columnNames[j]) }
+            if !(scaling.scale[j] > 0) || !scaling.scale[j].isFinite { throw EMError.constantColumn(column: data.columnNames[j]) }
+        }
+        let layout = PatternLayout(data)
+        let standardized = StandardizedData(data, layout: layout, scaling: scaling)
+        let n = standardized.rowCount
+        guard n > 0 else { throw EMError.noData }
+        if options.ridge == 0 && n <= p { throw EMError.tooFewRows(rows: n, columns: p) }
+
+        let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let problem = Problem(step: ExpectationStep(data: standardized, threads: threads), options: options,
+                              names: data.columnNames, scaling: scaling, began: began, clock: clock)
+
+        var runs: [Run] = []
+        var generator = SeededGenerator(seed: options.seed)
+        for start in 0...options.starts {
+            let theta = start == 0 ? problem.defaultStart : problem.randomStart(using: &generator)
+            runs.append(try problem.iterate(from: theta, progress: start == 0 ? progress : nil))
+        }
+        let bestIndex = runs.indices.max { runs[$0].final.objective < runs[$1].final.objective } ?? 0
+        let best = runs[bestIndex]
+
+        let agreementThreshold = max(1e-6, 1e3 * options.tolerance)
+        let starts: [StartOutcome] = options.starts == 0 ? [] : runs.enumerated().map { k, run in
+            StartOutcome(start: k, logLikelihood: problem.originalScale(logLikelihood: run.final.logLikelihood),
+                         objective: problem.originalScale(objective: run.final.objective),
+                         iterations: run.history.records.count, hasConverged: run.hasConverged,
+                         maxDifferenceFromBest: run.theta.maxAbsoluteChange(from: best.theta))
+        }
+        let startsAgree = options.starts == 0 ? nil : starts.allSatisfy { $0.maxDifferenceFromBest <= agreementThreshold }
+
+        let model = GaussianModel(
+            columnNames: data.columnNames,
+            mean: (0..<p).map { scaling.center[$0] + scaling.scale[$0] * best.theta.mean[$0] },
+            scale: scaling.scale,
+            standardizedCovariance: Matrix(rowCount: p, columnCount: p, storage: best.theta.covariance))
+        let imputed = model.imputedValues(for: data, layout: layout)
+
+        let nothingObserved = data.rowCount - n
+        var warnings: [EMWarning] = []
+        if !best.hasConverged {
+            warnings.append(EMWarning(
+                code: "notConverged",
+                message: "EM stopped at the iteration cap (\(options.maxIterations)) before the largest parameter change fell below \(options.tolerance); the estimates are not final",
+                remedy: "raise --max-iterations, or add --ridge to speed up a weakly identified model"))
+        }
+        if !best.history.isMonotone {
+            warnings.append(EMWarning(
+                code: "nonMonotone",
+                message: "the log-likelihood decreased between iterations by \(best.history.largestDecrease), which EM should never do",
+                remedy: "this indicates a numerical problem or a bug: please report it with the input"))
+        }
+        if startsAgree == false {
+            warnings.append(EMWarning(
+                code: "startsDisagree",
+                message: "the \(options.starts + 1) starts reached different estimates (the largest difference from the best is \(starts.map(\.maxDifferenceFromBest).max() ?? 0)); the likelihood may have several maxima or a flat ridge",
+                remedy: "add a ridge prior (--ridge) or model fewer columns; the fit with the highest log-likelihood was kept"))
+        }
+        if nothingObserved > 0 {
+            warnings.append(EMWarning(
+                code: "rowsWithNothingObserved",
+                message: "\(nothingObserved) row(s) have every modelled cell missing; their cells were imputed with the estimated means and they do not enter the likelihood",
+                remedy: "nothing to do if this is expected; otherwise check the missing-value codes (--na)"))
+        }
+        if options.ridge > 0 {
+            warnings.append(EMWarning(
+                code: "ridgePosteriorMode",
+                message: "with --ridge \(options.ridge) the estimates are a posterior mode, not the maximum-likelihood estimates; the log-likelihood is reported at that mode",
+                remedy: "use --ridge 0 for the MLE when the data identify the model"))
+        }
+        if let rate = best.rate, rate > 0.95, best.hasConverged {
+            warnings.append(EMWarning(
+                code: "slowConvergence",
+                message: "EM converged slowly (rate \(rate.formatted(.number.precision(.fractionLength(3))))): up to \(Int((rate * 100).rounded()))% of the information about some parameter is missing, so those estimates are uncertain",
+                remedy: "tighten --tolerance to make sure the estimates are final, and interpret the affected parameters with caution"))
+        }
+
+        return EMResult(
+            model: model,
+            logLikelihood: problem.originalScale(logLikelihood: best.final.logLikelihood),
+            objective: problem.originalScale(objective: best.final.objective),
+            iterations: best.history.records.count,
+            expectationSteps: best.expectationSteps,
+            hasConverged: best.hasConverged,
+            stopReason: best.hasConverged ? .tolerance : .maxIterations,
+            history: best.history,
+            rateOfConvergence: best.rate,
+            starts: starts,
+            startsAgree: startsAgree,
+            imputedValues: imputed,
+            rowsUsed: n,
+            rowsWithNothingObserved: nothingObserved,
+            patternCount: layout.patterns.count,
+            options: options,
+            warnings: warnings)
+    }
+}

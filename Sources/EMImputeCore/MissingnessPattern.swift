@@ -1,0 +1,52 @@
+/// Which variables of a row are missing, as an exact bitset (bit `j` set ⇔ column `j` missing).
+///
+/// Exact at any width: unlike integer codes such as `2^j` (which overflow at p ≥ 32) or
+/// floating-point keys (which collide), two rows share a pattern only if they miss exactly
+/// the same columns.
+public struct MissingnessPattern: Hashable, Sendable, Comparable {
+    /// The bits, 64 columns per word, column 0 in the lowest bit of word 0.
+    public let words: [UInt64]
+    /// Number of columns the pattern ranges over.
+    public let columnCount: Int
+
+    /// A pattern from its words.
+    init(words: [UInt64], columnCount: Int) {
+        self.words = words
+        self.columnCount = columnCount
+    }
+
+    /// The pattern that misses exactly `missingColumns` out of `columnCount`.
+    public init(missingColumns: some Sequence<Int>, columnCount: Int) {
+        var w = [UInt64](repeating: 0, count: Self.wordCount(columnCount))
+        for j in missingColumns {
+            precondition(j >= 0 && j < columnCount, "column out of range")
+            w[j >> 6] |= 1 << UInt64(j & 63)
+        }
+        self.init(words: w, columnCount: columnCount)
+    }
+
+    /// Words needed for `columnCount` bits.
+    static func wordCount(_ columnCount: Int) -> Int { max(1, (columnCount + 63) / 64) }
+
+    /// Whether column `j` is missing.
+    public func isMissing(_ j: Int) -> Bool { words[j >> 6] & (1 << UInt64(j & 63)) != 0 }
+
+    /// The missing columns, ascending.
+    public var missingColumns: [Int] { (0..<columnCount).filter(isMissing) }
+    /// The observed columns, ascending.
+    public var observedColumns: [Int] { (0..<columnCount).filter { !isMissing($0) } }
+    /// Number of missing columns.
+    public var missingCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// Orders patterns by fewer missing columns first, then by the lowest differing column
+    /// missing last — so the complete-data pattern comes first.
+    public static func < (a: Self, b: Self) -> Bool {
+        let (ca, cb) = (a.missingCount, b.missingCount)
+        if ca != cb { return ca < cb }
+        for (x, y) in zip(a.words, b.words) where x != y {
+            let low = (x ^ y) & (~(x ^ y) &+ 1)  // lowest differing bit
+            return x & low == 0                  // a observes it: a first
+        }
+        return false
+    }
+}
