@@ -1,0 +1,30 @@
+/// How to read a CSV: dialect, missing-value codes and which columns to model.
+public struct CSVReadOptions: Sendable, Equatable {
+    /// The field delimiter byte (`,` by default).
+    public var delimiter: UInt8 = UInt8(ascii: ",")
+    /// Whether the first record names the columns; otherwise they are named V1…Vp.
+    public var hasHeader = true
+    /// Cell texts (after trimming surrounding spaces) that mean "missing".
+    public var missingTokens: [String] = CSVReadOptions.defaultMissingTokens
+    /// If non-empty, exactly these numeric columns are modelled.
+    public var columns: [String] = []
+    /// Columns never modelled; they pass through untouched.
+    public var excluded: [String] = []
+
+    /// The empty field, `NA`, `N/A`, `NaN`, `nan`, `.`, `?`, `null` and `NULL`.
+    public static let defaultMissingTokens = ["", "NA", "N/A", "NaN", "nan", ".", "?", "null", "NULL"]
+
+    /// The defaults.
+    public init() {}
+
+    /// Parses a delimiter name: a single character, `tab` or `\t`.
+    public static func delimiter(named name: String) -> UInt8? {
+        switch name {
+        case "tab", "\\t", "\t": return UInt8(ascii: "\t")
+        default:
+            let bytes = Array(name.utf8)
+            guard bytes.count == 1, bytes[0] != UInt8(ascii: "\""), bytes[0] != 10, bytes[0] != 13 else { return nil }
+            return bytes[0]
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+private import CLibCSV
+
+/// Receives the fields and record ends of a CSV stream, as libcsv finds them.
+protocol CSVRecordSink: AnyObject {
+    /// A field's bytes (quotes removed, unquoted surrounding spaces trimmed); `line` is the
+    /// physical line on which the field ends.
+    func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int)
+    /// The end of a record whose last field ends on `line`.
+    func endRecord(line: Int)
+    /// Set by the sink to stop reading (after it has recorded an error).
+    var shouldStop: Bool { get }
+}
+
+/// Where CSV bytes come from: a file, or standard input spooled to a temporary file so that
+/// the writer can read the input a second time.
+public struct CSVInput: Sendable {
+    /// The path as the user gave it (`-` for standard input).
+    public let name: String
+    /// The file to read (for standard input, the spool file once reading has finished).
+    public let path: String
+    /// Whether `path` is a spool file to delete when done.
+    public let isSpooled: Bool
+
+    /// Standard input is `-`.
+    public var isStandardInput: Bool { name == "-" }
+    /// The name to show in messages.
+    public var displayName: String { isStandardInput ? "<stdin>" : name }
+
+    /// Deletes the spool file of standard input (nothing for a named file).
+    public func removeSpool() {
+        guard isSpooled else { return }
+        unlink(path)
+        InterruptCleanup.unregister(path)
+    }
+}
+
+/// A streaming RFC 4180 reader over libcsv in strict mode.
+///
+/// The input is fed to libcsv one physical line at a time, so every callback knows the line
+/// it is on; callbacks reach Swift through the context pointer (`Unmanaged`) in closures
+/// that capture nothing.
+final class CSVReader {
+    private var parser = csv_parser()
+    private let delimiter: UInt8
+    private let file: String
+    private var line = 1
+    private weak var sink: (any CSVRecordSink)?
+    /// Total bytes read.
+    private(set) var bytesRead = 0
+
+    init(delimiter: UInt8, file: String) throws {
+        self.delimiter = delimiter
+        self.file = file
+        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) == 0 else {
+            throw CSVError(file: file, kind: .tooLarge)
+        }
+        csv_set_delim(&parser, delimiter)
+        // Spaces around unquoted fields are trimmed; a tab only when it is not the delimiter.
+        if delimiter == UInt8(ascii: "\t") {
+            csv_set_space_func(&parser) { c in c == UInt8(ascii: " ") ? 1 : 0 }
+        }
+    }
+
+    deinit { csv_free(&parser) }
+
+    /// Reads `fd` to its end, feeding `sink`; copies every byte to `spool` if given.
+    /// `progress` is told the bytes read so far, about every 64 MiB.
+    func read(fd: Int32, into sink: any CSVRecordSink, spool: Int32? = nil, progress: ((Int) -> Void)? = nil) throws {
+        self.sink = sink
+        let chunkSize = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var first = true
+        var nextProgress = 64 << 20
+        while !sink.shouldStop {
+            let got = Foundation.read(fd, buffer, chunkSize)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
+            }
+            if got == 0 { break }
+            if let spool { try writeAll(spool, buffer, got) }
+            bytesRead += got
+            if bytesRead >= nextProgress { progress?(bytesRead); nextProgress += 64 << 20 }
+            var bytes = UnsafeRawBufferPointer(start: buffer, count: got)
+            if first {
+                first = false
+                // A UTF-8 byte-order mark is not part of the first column's name.
+                if got >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                    bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
+                }
+            }
+            try feedLines(bytes)
+        }
+        if sink.shouldStop { return }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        if csv_fini(&parser, CSVReader.onField, CSVReader.onRecord, context) != 0 || csv_error(&parser) != 0 {
+            throw error(for: csv_error(&parser))
+        }
+    }
+
+    private func feedLines(_ bytes: UnsafeRawBufferPointer) throws {
+        guard var start = bytes.baseAddress else { return }
+        let end = start + bytes.count
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        while start < end, sink?.shouldStop != true {
+            let newline = memchr(start, 0x0A, end - start)
+            let stop = newline.map { UnsafeRawPointer($0) + 1 } ?? end
+            let length = stop - start
+            if csv_parse(&parser, start, length, CSVReader.onField, CSVReader.onRecord, context) != length {
+                throw error(for: csv_error(&parser))
+            }
+            if newline != nil { line += 1 }
+            start = stop
+        }
+    }
+
+    private func error(for code: Int32) -> CSVError {
+        switch code {
+        case Int32(CSV_EPARSE): return CSVError(file: file, line: line, kind: .malformedQuote)
+        case Int32(CSV_ENOMEM), Int32(CSV_ETOOBIG): return CSVError(file: file, line: line, kind: .tooLarge)
+        default: return CSVError(file: file, line: line, kind: .unterminatedQuote)
+        }
+    }
+
+    /// The line on which the current callback's field ends: a newline already consumed in
+    /// this segment belongs to the line before.
+    private var callbackLine: Int { line }
+
+    private static let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { data, length, context in
+        let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
+        let bytes = UnsafeBufferPointer(start: data?.assumingMemoryBound(to: UInt8.self), count: data == nil ? 0 : length)
+        reader.sink?.field(bytes, line: reader.callbackLine)
+    }
+
+    private static let onRecord: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
+        let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
+        reader.sink?.endRecord(line: reader.callbackLine)
+    }
+
+    private func writeAll(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ count: Int) throws {
+        var done = 0
+        while done < count {
+            let w = Foundation.write(fd, p + done, count - done)
+            if w < 0 {
+                if errno == EINTR { continue }
+                throw CSVError(file: file, kind: .cannotOpen(reason: "cannot spool standard input to a temporary file: \(String(cString: strerror(errno)))"))
+            }
+            done += w
+        }
+    }
+}

@@ -1,0 +1,266 @@
+import EMImputeCore
+import Foundation
+
+/// The diagnostics of one `impute` run, as written by `--report` (schema in Docs/Report.md).
+/// Every key is always present; absent values are `null`.
+public struct ImputationReport: Codable, Sendable {
+    /// Version of this schema; bumped on any incompatible change.
+    public static let currentSchemaVersion = 1
+
+    /// The input file.
+    public struct Input: Codable, Sendable {
+        /// The path as given (`-` for standard input).
+        public var path: String
+        /// Data rows.
+        public var rows: Int
+        /// Bytes read.
+        public var bytes: Int
+    }
+
+    /// Every setting that affects the result.
+    public struct Options: Codable, Sendable {
+        public var tolerance: Double
+        public var maxIterations: Int
+        /// The stopping rule, in words.
+        public var criterion: String
+        public var ridge: Double
+        public var starts: Int
+        public var seed: UInt64
+        public var acceleration: String
+        public var missingTokens: [String]
+        public var delimiter: String
+        public var header: Bool
+        public var modelledColumns: [String]
+        public var excludedColumns: [String]
+        public var textColumns: [String]
+    }
+
+    /// One input column.
+    public struct ColumnSummary: Codable, Sendable {
+        public var name: String
+        public var position: Int
+        /// `numeric` (modelled), `text` or `excluded`.
+        public var type: String
+        public var observed: Int
+        public var missing: Int
+        public var percentMissing: Double
+        /// Modelled columns only: mean and standard deviation (divisor n − 1) of the observed
+        /// cells and of the imputed cells (null when there are fewer than 1 or 2 of them).
+        public var observedMean: Double?
+        public var observedStandardDeviation: Double?
+        public var imputedMean: Double?
+        public var imputedStandardDeviation: Double?
+        /// Modelled columns only: the estimated μ and √Σⱼⱼ.
+        public var estimatedMean: Double?
+        public var estimatedStandardDeviation: Double?
+    }
+
+    /// One missingness pattern of the modelled columns.
+    public struct Pattern: Codable, Sendable {
+        /// Names of the missing modelled columns (empty: complete rows).
+        public var missing: [String]
+        /// Rows with exactly this pattern.
+        public var rows: Int
+    }
+
+    /// Seconds spent per phase.
+    public struct Timings: Codable, Sendable {
+        public var load: Double
+        public var em: Double
+        public var write: Double
+
+        /// Timings from their parts.
+        public init(load: Double, em: Double, write: Double) {
+            self.load = load
+            self.em = em
+            self.write = write
+        }
+    }
+
+    public var schemaVersion: Int
+    public var emimputeVersion: String
+    public var input: Input
+    public var options: Options
+    /// Names of the modelled columns, in order; `mean`, `covariance`, … follow this order.
+    public var columns: [String]
+    public var columnSummary: [ColumnSummary]
+    public var patterns: [Pattern]
+    public var mean: [Double]
+    /// Σ, maximum-likelihood divisor n.
+    public var covariance: [[Double]]
+    public var correlation: [[Double]]
+    /// Observed-data log-likelihood at the estimates, full constant included.
+    public var logLikelihood: Double
+    /// ℓ plus the ridge prior's log density; equals logLikelihood without a ridge.
+    public var objective: Double
+    /// Whether `logLikelihood` is at the MLE (false with a ridge: a posterior mode).
+    public var isMaximumLikelihood: Bool
+    public var iterations: Int
+    public var expectationSteps: Int
+    public var converged: Bool
+    /// `tolerance` or `maxIterations`.
+    public var stopReason: String
+    /// Whether ℓ (the objective) never decreased.
+    public var monotone: Bool
+    public var history: [IterationRecord]
+    /// Estimated largest fraction of missing information (rate of convergence of EM).
+    public var rateOfConvergence: Double?
+    public var starts: [StartOutcome]
+    public var startsAgree: Bool?
+    public var rowsUsed: Int
+    public var rowsWithNothingObserved: Int
+    public var imputedCells: Int
+    public var warnings: [EMWarning]
+    public var timings: Timings
+
+    /// Assembles the report of a run.
+    public init(table: LoadedTable, result: EMResult, timings: Timings) {
+        schemaVersion = Self.currentSchemaVersion
+        emimputeVersion = EMImputeVersion.current
+        input = Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount)
+        let names = table.modelledNames
+        let read = table.options
+        options = Options(
+            tolerance: result.options.tolerance, maxIterations: result.options.maxIterations,
+            criterion: "largest absolute change of any entry of the mean vector or covariance matrix between iterations, on the standardised scale, below tolerance",
+            ridge: result.options.ridge, starts: result.options.starts, seed: result.options.seed,
+            acceleration: result.options.acceleration.rawValue, missingTokens: read.missingTokens,
+            delimiter: String(decoding: [read.delimiter], as: UTF8.self), header: read.hasHeader,
+            modelledColumns: names,
+            excludedColumns: table.columns.filter { $0.kind == .excluded }.map(\.name),
+            textColumns: table.columns.filter { $0.kind == .text }.map(\.name))
+        columns = names
+        let model = result.model
+        let moments = ColumnMoments(table.matrix, imputed: result.imputedValues)
+        columnSummary = table.columns.map { c in
+            var s = ColumnSummary(name: c.name, position: c.position, type: c.kind.rawValue, observed: c.observed,
+                                  missing: c.missing, percentMissing: c.percentMissing)
+            if let k = table.modelledColumns.firstIndex(of: c.position - 1) {
+                s.observedMean = moments.observed[k].mean
+                s.observedStandardDeviation = moments.observed[k].standardDeviation
+                s.imputedMean = moments.imputed[k].mean
+                s.imputedStandardDeviation = moments.imputed[k].standardDeviation
+                s.estimatedMean = model.mean[k]
+                s.estimatedStandardDeviation = model.standardDeviations[k]
+            }
+            return s
+        }
+        patterns = table.matrix.patternGroups().map { g in
+            Pattern(missing: g.pattern.missingColumns.map { names[$0] }, rows: g.rowCount)
+        }
+        mean = model.mean
+        covariance = model.covariance.rows
+        correlation = model.correlation.rows
+        logLikelihood = result.logLikelihood
+        objective = result.objective
+        isMaximumLikelihood = result.options.ridge == 0
+        iterations = result.iterations
+        expectationSteps = result.expectationSteps
+        converged = result.hasConverged
+        stopReason = result.stopReason.rawValue
+        monotone = result.isMonotone
+        history = result.history.records
+        rateOfConvergence = result.rateOfConvergence
+        starts = result.starts
+        startsAgree = result.startsAgree
+        rowsUsed = result.rowsUsed
+        rowsWithNothingObserved = result.rowsWithNothingObserved
+        imputedCells = result.imputedValues.count
+        warnings = result.warnings
+        self.timings = timings
+    }
+
+    /// The report as pretty-printed JSON with sorted keys. Non-finite numbers (a variance
+    /// beyond the Double range) are written as the strings "Infinity", "-Infinity", "NaN".
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    // Optionals encode as null rather than being left out, so every key is always present.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(emimputeVersion, forKey: .emimputeVersion)
+        try c.encode(input, forKey: .input)
+        try c.encode(options, forKey: .options)
+        try c.encode(columns, forKey: .columns)
+        try c.encode(columnSummary, forKey: .columnSummary)
+        try c.encode(patterns, forKey: .patterns)
+        try c.encode(mean, forKey: .mean)
+        try c.encode(covariance, forKey: .covariance)
+        try c.encode(correlation, forKey: .correlation)
+        try c.encode(logLikelihood, forKey: .logLikelihood)
+        try c.encode(objective, forKey: .objective)
+        try c.encode(isMaximumLikelihood, forKey: .isMaximumLikelihood)
+        try c.encode(iterations, forKey: .iterations)
+        try c.encode(expectationSteps, forKey: .expectationSteps)
+        try c.encode(converged, forKey: .converged)
+        try c.encode(stopReason, forKey: .stopReason)
+        try c.encode(monotone, forKey: .monotone)
+        try c.encode(history, forKey: .history)
+        try c.encode(rateOfConvergence, forKey: .rateOfConvergence)
+        try c.encode(starts, forKey: .starts)
+        try c.encode(startsAgree, forKey: .startsAgree)
+        try c.encode(rowsUsed, forKey: .rowsUsed)
+        try c.encode(rowsWithNothingObserved, forKey: .rowsWithNothingObserved)
+        try c.encode(imputedCells, forKey: .imputedCells)
+        try c.encode(warnings, forKey: .warnings)
+        try c.encode(timings, forKey: .timings)
+    }
+}
+
+extension ImputationReport.ColumnSummary {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(position, forKey: .position)
+        try c.encode(type, forKey: .type)
+        try c.encode(observed, forKey: .observed)
+        try c.encode(missing, forKey: .missing)
+        try c.encode(percentMissing, forKey: .percentMissing)
+        try c.encode(observedMean, forKey: .observedMean)
+        try c.encode(observedStandardDeviation, forKey: .observedStandardDeviation)
+        try c.encode(imputedMean, forKey: .imputedMean)
+        try c.encode(imputedStandardDeviation, forKey: .imputedStandardDeviation)
+        try c.encode(estimatedMean, forKey: .estimatedMean)
+        try c.encode(estimatedStandardDeviation, forKey: .estimatedStandardDeviation)
+    }
+}
+
+/// Mean and standard deviation of the observed and of the imputed cells of each column,
+/// accumulated in one streaming pass (Welford), without copying the data.
+struct ColumnMoments {
+    struct Moment { var mean: Double?; var standardDeviation: Double? }
+    var observed: [Moment]
+    var imputed: [Moment]
+
+    private struct Running {
+        var count = 0.0, mean = 0.0, squares = 0.0
+        mutating func add(_ x: Double) {
+            count += 1
+            let d = x - mean
+            mean += d / count
+            squares += d * (x - mean)
+        }
+        var moment: Moment {
+            count == 0 ? Moment() : Moment(mean: mean, standardDeviation: count > 1 ? (squares / (count - 1)).squareRoot() : nil)
+        }
+    }
+
+    init(_ matrix: IncompleteMatrix, imputed values: [Double]) {
+        let p = matrix.columnCount
+        var obs = [Running](repeating: Running(), count: p), imp = obs
+        var k = 0
+        for i in 0..<matrix.rowCount {
+            for j in 0..<p {
+                let v = matrix.values[i * p + j]
+                if v.isNaN { imp[j].add(values[k]); k += 1 } else { obs[j].add(v) }
+            }
+        }
+        observed = obs.map(\.moment)
+        imputed = imp.map(\.moment)
+    }
+}

@@ -1,0 +1,35 @@
+import EMImputeCore
+import Foundation
+
+/// What `emimpute describe --json` prints: every column's type and counts, and the
+/// missingness patterns of the modelled columns, most frequent first.
+public struct TableDescription: Codable, Sendable {
+    /// The input path as given.
+    public var input: String
+    /// Data rows.
+    public var rows: Int
+    /// Every input column.
+    public var columns: [ColumnProfile]
+    /// Names of the modelled columns.
+    public var modelledColumns: [String]
+    /// Distinct patterns with their row counts.
+    public var patterns: [ImputationReport.Pattern]
+
+    /// Describes a loaded table.
+    public init(_ table: LoadedTable) {
+        input = table.input.name
+        rows = table.rowCount
+        columns = table.columns
+        modelledColumns = table.modelledNames
+        patterns = table.matrix.patternGroups().map { g in
+            .init(missing: g.pattern.missingColumns.map { table.modelledNames[$0] }, rows: g.rowCount)
+        }
+    }
+
+    /// Pretty-printed JSON with sorted keys.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,79 @@
+import EMImputeCore
+import Foundation
+
+/// Plain-language text for people: the end-of-run summary of `impute` and the column and
+/// pattern tables of `describe`, built by the same table code.
+public enum TextSummary {
+    /// The summary printed after `impute`.
+    public static func impute(_ r: ImputationReport) -> String {
+        let numeric = r.columnSummary.filter { $0.type == "numeric" }
+        let text = r.columnSummary.filter { $0.type == "text" }.count
+        let excluded = r.columnSummary.filter { $0.type == "excluded" }.count
+        let cells = numeric.reduce(0) { $0 + $1.observed + $1.missing }
+        let missing = numeric.reduce(0) { $0 + $1.missing }
+        var lines: [String] = []
+        lines.append("emimpute: \(r.input.rows) rows; \(numeric.count) modelled, \(text) text and \(excluded) excluded column(s)")
+        lines.append("  missing: \(missing) of \(cells) modelled cells (\(percent(missing, cells))) in \(r.patterns.count) pattern(s); \(r.imputedCells) cell(s) imputed")
+        let how = r.converged
+            ? "converged after \(r.iterations) iteration(s) (largest parameter change below \(short(r.options.tolerance)))"
+            : "did NOT converge: stopped at the cap of \(r.options.maxIterations) iterations"
+        lines.append("  EM: \(how)")
+        lines.append("  log-likelihood: \(fixed(r.logLikelihood, 4))\(r.isMaximumLikelihood ? "" : " (at the ridge posterior mode, not the MLE)")\(r.monotone ? ", never decreased" : ", DECREASED at some iteration")")
+        if let rate = r.rateOfConvergence {
+            lines.append("  largest fraction of missing information: \(fixed(max(0, min(1, rate)), 3)) (rate of convergence)")
+        }
+        if let agree = r.startsAgree {
+            lines.append("  starts: \(r.starts.count), \(agree ? "all reached the same optimum" : "reached DIFFERENT optima (the best was kept)")")
+        }
+        lines.append("  time: load \(seconds(r.timings.load)), EM \(seconds(r.timings.em)), write \(seconds(r.timings.write))")
+        for w in r.warnings {
+            lines.append("warning: \(w.message)")
+            lines.append("  remedy: \(w.remedy)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The column table and the missingness patterns of `describe`.
+    public static func describe(_ table: LoadedTable) -> String {
+        var out = "\(table.input.displayName): \(table.rowCount) rows, \(table.columns.count) columns\n\n"
+        let rows = table.columns.map { c in
+            [c.name, c.kind.rawValue, String(c.observed), String(c.missing), fixed(c.percentMissing, 1)]
+        }
+        out += grid(header: ["column", "type", "observed", "missing", "% missing"], rows: rows, rightAligned: [2, 3, 4])
+        let names = table.modelledNames
+        let groups = table.matrix.patternGroups()
+        out += "\nmissingness patterns of the \(names.count) modelled column(s): \(groups.count) distinct\n"
+        if names.count <= 30 {
+            // Like mice's md.pattern: 1 = observed, 0 = missing; last column: cells missing.
+            let header = ["rows"] + names + ["missing"]
+            let body = groups.map { g in
+                [String(g.rowCount)] + (0..<names.count).map { g.pattern.isMissing($0) ? "0" : "1" } + [String(g.pattern.missingCount)]
+            }
+            out += grid(header: header, rows: body, rightAligned: Set(0..<header.count))
+        } else {
+            let body = groups.map { g in
+                [String(g.rowCount), g.pattern.missingCount == 0 ? "(complete)" : g.pattern.missingColumns.map { names[$0] }.joined(separator: ", ")]
+            }
+            out += grid(header: ["rows", "missing columns"], rows: body, rightAligned: [0])
+        }
+        return out
+    }
+
+    /// Columns padded to their widest cell, two spaces apart.
+    static func grid(header: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
+        var width = header.map(\.count)
+        for r in rows { for (k, c) in r.enumerated() { width[k] = max(width[k], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { k, c in
+                let pad = String(repeating: " ", count: width[k] - c.count)
+                return rightAligned.contains(k) ? pad + c : c + pad
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    static func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "0%" : fixed(100 * Double(a) / Double(b), 1) + "%" }
+    static func fixed(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+    static func short(_ v: Double) -> String { String(format: "%g", v) }
+    static func seconds(_ v: Double) -> String { String(format: "%.2f s", v) }
+}

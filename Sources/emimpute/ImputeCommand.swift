@@ -1,0 +1,95 @@
+import ArgumentParser
+import EMImpute
+import Foundation
+
+struct ImputeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "impute",
+        abstract: "Impute the missing numeric cells of a CSV and write the completed CSV.",
+        discussion: """
+            Examples:
+              emimpute impute Datasets/airquality.csv -o airquality-completed.csv
+              emimpute impute survey.csv --na -99 --exclude respondent_id --report report.json
+              cat data.csv | emimpute impute - --quiet > completed.csv
+
+            The completed CSV goes to --output (written atomically) or to standard output. A \
+            summary and any warnings go to standard error; --report writes every diagnostic as JSON.
+            """)
+
+    @OptionGroup var inputOptions: InputOptions
+    @OptionGroup var fitOptions: FitOptions
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the completed CSV here (atomically) instead of to standard output.", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Allow --output to be the input file, replacing it.")
+    var inPlace = false
+
+    @Option(help: ArgumentHelp("Write the diagnostics as JSON (schema: Docs/Report.md).", valueName: "file"))
+    var report: String?
+
+    @Flag(name: .shortAndLong, help: "Print no summary or warnings on standard error.")
+    var quiet = false
+
+    @Flag(help: "Print progress on standard error even when it is not a terminal.")
+    var progress = false
+
+    func run() throws {
+        InterruptCleanup.install()
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            try impute()
+        } catch {
+            throw Failure.report(error)
+        }
+    }
+
+    private func impute() throws {
+        let source = inputOptions.input
+        for target in [output, report].compactMap({ $0 }) where !inPlace || target == report {
+            if SameFile.check(source, target) { throw OutputError.wouldOverwriteInput(path: target) }
+        }
+        let printer = ProgressPrinter(requested: progress, quiet: quiet)
+        let clock = ContinuousClock()
+
+        var start = clock.now
+        let table = try CSVLoader.load(source, options: inputOptions.readOptions, progress: printer.loading)
+        defer { table.input.removeSpool() }
+        let loadTime = seconds(clock.now - start)
+
+        start = clock.now
+        let result = try GaussianEM(options: fitOptions.emOptions).fit(table.matrix, progress: printer.iteration)
+        let emTime = seconds(clock.now - start)
+
+        start = clock.now
+        let target = try output.map(OutputTarget.file) ?? OutputTarget.standardOutput()
+        do {
+            try CompletedCSVWriter.write(table, imputedValues: result.imputedValues, to: target)
+            try target.commit()
+        } catch {
+            target.abandon()
+            throw error
+        }
+        let writeTime = seconds(clock.now - start)
+
+        let diagnostics = ImputationReport(table: table, result: result,
+                                           timings: .init(load: loadTime, em: emTime, write: writeTime))
+        if let report { try OutputTarget.writeFile(report, contents: try diagnostics.json()) }
+        if !quiet { FileHandle.standardError.write(Data(TextSummary.impute(diagnostics).utf8)) }
+    }
+
+    private func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
+
+/// Whether two paths name the same existing file (same device and inode).
+enum SameFile {
+    static func check(_ a: String, _ b: String) -> Bool {
+        guard a != "-",
+              let x = try? FileManager.default.attributesOfItem(atPath: a),
+              let y = try? FileManager.default.attributesOfItem(atPath: b) else { return false }
+        return (x[.systemNumber] as? NSNumber) == (y[.systemNumber] as? NSNumber)
+            && (x[.systemFileNumber] as? NSNumber) == (y[.systemFileNumber] as? NSNumber)
+    }
+}
