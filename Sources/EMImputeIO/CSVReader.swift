@@ -96,7 +96,7 @@ final class CSVReader {
         if sink.shouldStop { return }
         let context = Unmanaged.passUnretained(self).toOpaque()
         if csv_fini(&parser, CSVReader.onField, CSVReader.onRecord, context) != 0 || csv_error(&parser) != 0 {
-            throw error(for: csv_error(&parser))
+            throw error(for: csv_error(&parser), atEnd: true)
         }
     }
 
@@ -116,9 +116,11 @@ final class CSVReader {
         }
     }
 
-    private func error(for code: Int32) -> CSVError {
+    /// A parse error inside the input is a quoting mistake; at its end (csv_fini, strict),
+    /// a quoted field that was never closed.
+    private func error(for code: Int32, atEnd: Bool = false) -> CSVError {
         switch code {
-        case Int32(CSV_EPARSE): return CSVError(file: file, line: line, kind: .malformedQuote)
+        case Int32(CSV_EPARSE): return CSVError(file: file, line: line, kind: atEnd ? .unterminatedQuote : .malformedQuote)
         case Int32(CSV_ENOMEM), Int32(CSV_ETOOBIG): return CSVError(file: file, line: line, kind: .tooLarge)
         default: return CSVError(file: file, line: line, kind: .unterminatedQuote)
         }

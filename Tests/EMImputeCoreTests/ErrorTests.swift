@@ -48,7 +48,7 @@ struct ErrorTests {
         options.ridge = 1
         let result = try GaussianEM(options: options).fit(incomplete(rows, names: Self.names))
         #expect(result.hasConverged)
-        #expect(result.covariance.storage.allSatisfy(\.isFinite))
+        #expect(result.covariance.storage.allSatisfy { $0.isFinite })
         // Still the closed form (S is singular here, the prior is not).
         let expected = Self.ridgeClosedForm(rows, lambda: 1)
         #expect(maxScaledCovarianceDifference(nested(result.covariance), expected) < 1e-12)
@@ -88,7 +88,7 @@ struct ErrorTests {
         var options = EMOptions()
         options.ridge = 0.5
         let result = try GaussianEM(options: options).fit(incomplete(rows, names: Self.names))
-        #expect(result.covariance.storage.allSatisfy(\.isFinite))
+        #expect(result.covariance.storage.allSatisfy { $0.isFinite })
     }
 
     /// Σ = (n·S + λ·diag(s²)) / (n + λ + p + 2), S the divisor-n covariance and s² the

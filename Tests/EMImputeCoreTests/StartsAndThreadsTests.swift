@@ -30,7 +30,7 @@ struct StartsAndThreadsTests {
         #expect(single.startsAgree == nil)
         #expect(first.starts.count == 4)
         #expect(first.starts.map(\.start) == [0, 1, 2, 3])
-        #expect(first.starts.allSatisfy(\.hasConverged))
+        #expect(first.starts.allSatisfy { $0.hasConverged })
         #expect(first.starts.allSatisfy { $0.maxDifferenceFromBest <= 1e-6 })
         #expect(!first.warnings.contains { $0.code == "startsDisagree" })
         // The random starts really started elsewhere (they took their own number of steps).

@@ -1,0 +1,46 @@
+import Foundation
+@testable import EMImputeIO
+
+/// Writes `contents` to a fresh temporary file and returns its path.
+func temporaryFile(_ contents: String, suffix: String = ".csv") -> String {
+    temporaryFile(bytes: Array(contents.utf8), suffix: suffix)
+}
+
+func temporaryFile(bytes: [UInt8], suffix: String = ".csv") -> String {
+    let path = NSTemporaryDirectory() + "/emimpute-test-\(UUID().uuidString)\(suffix)"
+    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    return path
+}
+
+/// Loads CSV text with the given options.
+func load(_ csv: String, _ configure: (inout CSVReadOptions) -> Void = { _ in }) throws -> LoadedTable {
+    var options = CSVReadOptions()
+    configure(&options)
+    return try CSVLoader.load(temporaryFile(csv), options: options)
+}
+
+/// The kind of a CSVError thrown by `body`, or nil.
+func csvError(_ body: () throws -> Void) -> CSVError? {
+    do { try body(); return nil } catch let e as CSVError { return e } catch { return nil }
+}
+
+/// Writes the completed CSV of `table` with `imputed` values to a temp file and returns its bytes.
+func completedBytes(_ table: LoadedTable, _ imputed: [Double]) throws -> [UInt8] {
+    let path = NSTemporaryDirectory() + "/emimpute-out-\(UUID().uuidString).csv"
+    let target = try OutputTarget.file(path)
+    try CompletedCSVWriter.write(table, imputedValues: imputed, to: target)
+    try target.commit()
+    return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+/// The values of the modelled column `name`, NaN where missing.
+func column(_ table: LoadedTable, _ name: String) -> [Double] {
+    let c = table.modelledNames.firstIndex(of: name)!
+    let p = table.matrix.columnCount
+    return (0..<table.rowCount).map { table.matrix.values[$0 * p + c] }
+}
+
+/// Equality that treats NaN as equal to NaN.
+func sameValues(_ a: [Double], _ b: [Double]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { $0.isNaN ? $1.isNaN : $0 == $1 }
+}
