@@ -20,19 +20,31 @@ public enum CSVLoader {
         let fd: Int32
         var spoolFD: Int32?
         if name == "-" {
-            var template = Array((NSTemporaryDirectory() + "/emimpute-stdin-XXXXXX").utf8CString)
+            fd = 0
+        } else {
+            fd = open(name, O_RDONLY)
+            guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
+        }
+        // The writer reads the input a second time: standard input, pipes and other
+        // non-regular files are copied to a spool file as they are read.
+        var info = stat()
+        let isRegular = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        if name == "-" || !isRegular {
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file"))
+            }
+            var template = Array((NSTemporaryDirectory() + "/emimpute-input-XXXXXX").utf8CString)
             let spool = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard spool >= 0 else {
-                throw CSVError(file: display, kind: .cannotOpen(reason: "cannot create a temporary file to hold standard input"))
+                if fd != 0 { close(fd) }
+                throw CSVError(file: display, kind: .cannotOpen(reason: "cannot create a temporary file to hold the input"))
             }
             let path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
             InterruptCleanup.register(path)
             input = CSVInput(name: name, path: path, isSpooled: true)
-            fd = 0
             spoolFD = spool
         } else {
-            fd = open(name, O_RDONLY)
-            guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
             input = CSVInput(name: name, path: name, isSpooled: false)
         }
         defer {

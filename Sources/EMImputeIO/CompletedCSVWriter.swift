@@ -14,6 +14,9 @@ public enum CompletedCSVWriter {
     public struct Inconsistency: Error, CustomStringConvertible {
         /// What did not match.
         public let description: String
+
+        /// An inconsistency described in words.
+        public init(description: String) { self.description = description }
     }
 
     /// Writes `table`'s input with the missing modelled cells replaced by `imputedValues`

@@ -62,6 +62,9 @@ public final class OutputTarget {
     }
 
     private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
+        if TestFault.current == .write, temporaryPath != nil {
+            throw OutputError.writeFailed(path: name, reason: "simulated write failure (EMIMPUTE_TEST_FAULT=write)")
+        }
         var done = 0
         while done < bytes.count {
             let w = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)

@@ -61,6 +61,9 @@ struct ImputeCommand: ParsableCommand {
         let result = try GaussianEM(options: fitOptions.emOptions).fit(table.matrix, progress: printer.iteration)
         let emTime = seconds(clock.now - start)
 
+        if TestFault.current == .internal {
+            throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
+        }
         start = clock.now
         let target = try output.map(OutputTarget.file) ?? OutputTarget.standardOutput()
         do {

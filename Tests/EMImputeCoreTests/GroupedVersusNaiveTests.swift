@@ -47,9 +47,10 @@ struct GroupedVersusNaiveTests {
         #expect(groups.reduce(0) { $0 + $1.rowCount } == Self.rows.count)
         // Most frequent first.
         #expect(zip(groups, groups.dropFirst()).allSatisfy { $0.rowCount >= $1.rowCount })
-        // Rows differing only in column 31 vs 32 (bits straddling 32) are different patterns.
-        #expect(naive[(0..<Self.p).map { $0 == 31 }] == 2)
-        #expect(naive[(0..<Self.p).map { $0 == 32 }] == 2)
+        // Rows differing only in column 31 vs 32 (bits straddling 32) are different patterns
+        // (at least the two planted rows each; random rows may add to either).
+        #expect(naive[(0..<Self.p).map { $0 == 31 }, default: 0] >= 2)
+        #expect(naive[(0..<Self.p).map { $0 == 32 }, default: 0] >= 2)
     }
 
     @Test("patternGroups() counts equal a naive count beyond 64 columns (p = 130)")
@@ -73,7 +74,9 @@ struct GroupedVersusNaiveTests {
         let data = incomplete(rows)
         let naive = Self.naivePatternCounts(rows)
         #expect(Self.patternCounts(data) == naive)
-        #expect(naive[(0..<p).map { $0 == 64 }] == 2)
+        // Pattern k of `special` was planted 1 + k % 3 times.
+        #expect(naive[(0..<p).map { $0 == 63 }] == 2)
+        #expect(naive[(0..<p).map { $0 == 64 }] == 3)
         #expect(naive[(0..<p).map { $0 == 129 }] == 3)
     }
 
