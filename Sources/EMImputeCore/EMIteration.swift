@@ -181,13 +181,18 @@ struct Problem {
             let (theta1, e1) = try emStep(theta, current, iteration: iteration)
             let change = theta1.maxAbsoluteChange(from: theta)
             changes.append(change)
-            if options.acceleration == .none || change < options.tolerance || iteration == options.maxIterations {
+            // Small steps alone are not convergence: when ℓ is unbounded (Σ collapsing onto a
+            // singular matrix) the steps shrink geometrically while ℓ still rises by O(1) per
+            // iteration. Near a genuine maximum the rise is of order change² / (1 − rate), far below this bound.
+            let settled = change < options.tolerance
+                && e1.objective - current.objective <= options.tolerance * max(1, abs(e1.objective))
+            if options.acceleration == .none || settled || iteration == options.maxIterations {
                 let r = record(iteration, e1, theta1, theta, accelerated: false)
                 history.records.append(r)
                 progress?(r)
                 theta = theta1
                 current = e1
-                if change < options.tolerance { converged = true; break }
+                if settled { converged = true; break }
                 continue
             }
             // SQUAREM: a second EM step, then extrapolate along the two.

@@ -2,7 +2,9 @@
 public struct EMOptions: Sendable, Codable, Equatable {
     /// Convergence threshold on the largest absolute change of any entry of μ or Σ between
     /// iterations, on the standardised scale (each column centred by its available-case
-    /// mean and divided by its available-case standard deviation). Default 1e-8.
+    /// mean and divided by its available-case standard deviation). Default 1e-8. The
+    /// objective must also have stopped rising (by at most `tolerance` relative to |objective|
+    /// in that iteration), so an unbounded likelihood is not mistaken for convergence.
     public var tolerance: Double = 1e-8
     /// Iteration cap; reaching it ends the run with `hasConverged == false`. Default 1000.
     public var maxIterations: Int = 1000

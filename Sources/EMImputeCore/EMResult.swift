@@ -39,7 +39,7 @@ public struct EMResult: Sendable {
     public let iterations: Int
     /// E-steps evaluated (equals `iterations + 1` for plain EM).
     public let expectationSteps: Int
-    /// Whether the change criterion was met within the iteration cap.
+    /// Whether the change criterion (see `EMOptions.tolerance`) was met within the iteration cap.
     public let hasConverged: Bool
     /// Why the iterations stopped.
     public let stopReason: StopReason

@@ -5,7 +5,7 @@ import Foundation
 /// missing cell by its conditional mean.
 ///
 /// ```swift
-/// let data = IncompleteMatrix(rows: [[1, 2], [2, nil], [3, 7], [nil, 4]])
+/// let data = IncompleteMatrix(rows: [[1, 2], [2, nil], [3, 7], [nil, 4], [4, 5]])
 /// let fit = try GaussianEM().fit(data)
 /// fit.mean, fit.covariance, fit.logLikelihood, fit.hasConverged
 /// let completed = fit.completed(data)

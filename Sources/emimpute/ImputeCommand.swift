@@ -28,6 +28,9 @@ struct ImputeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the diagnostics as JSON (schema: Docs/Report.md).", valueName: "file"))
     var report: String?
 
+    @Option(help: ArgumentHelp("Write a self-contained HTML report with charts (see Docs/Report.md).", valueName: "file"))
+    var html: String?
+
     @Flag(name: .shortAndLong, help: "Print no summary or warnings on standard error.")
     var quiet = false
 
@@ -46,7 +49,7 @@ struct ImputeCommand: ParsableCommand {
 
     private func impute() throws {
         let source = inputOptions.input
-        for target in [output, report].compactMap({ $0 }) where !inPlace || target == report {
+        for target in [output, report, html].compactMap({ $0 }) where !inPlace || target == report || target == html {
             if SameFile.check(source, target) { throw OutputError.wouldOverwriteInput(path: target) }
         }
         let printer = ProgressPrinter(requested: progress, quiet: quiet)
@@ -78,6 +81,7 @@ struct ImputeCommand: ParsableCommand {
         let diagnostics = ImputationReport(table: table, result: result,
                                            timings: .init(load: loadTime, em: emTime, write: writeTime))
         if let report { try OutputTarget.writeFile(report, contents: try diagnostics.json()) }
+        if let html { try OutputTarget.writeFile(html, contents: HTMLReport.render(table: table, result: result, report: diagnostics)) }
         if !quiet { FileHandle.standardError.write(Data(TextSummary.impute(diagnostics).utf8)) }
     }
 

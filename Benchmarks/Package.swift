@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+// Benchmarks for EMImpute: a separate package (the root package never names it), so its
+// executables and their OpenBLAS yardstick never enter the library's build or tests.
+import PackageDescription
+
+let package = Package(
+    name: "EMImputeBenchmarks",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "generate-data", targets: ["GenerateData"]),
+        .executable(name: "emimpute-bench", targets: ["EMImputeBench"]),
+    ],
+    dependencies: [
+        .package(name: "EMImpute", path: ".."),
+    ],
+    targets: [
+        // OpenBLAS for the dsyrk yardstick (our own module map; the root's COpenBLAS is internal to it).
+        .systemLibrary(name: "CBenchBLAS", providers: [.apt(["libopenblas-dev"])]),
+        // The one-call yardstick: single-threaded cblas_dsyrk over an n×p matrix.
+        .target(name: "BLASYardstick", dependencies: ["CBenchBLAS"]),
+        // Synthetic multivariate-normal CSVs with MCAR or MAR missingness (no EMImpute dependency).
+        .target(name: "SyntheticData"),
+        .executableTarget(name: "GenerateData", dependencies: ["SyntheticData"]),
+        .executableTarget(
+            name: "EMImputeBench",
+            dependencies: [
+                "SyntheticData",
+                "BLASYardstick",
+                .product(name: "EMImpute", package: "EMImpute"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,92 @@
+/// Finds the byte range of every field of a CSV record in raw input, by the same strict
+/// RFC 4180 rules libcsv applies (quotes open only at a field's start, after optional spaces;
+/// `""` inside quotes is a quote; CR, LF or CRLF end a record; blank lines are skipped).
+///
+/// The writers use it to copy untouched bytes exactly and replace only imputed fields.
+struct RecordScanner {
+    let delimiter: UInt8
+    private let quote = UInt8(ascii: "\"")
+
+    /// One record found in a buffer.
+    struct Record {
+        /// Offset of the first byte after any blank lines before the record.
+        var start = 0
+        /// Offset just past the record's terminator.
+        var end = 0
+        /// Start and end offsets of each field (terminator and delimiters excluded).
+        var fieldStart: [Int] = []
+        var fieldEnd: [Int] = []
+        var fieldCount: Int { fieldStart.count }
+    }
+
+    init(delimiter: UInt8) { self.delimiter = delimiter }
+
+    @inline(__always) private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b == 0x09 && delimiter != 0x09) }
+
+    /// Scans the record that starts at or after `from` (skipping blank lines).
+    /// Returns false when `bytes` ends before the record does and `isFinal` is false (more
+    /// input is needed), or when there is no record left.
+    func next(in bytes: UnsafeBufferPointer<UInt8>, from: Int, isFinal: Bool, into record: inout Record) -> Bool {
+        let n = bytes.count
+        var pos = from
+        while pos < n, bytes[pos] == 0x0A || bytes[pos] == 0x0D { pos += 1 }
+        guard pos < n else { return false }
+        record.start = pos
+        record.fieldStart.removeAll(keepingCapacity: true)
+        record.fieldEnd.removeAll(keepingCapacity: true)
+        while true {
+            let start = pos
+            var i = pos
+            while i < n, isSpace(bytes[i]) { i += 1 }
+            if i < n, bytes[i] == quote {
+                i += 1
+                while true {
+                    guard i < n else { return isFinal ? finish(&record, start, n, n) : false }
+                    if bytes[i] == quote {
+                        if i + 1 < n, bytes[i + 1] == quote { i += 2; continue }
+                        if i + 1 == n, !isFinal { return false }  // a doubled quote may follow
+                        i += 1
+                        break
+                    }
+                    i += 1
+                }
+            }
+            while i < n, bytes[i] != delimiter, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
+            record.fieldStart.append(start)
+            record.fieldEnd.append(i)
+            if i < n, bytes[i] == delimiter { pos = i + 1; continue }
+            if i == n {
+                // The last record without a terminator: complete only at the end of input.
+                guard isFinal else { return false }
+                record.end = n
+                return true
+            }
+            // CR, LF or CRLF; a CR at the very end of a chunk may be followed by an LF.
+            var end = i + 1
+            if bytes[i] == 0x0D {
+                if end == n, !isFinal { return false }
+                if end < n, bytes[end] == 0x0A { end += 1 }
+            }
+            record.end = end
+            return true
+        }
+    }
+
+    private func finish(_ record: inout Record, _ start: Int, _ end: Int, _ n: Int) -> Bool {
+        record.fieldStart.append(start)
+        record.fieldEnd.append(end)
+        record.end = n
+        return true
+    }
+
+    /// A field's content as the loader saw it: spaces trimmed, surrounding quotes removed.
+    /// Doubled quotes inside are left as they are: callers only compare against
+    /// missing-value codes and parse numbers, neither of which contains a quote.
+    func content(of field: Int, in record: Record, bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var cell = UnsafeBufferPointer(rebasing: bytes[record.fieldStart[field]..<record.fieldEnd[field]]).trimmingSpaces()
+        if cell.count >= 2, cell.first == quote, cell.last == quote {
+            cell = UnsafeBufferPointer(rebasing: cell[1..<(cell.count - 1)]).trimmingSpaces()
+        }
+        return cell
+    }
+}
