@@ -70,18 +70,14 @@ public struct GaussianModel: Codable, Sendable, Equatable {
     /// - Precondition: `row.count == dimension`.
     public func impute(row: inout [Double]) {
         precondition(row.count == dimension, "row length differs from the model's dimension")
-        let imputer = ConditionalImputer(self)
-        defer { imputer.release() }
-        imputer.impute(&row)
+        ConditionalImputer(self).impute(&row)
     }
 
     /// The conditional standard deviation of each missing cell of `row` given its observed
     /// cells (√ of the diagonal of Σ_mm − Σ_mo Σ_oo⁻¹ Σ_om); 0 for observed cells.
     public func conditionalStandardDeviations(row: [Double]) -> [Double] {
         precondition(row.count == dimension, "row length differs from the model's dimension")
-        let imputer = ConditionalImputer(self)
-        defer { imputer.release() }
-        return imputer.conditionalStandardDeviations(row)
+        return ConditionalImputer(self).conditionalStandardDeviations(row)
     }
 
     /// The matrix with every missing cell replaced by its conditional mean.
@@ -107,7 +103,6 @@ public struct GaussianModel: Codable, Sendable, Equatable {
         }
         var out = [Double](repeating: .nan, count: offset[n])
         let imputer = ConditionalImputer(self)
-        defer { imputer.release() }
         var row = [Double](repeating: 0, count: p)
         for g in layout.patterns.indices where !layout.missing[g].isEmpty {
             imputer.prepare(observed: layout.observed[g], missing: layout.missing[g])
@@ -122,14 +117,22 @@ public struct GaussianModel: Codable, Sendable, Equatable {
     }
 }
 
-/// Conditional means and variances under a `GaussianModel`, one pattern at a time.
-final class ConditionalImputer {
+/// Imputes rows under a `GaussianModel`: each missing cell becomes its conditional mean given
+/// the row's observed cells. Reuse one imputer for many rows (it factorises the covariance
+/// once); it is not thread-safe.
+///
+/// ```swift
+/// let imputer = ConditionalImputer(model)
+/// for var row in rows { imputer.impute(&row) }
+/// ```
+public final class ConditionalImputer {
     private let model: GaussianModel
     private let precision: [Double]
     private var solver: ConditionalSolver
     private var observedDeviation: [Double]
 
-    init(_ model: GaussianModel) {
+    /// An imputer for `model`.
+    public init(_ model: GaussianModel) {
         self.model = model
         let p = model.dimension
         // The model was validated at fit time (or decoding), so S is positive definite.
@@ -139,7 +142,7 @@ final class ConditionalImputer {
         observedDeviation = [Double](repeating: 0, count: p)
     }
 
-    func release() { solver.deallocate() }
+    deinit { solver.deallocate() }
 
     func prepare(observed o: [Int], missing m: [Int]) {
         precision.withUnsafeBufferPointer { k in _ = solver.solve(precision: k.baseAddress!, observed: o, missing: m) }
@@ -156,14 +159,19 @@ final class ConditionalImputer {
         }
     }
 
-    func impute(_ row: inout [Double]) {
+    /// Replaces the NaN cells of `row` by their conditional means.
+    /// - Precondition: `row.count` equals the model's dimension.
+    public func impute(_ row: inout [Double]) {
+        precondition(row.count == model.dimension, "row length differs from the model's dimension")
         let (o, m) = split(row)
         guard !m.isEmpty else { return }
         prepare(observed: o, missing: m)
         fillPrepared(&row, observed: o, missing: m)
     }
 
-    func conditionalStandardDeviations(_ row: [Double]) -> [Double] {
+    /// The conditional standard deviation of each NaN cell of `row` (0 for observed cells).
+    public func conditionalStandardDeviations(_ row: [Double]) -> [Double] {
+        precondition(row.count == model.dimension, "row length differs from the model's dimension")
         let (o, m) = split(row)
         var out = [Double](repeating: 0, count: row.count)
         guard !m.isEmpty else { return out }
@@ -178,5 +186,13 @@ final class ConditionalImputer {
         var o: [Int] = [], m: [Int] = []
         for (j, v) in row.enumerated() { if v.isNaN { m.append(j) } else { o.append(j) } }
         return (o, m)
+    }
+}
+
+extension GaussianModel {
+    /// Whether `matrix` (symmetric) is numerically positive definite.
+    public static func isPositiveDefinite(_ matrix: Matrix) -> Bool {
+        guard matrix.rowCount == matrix.columnCount else { return false }
+        return (try? CholeskyFactorization(matrix.storage, order: matrix.rowCount)) != nil
     }
 }

@@ -46,6 +46,7 @@ final class CSVReader {
     private let file: String
     private var line = 1
     private weak var sink: (any CSVRecordSink)?
+    private var onSegment: ((UnsafeRawBufferPointer) throws -> Void)?
     /// Total bytes read.
     private(set) var bytesRead = 0
 
@@ -66,7 +67,11 @@ final class CSVReader {
 
     /// Reads `fd` to its end, feeding `sink`; copies every byte to `spool` if given.
     /// `progress` is told the bytes read so far, about every 64 MiB.
-    func read(fd: Int32, into sink: any CSVRecordSink, spool: Int32? = nil, progress: ((Int) -> Void)? = nil) throws {
+    /// `onSegment` sees every byte exactly as read (a byte-order mark included), right after
+    /// libcsv has consumed it, so a caller can keep the raw text of the records it was given.
+    func read(fd: Int32, into sink: any CSVRecordSink, spool: Int32? = nil, progress: ((Int) -> Void)? = nil,
+              onSegment: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws {
+        self.onSegment = onSegment
         self.sink = sink
         let chunkSize = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
@@ -88,6 +93,7 @@ final class CSVReader {
                 first = false
                 // A UTF-8 byte-order mark is not part of the first column's name.
                 if got >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                    try onSegment?(UnsafeRawBufferPointer(rebasing: bytes[0..<3]))
                     bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
                 }
             }
@@ -111,6 +117,7 @@ final class CSVReader {
             if csv_parse(&parser, start, length, CSVReader.onField, CSVReader.onRecord, context) != length {
                 throw error(for: csv_error(&parser))
             }
+            try onSegment?(UnsafeRawBufferPointer(start: start, count: length))
             if newline != nil { line += 1 }
             start = stop
         }

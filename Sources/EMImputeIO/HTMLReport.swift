@@ -85,7 +85,7 @@ extension HTMLReport {
         .no-warnings { border-left: 4px solid #1a7f37; background: #dafbe1; padding: 6px 12px; border-radius: 0 6px 6px 0; }
         table { width: 100%; border-collapse: collapse; table-layout: fixed; font-size: 13px; font-variant-numeric: tabular-nums; margin: 8px 0; }
         th, td { padding: 4px 6px; border-bottom: 1px solid #eaeef2; text-align: right; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-        th { font-weight: 600; color: var(--muted); border-bottom: 1px solid var(--rule); }
+        th { font-weight: 600; color: var(--muted); border-bottom: 1px solid var(--rule); white-space: normal; vertical-align: bottom; }
         th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
         col.name { width: 20%; } col.type { width: 9%; }
         dl.options { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: 13px; margin: 8px 0; }
@@ -96,6 +96,7 @@ extension HTMLReport {
         svg.chart { display: block; width: 100%; height: auto; overflow: visible; }
         svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; fill: var(--ink); }
         svg .tick { font-size: 11px; fill: var(--muted); }
+        svg .power { font-size: 13px; }
         svg .label { font-size: 12px; }
         svg .small { font-size: 11px; fill: var(--muted); }
         svg .value { font-size: 11px; }
@@ -115,6 +116,7 @@ extension HTMLReport {
         svg .hist-observed { fill: var(--observed); fill-opacity: .28; stroke: var(--observed); stroke-width: 1.5; }
         svg .hist-imputed { fill: var(--missing); fill-opacity: .30; stroke: var(--missing); stroke-width: 2; }
         svg .panel-frame { fill: none; stroke: #eaeef2; }
+        svg .clip-mark { font-size: 9px; fill: var(--missing); }
         .legend { display: flex; flex-wrap: wrap; gap: 6px 18px; font-size: 13px; margin: 6px 0; }
         .swatch { display: inline-block; width: 14px; height: 14px; border-radius: 3px; vertical-align: -2px; margin-right: 6px; }
         .swatch.observed { background: var(--observed); }
@@ -276,20 +278,22 @@ extension HTMLReport {
         let logs = records.map { log10($0.maxAbsoluteChange) }
         let tolerance = r.options.tolerance
         let logTolerance = tolerance > 0 && tolerance.isFinite ? log10(tolerance) : nil
-        let low = min(logs.min()!, logTolerance ?? .infinity).rounded(.down)
+        var low = min(logs.min()!, logTolerance ?? .infinity).rounded(.down)
         var high = max(logs.max()!, logTolerance ?? -.infinity).rounded(.up)
         if high <= low { high = low + 1 }
+        // At most 8 labelled powers of ten, with both ends of the axis labelled.
         let stride = max(1, Int(((high - low) / 7).rounded(.up)))
+        low = high - Double(stride) * ((high - low) / Double(stride)).rounded(.up)
         let exponents = Swift.stride(from: Int(low), through: Int(high), by: stride).map(Double.init)
         let lastIteration = Double(records.last!.iteration)
         let xTicks = Ticks(1, max(2, lastIteration), count: 6, integers: true)
         let x = LinearScale(domain: (1, max(2, lastIteration)), range: (left, right))
         let y = LinearScale(domain: (low, high), range: (bottom, top))
-        canvas.yAxis(y, ticks: exponents, x: left, gridTo: right, label: { NumberText.powerOfTen(Int($0)) }, title: "max |Δ parameter|")
+        canvas.yAxis(y, ticks: exponents, x: left, gridTo: right, label: { NumberText.powerOfTen(Int($0)) }, title: "max |Δ parameter|", tickClass: "tick power")
         canvas.xAxis(x, ticks: xTicks.values.filter { $0 >= 1 && $0 <= max(2, lastIteration) }, y: bottom, label: { String(Int($0)) }, title: "iteration")
         if let logTolerance {
             canvas.line(left, y(logTolerance), right, y(logTolerance), class: "tolerance")
-            canvas.text("tolerance \(TextSummary.short(tolerance))", x: right - 4, y: y(logTolerance) - 5, class: "tolerance-label", anchor: "end")
+            canvas.text("tolerance \(TextSummary.short(tolerance))", x: left + 6, y: y(logTolerance) - 5, class: "tolerance-label")
         }
         canvas.polyline(zip(records, logs).map { (x(Double($0.iteration)), y($1)) }, class: "trace")
         if records.count <= 60 {
@@ -311,7 +315,7 @@ extension HTMLReport {
         let p = names.count, n = max(1, table.rowCount)
 
         var s = "<section id=\"missingness-section\">\n<h2>Missingness patterns</h2>\n"
-        s += "<p class=\"how\">One row per distinct pattern of missing modelled cells, most frequent first; each column is a modelled variable. On the left, the number of rows with the pattern; on the right, how many variables it misses and a bar of its share of the rows. The bars underneath give each variable's share of missing cells.</p>\n"
+        s += "<p class=\"how\">One row per distinct pattern of missing modelled cells, most frequent first; each column is a modelled variable. On the left, the number of rows with the pattern; on the right, how many variables it misses and a bar of its share of the rows. The bars underneath compare the variables' shares of missing cells (in percent).</p>\n"
         s += "<div class=\"legend\"><span><span class=\"swatch observed\"></span>observed</span><span><span class=\"swatch missing\"></span>missing</span></div>\n"
 
         let labelLimit = 20
@@ -363,10 +367,11 @@ extension HTMLReport {
         canvas.text("% missing", x: x0 - 8, y: barTop + bottomBars / 2 + 4, class: "axis-title", anchor: "end")
         canvas.line(x0, barTop + bottomBars, gridRight, barTop + bottomBars, class: "axis")
         let observed = table.matrix.observedCounts
+        let largest = max(1, (0..<p).map { table.rowCount - observed[$0] }.max() ?? 1)
         for j in 0..<p {
             let missing = table.rowCount - observed[j]
             let fraction = table.rowCount == 0 ? 0 : Double(missing) / Double(table.rowCount)
-            let h = max(missing > 0 ? 1 : 0, (bottomBars - 12) * fraction)
+            let h = max(missing > 0 ? 1 : 0, (bottomBars - 14) * Double(missing) / Double(largest))
             canvas.rect(x0 + cell * Double(j) + 2, barTop + bottomBars - h, cell - 4, h, attributes: "class=\"missing-bar\"",
                         tooltip: "\(names[j]): \(missing) missing (\(TextSummary.fixed(100 * fraction, 1))%)")
             if cell >= 26 {
@@ -395,7 +400,7 @@ extension HTMLReport {
         let histograms = ColumnHistogram.make(values: table.matrix.values, columnCount: table.matrix.columnCount, imputed: result.imputedValues)
 
         var s = "<section id=\"distributions-section\">\n<h2>Observed and imputed values</h2>\n"
-        s += "<p class=\"how\">For each modelled column, histograms of the observed values and of the imputed values over the same bins, each scaled to unit area so their shapes compare despite different counts. Imputed values are conditional means, so they spread less than the data; a shift between the two is expected when the data are missing at random (missingness depends on other columns) and is worth a look otherwise.</p>\n"
+        s += "<p class=\"how\">For each modelled column, histograms of the observed values and of the imputed values over the same bins, each scaled to unit area so their shapes compare despite different counts (an imputed bar taller than 2.5 times the highest observed bar is cut and marked ▲). Imputed values are conditional means, so they spread less than the data; a shift between the two is expected when the data are missing at random (missingness depends on other columns) and is worth a look otherwise.</p>\n"
         s += "<div class=\"legend\"><span><span class=\"swatch observed\"></span>observed values</span><span><span class=\"swatch missing\"></span>imputed values</span></div>\n"
 
         let columns = max(1, min(p, 4))
@@ -409,14 +414,25 @@ extension HTMLReport {
             canvas.append("<g class=\"histogram\" data-column=\"\(j)\">")
             canvas.rect(px + 0.5, py + 0.5, panelWidth - 1, panelHeight - 1, attributes: "class=\"panel-frame\" rx=\"4\"")
             canvas.text(names[j], x: px + 10, y: py + 18, class: "panel-title", limit: 32)
-            canvas.text("\(h.observedCount) observed · \(h.imputedCount) imputed", x: px + 10, y: py + 34, class: "small")
             let left = px + 14, right = px + panelWidth - 14, plotTop = py + 46, plotBottom = py + panelHeight - 34
             let observed = h.densities(h.observed), imputed = h.densities(h.imputed)
-            let peak = max(observed.max() ?? 0, imputed.max() ?? 0)
+            // A few imputed values make a spike that would flatten the observed histogram:
+            // bars above `clipFactor` × the observed peak are cut and marked with ▲.
+            let observedPeak = observed.max() ?? 0, imputedPeak = imputed.max() ?? 0
+            var peak = max(observedPeak, imputedPeak)
+            let isClipped = observedPeak > 0 && imputedPeak > clipFactor * observedPeak
+            if isClipped { peak = clipFactor * observedPeak }
             let x = LinearScale(domain: (h.lower, h.upper), range: (left, right))
-            let y = LinearScale(domain: (0, peak > 0 ? peak * 1.05 : 1), range: (plotBottom, plotTop))
-            if h.observedCount > 0 { canvas.path(stepPath(observed, h, x, y), class: "hist-observed") }
-            if h.imputedCount > 0 { canvas.path(stepPath(imputed, h, x, y), class: "hist-imputed") }
+            let y = LinearScale(domain: (0, peak > 0 ? peak * 1.08 : 1), range: (plotBottom, plotTop))
+            if h.observedCount > 0 { canvas.path(stepPath(observed.map { min($0, peak) }, h, x, y), class: "hist-observed") }
+            if h.imputedCount > 0 { canvas.path(stepPath(imputed.map { min($0, peak) }, h, x, y), class: "hist-imputed") }
+            if isClipped {
+                for (k, v) in imputed.enumerated() where v > peak {
+                    let cx = x(h.lower + h.binWidth * (Double(k) + 0.5))
+                    canvas.text("▲", x: cx, y: y(peak) - 2, class: "clip-mark", anchor: "middle")
+                }
+            }
+            canvas.text("\(h.observedCount) observed · \(h.imputedCount) imputed" + (isClipped ? " · ▲ bar cut" : ""), x: px + 10, y: py + 34, class: "small")
             if h.imputedCount == 0 { canvas.text("no missing cells", x: right, y: plotTop + 4, class: "small", anchor: "end") }
             let ticks = Ticks(h.lower, h.upper, count: 4)
             canvas.xAxis(x, ticks: ticks.values.filter { $0 >= h.lower - 1e-9 * abs(h.lower) && $0 <= h.upper + 1e-9 * abs(h.upper) },
@@ -427,6 +443,9 @@ extension HTMLReport {
         s += "</section>\n"
         return s
     }
+
+    /// How many times the observed peak density an imputed bar may reach before it is cut.
+    private static let clipFactor = 2.5
 
     /// The outline of a histogram as a closed step path along the baseline.
     private static func stepPath(_ densities: [Double], _ h: ColumnHistogram, _ x: LinearScale, _ y: LinearScale) -> String {

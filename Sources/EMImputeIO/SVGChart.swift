@@ -180,11 +180,12 @@ struct SVGCanvas {
     }
 
     /// Draws a y axis at pixel position `x` with horizontal grid lines to `gridTo`.
-    mutating func yAxis(_ scale: LinearScale, ticks: [Double], x: Double, gridTo: Double, label: (Double) -> String, title: String? = nil) {
+    mutating func yAxis(_ scale: LinearScale, ticks: [Double], x: Double, gridTo: Double, label: (Double) -> String,
+                        title: String? = nil, tickClass: String = "tick") {
         for t in ticks {
             let y = scale(t)
             line(x, y, gridTo, y, class: "grid")
-            text(label(t), x: x - 6, y: y + 4, class: "tick", anchor: "end")
+            text(label(t), x: x - 6, y: y + 4, class: tickClass, anchor: "end")
         }
         line(x, scale.range.from, x, scale.range.to, class: "axis")
         if let title {
@@ -254,9 +255,9 @@ struct ColumnHistogram: Equatable {
     /// One histogram per column of `values` (row-major, `columnCount` wide, NaN = missing),
     /// with `imputed` holding the imputed values of its NaN cells in row-major order.
     ///
-    /// Two streaming passes (ranges, then counts); the data is not copied. Columns whose
-    /// observed values are all integers spanning at most 60 get one bin per integer;
-    /// others get about 2·n^⅓ bins (Rice's rule), between 8 and 40.
+    /// Two streaming passes (ranges, then counts); the data is not copied. About 2·n^⅓ bins
+    /// (Rice's rule), between 8 and 40; columns whose observed values are all integers get
+    /// bins a whole number of units wide, centred on the integers.
     /// - Complexity: O(n·p) time, O(p · bins) memory.
     static func make(values: [Double], columnCount p: Int, imputed: [Double]) -> [ColumnHistogram] {
         guard p > 0 else { return [] }
@@ -291,18 +292,20 @@ struct ColumnHistogram: Equatable {
             var lo = low[j], hi = high[j]
             let bins: Int
             let width: Double
-            if integral[j] && observedCount[j] > 0 && hi - lo <= 60 {
-                // Bins centred on the integers: edges at k ± 0.5.
+            let rice = min(40, max(8, Int((2 * cbrt(Double(count[j]))).rounded())))
+            if integral[j] && observedCount[j] > 0 && hi - lo < 1e6 {
+                // Integer data: bins of a whole number of units with edges at k ± 0.5, so
+                // that no bin holds more integers than its neighbours.
                 lo = (lo + 0.5).rounded(.down) - 0.5
                 hi = (hi - 0.5).rounded(.up) + 0.5
-                width = 1
-                bins = max(1, Int((hi - lo).rounded()))
+                width = max(1, ((hi - lo) / Double(rice)).rounded(.up))
+                bins = max(1, Int(((hi - lo) / width).rounded(.up)))
             } else {
                 if hi == lo {
                     let pad = lo == 0 ? 0.5 : abs(lo) * 0.05
                     lo -= pad; hi += pad
                 }
-                bins = min(40, max(8, Int((2 * cbrt(Double(count[j]))).rounded())))
+                bins = rice
                 width = (hi - lo) / Double(bins)
             }
             return ColumnHistogram(lower: lo, binWidth: width, observed: [Int](repeating: 0, count: bins),

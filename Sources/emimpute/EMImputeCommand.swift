@@ -16,5 +16,5 @@ struct EMImputeCommand: ParsableCommand {
             error; 73 cannot create or write the output; 141 standard output was closed by its reader.
             """,
         version: EMImputeVersion.current,
-        subcommands: [ImputeCommand.self, DescribeCommand.self])
+        subcommands: [ImputeCommand.self, ApplyCommand.self, DescribeCommand.self])
 }

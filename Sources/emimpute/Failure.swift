@@ -22,6 +22,9 @@ enum Failure {
             case let e as OutputError:
                 if case .brokenPipe = e { return (brokenPipe, nil) }
                 return (cannotCreateOutput, e.description)
+            case let e as ModelFileError:
+                if case .cannotOpen = e { return (cannotOpenInput, e.description) }
+                return (dataError, e.description)
             case let e as CompletedCSVWriter.Inconsistency:
                 return (internalError, "internal error: \(e.description). Please report this with the input file.")
             default:

@@ -11,6 +11,7 @@ struct ImputeCommand: ParsableCommand {
               emimpute impute Datasets/airquality.csv -o airquality-completed.csv
               emimpute impute survey.csv --na -99 --exclude respondent_id --report report.json
               cat data.csv | emimpute impute - --quiet > completed.csv
+              emimpute impute history.csv --save-model model.json -o /dev/null
 
             The completed CSV goes to --output (written atomically) or to standard output. A \
             summary and any warnings go to standard error; --report writes every diagnostic as JSON.
@@ -30,6 +31,9 @@ struct ImputeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Write a self-contained HTML report with charts (see Docs/Report.md).", valueName: "file"))
     var html: String?
+
+    @Option(help: ArgumentHelp("Save the fitted model as JSON, to impute other files with 'emimpute apply'.", valueName: "file"))
+    var saveModel: String?
 
     @Flag(name: .shortAndLong, help: "Print no summary or warnings on standard error.")
     var quiet = false
@@ -81,6 +85,7 @@ struct ImputeCommand: ParsableCommand {
         let diagnostics = ImputationReport(table: table, result: result,
                                            timings: .init(load: loadTime, em: emTime, write: writeTime))
         if let report { try OutputTarget.writeFile(report, contents: try diagnostics.json()) }
+        if let saveModel { try OutputTarget.writeFile(saveModel, contents: try ModelFile(table: table, result: result).json()) }
         if let html { try OutputTarget.writeFile(html, contents: HTMLReport.render(table: table, result: result, report: diagnostics)) }
         if !quiet { FileHandle.standardError.write(Data(TextSummary.impute(diagnostics).utf8)) }
     }

@@ -1,0 +1,217 @@
+import EMImputeCore
+import Foundation
+
+/// Imputes a CSV with a saved model, streaming: one record at a time, so memory does not
+/// grow with the number of rows and standard input works in a pipe.
+///
+/// Values come from libcsv (as in the loader); each record's raw text is kept only until it
+/// has been written, with observed cells copied byte for byte.
+public enum ModelApplier {
+    /// Counts of what `apply` did.
+    public struct Summary: Sendable {
+        /// Data rows read.
+        public var rows = 0
+        /// Cells imputed.
+        public var imputedCells = 0
+        /// Rows with at least one imputed cell.
+        public var rowsWithImputedCells = 0
+    }
+
+    /// Reads `name` (a path or `-`), imputes the model's columns, writes to `output`;
+    /// with `deviations`, writes `row,column,imputed,conditional_sd` for every imputed cell.
+    public static func apply(_ model: GaussianModel, input name: String, options: CSVReadOptions,
+                             output: OutputTarget, deviations: OutputTarget? = nil) throws -> Summary {
+        let display = name == "-" ? "<stdin>" : name
+        let fd: Int32 = name == "-" ? 0 : open(name, O_RDONLY)
+        guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
+        defer { if fd != 0 { close(fd) } }
+        let sink = ApplySink(model: model, options: options, file: display, output: output, deviations: deviations)
+        let reader = try CSVReader(delimiter: options.delimiter, file: display)
+        try reader.read(fd: fd, into: sink, onSegment: { try sink.consume($0) })
+        if let error = sink.error { throw error }
+        try sink.drain(isFinal: true)
+        if let error = sink.error { throw error }
+        if !sink.sawHeader { throw CSVError(file: display, kind: .empty) }
+        return sink.summary
+    }
+}
+
+/// Pairs libcsv's parsed records with their raw bytes and writes each completed record.
+private final class ApplySink: CSVRecordSink {
+    /// A record parsed by libcsv, waiting for its raw text to be complete.
+    struct Parsed {
+        var values: [Double]
+        var line: Int
+        var isHeader: Bool
+    }
+
+    let model: GaussianModel
+    let options: CSVReadOptions
+    let file: String
+    let output: OutputTarget
+    let deviations: OutputTarget?
+    let tokens: MissingTokens
+    let scanner: RecordScanner
+    let imputer: ConditionalImputer
+    var error: (any Error)?
+    var shouldStop: Bool { error != nil }
+    var summary = ModelApplier.Summary()
+
+    var sawHeader = false
+    var columnCount = 0
+    /// Model column index of each input column, or -1.
+    var modelIndex: [Int] = []
+    /// (model column, input column) pairs in input order.
+    var replacements: [(k: Int, j: Int)] = []
+    var firstFields: [[UInt8]] = []
+
+    var pending: [Parsed] = []
+    var current: [Double] = []
+    var fieldIndex = 0
+    var raw: [UInt8] = []
+    var rawPosition = 0
+    var record = RecordScanner.Record()
+    var skippedByteOrderMark = false
+
+    init(model: GaussianModel, options: CSVReadOptions, file: String, output: OutputTarget, deviations: OutputTarget?) {
+        self.model = model
+        self.options = options
+        self.file = file
+        self.output = output
+        self.deviations = deviations
+        tokens = MissingTokens(options.missingTokens)
+        scanner = RecordScanner(delimiter: options.delimiter)
+        imputer = ConditionalImputer(model)
+    }
+
+    func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+        let j = fieldIndex
+        fieldIndex += 1
+        if !sawHeader { firstFields.append(Array(bytes)); return }
+        if current.isEmpty { current = [Double](repeating: .nan, count: model.dimension) }
+        if j < modelIndex.count, modelIndex[j] >= 0 { parse(bytes, into: modelIndex[j], line: line, column: j) }
+    }
+
+    func endRecord(line: Int) {
+        if !sawHeader {
+            sawHeader = true
+            columnCount = firstFields.count
+            let names = options.hasHeader ? firstFields.map { String(decoding: $0, as: UTF8.self) } : (0..<columnCount).map { "V\($0 + 1)" }
+            modelIndex = [Int](repeating: -1, count: columnCount)
+            for (k, name) in model.columnNames.enumerated() {
+                guard let j = names.firstIndex(of: name) else {
+                    error = ModelFileError.missingColumn(file: file, column: name)
+                    return
+                }
+                modelIndex[j] = k
+            }
+            replacements = modelIndex.enumerated().filter { $0.element >= 0 }.map { (k: $0.element, j: $0.offset) }
+            if options.hasHeader {
+                pending.append(Parsed(values: [], line: line, isHeader: true))
+            } else {
+                current = [Double](repeating: .nan, count: model.dimension)
+                for (j, cell) in firstFields.enumerated() where modelIndex[j] >= 0 {
+                    cell.withUnsafeBufferPointer { parse($0, into: modelIndex[j], line: line, column: j) }
+                }
+                pending.append(Parsed(values: current, line: line, isHeader: false))
+            }
+            firstFields = []
+        } else {
+            guard fieldIndex == columnCount else {
+                error = CSVError(file: file, line: line, kind: .raggedRow(expected: columnCount, found: fieldIndex))
+                return
+            }
+            pending.append(Parsed(values: current, line: line, isHeader: false))
+        }
+        current = []
+        fieldIndex = 0
+    }
+
+    private func parse(_ raw: UnsafeBufferPointer<UInt8>, into k: Int, line: Int, column j: Int) {
+        let cell = raw.trimmingSpaces()
+        if tokens.matches(cell) { return }
+        switch DecimalParser.parse(cell) {
+        case .success(let v): current[k] = v
+        case .failure(let why):
+            let text = String(decoding: cell.prefix(40), as: UTF8.self)
+            error = CSVError(file: file, line: line, column: j + 1, kind: .mixedColumn(
+                name: model.columnNames[k],
+                offending: [.init(line: line, text: text, reason: why == .outOfRange ? "out of range" : "not a number")],
+                total: 1))
+        }
+    }
+
+    func consume(_ bytes: UnsafeRawBufferPointer) throws {
+        raw.append(contentsOf: bytes)
+        try drain(isFinal: false)
+    }
+
+    /// Writes every pending record whose raw text is complete; at the end of the input,
+    /// also whatever follows the last record (blank lines).
+    func drain(isFinal: Bool) throws {
+        guard error == nil else { return }
+        var done = 0
+        if !skippedByteOrderMark, raw.count >= 3 || isFinal {
+            // A byte-order mark is copied as is and never taken as part of a field.
+            skippedByteOrderMark = true
+            if raw.starts(with: [0xEF, 0xBB, 0xBF]) {
+                try raw[0..<3].withUnsafeBytes { try output.write($0) }
+                rawPosition = 3
+            }
+        }
+        guard skippedByteOrderMark else { return }
+        try raw.withUnsafeBufferPointer { bytes in
+            while done < pending.count, scanner.next(in: bytes, from: rawPosition, isFinal: isFinal, into: &record) {
+                try write(pending[done], UnsafeRawBufferPointer(bytes))
+                rawPosition = record.end
+                done += 1
+            }
+            if isFinal, rawPosition < bytes.count {
+                try output.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[rawPosition...]))
+                rawPosition = bytes.count
+            }
+        }
+        pending.removeFirst(done)
+        if rawPosition == raw.count || rawPosition > 1 << 16 {
+            raw.removeFirst(rawPosition)
+            rawPosition = 0
+        }
+    }
+
+    private func write(_ item: Parsed, _ raw: UnsafeRawBufferPointer) throws {
+        guard record.fieldCount == columnCount else {
+            throw CompletedCSVWriter.Inconsistency(description: "line \(item.line): \(record.fieldCount) fields while writing, \(columnCount) while reading")
+        }
+        guard !item.isHeader, item.values.contains(where: \.isNaN) else {
+            if !item.isHeader { summary.rows += 1 }
+            try output.write(UnsafeRawBufferPointer(rebasing: raw[rawPosition..<record.end]))
+            return
+        }
+        summary.rows += 1
+        summary.rowsWithImputedCells += 1
+        var row = item.values
+        let deviationsOfRow = deviations == nil ? [] : imputer.conditionalStandardDeviations(row)
+        imputer.impute(&row)
+        var copied = rawPosition
+        for (k, j) in replacements where item.values[k].isNaN {
+            try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.fieldStart[j]]))
+            let text = ShortestDecimal.format(row[k])
+            try output.write(text)
+            copied = record.fieldEnd[j]
+            summary.imputedCells += 1
+            if let deviations {
+                try deviations.write("\(summary.rows),\(CSVField.quoted(model.columnNames[k])),\(text),\(ShortestDecimal.format(deviationsOfRow[k]))\n")
+            }
+        }
+        try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.end]))
+    }
+}
+
+/// Quoting for fields EMImpute writes itself.
+enum CSVField {
+    /// The text as a CSV field: quoted (with doubled quotes) only when it needs to be.
+    static func quoted(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" || $0 == "\t" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
