@@ -4,7 +4,7 @@ import SyntheticData
 let usage = """
     USAGE: generate-data --rows n --columns p [--missing-rate r] [--mechanism mcar|mar]
                          [--correlation rho] [--seed s] [--mean-step m] [--mar-slope b]
-                         [--na TEXT] [--output FILE] [--quiet]
+                         [--patterns K] [--na TEXT] [--output FILE] [--quiet]
 
     Writes n rows of p columns (header x1..xp) drawn from a multivariate normal with
     Sigma_ij = rho^|i-j| (unit variances) and means mu_j = j*m (j from 0), then removes cells:
@@ -12,6 +12,8 @@ let usage = """
       mar   column x1 always observed; a cell of column j>1 is missing with probability
             logistic(a + b*z), z the row's x1 value (standard normal), a calibrated so that
             the expected share of missing cells in the whole table is r.
+    --patterns K (MCAR only) draws K patterns first and gives every row one of them, so the
+    table has at most K distinct missingness patterns whatever the rate.
     Missing cells are written as NA (or --na TEXT). Numbers have 10 significant digits.
     The same arguments give byte-identical output. Defaults: --missing-rate 0.1
     --mechanism mcar --correlation 0.5 --seed 1 --mean-step 1 --mar-slope 1.5 --output -
@@ -58,6 +60,7 @@ func parse(_ argv: [String]) -> (SyntheticSpec, output: String, quiet: Bool) {
         case "--seed": spec.seed = require(UInt64(value(a)), "--seed needs a non-negative integer")
         case "--mean-step": spec.meanStep = require(Double(value(a)), "--mean-step needs a number")
         case "--mar-slope": spec.marSlope = require(Double(value(a)), "--mar-slope needs a number")
+        case "--patterns": spec.patternPool = require(count(value(a)), "--patterns needs a whole number")
         case "--na": spec.missingToken = value(a)
         case "--output", "-o": output = value(a)
         case "--quiet", "-q": quiet = true

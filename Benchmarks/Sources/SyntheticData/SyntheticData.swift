@@ -31,6 +31,11 @@ public struct SyntheticSpec: Sendable, Equatable {
     public var marSlope: Double = 1.5
     /// The text of a missing cell.
     public var missingToken: String = "NA"
+    /// MCAR only: if set, K missingness patterns are drawn first (each cell missing with
+    /// probability `missingRate`, never a pattern with every cell missing) and every row takes
+    /// one of them uniformly at random, so the number of distinct patterns is at most K
+    /// whatever the rate. nil (the default): every cell independently.
+    public var patternPool: Int?
 
     public init(rows: Int, columns: Int, missingRate: Double, mechanism: MissingMechanism = .mcar,
                 correlation: Double = 0.5, seed: UInt64 = 1) {
@@ -54,6 +59,10 @@ public struct SyntheticSpec: Sendable, Equatable {
             if missingRate * Double(columns) / Double(columns - 1) >= 1 {
                 return "with MAR column 0 is always observed, so the rate must be below (p-1)/p = \(Double(columns - 1) / Double(columns))"
             }
+        }
+        if let k = patternPool {
+            if k < 1 { return "--patterns must be at least 1" }
+            if mechanism != .mcar { return "--patterns applies to MCAR only" }
         }
         if missingToken.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
             return "the missing-value token must not contain a comma, quote or newline"
@@ -154,42 +163,20 @@ public enum SyntheticData {
         append("\n")
 
         let token = Array(spec.missingToken.utf8)
-        var rng = Xoshiro256StarStar(seed: spec.seed)
-        var normals = NormalSource(Xoshiro256StarStar(seed: spec.seed ^ 0x5DEE_CE66_D1CE_5EED))
-        let rho = spec.correlation
-        let innovation = (1 - rho * rho).squareRoot()
-        let means = (0..<p).map { Double($0) * spec.meanStep }
-        // MCAR: a cell is missing when a 64-bit draw falls below this threshold.
-        let mcarThreshold: UInt64 = spec.missingRate <= 0 ? 0 : UInt64(min(spec.missingRate * 0x1p64, 0x1p64 - 2048))
-        let marIntercept = spec.mechanism == .mar && spec.missingRate > 0 ? spec.marIntercept : 0
+        var source = RowSource(spec)
         var missing = 0
         let row = UnsafeMutablePointer<Double>.allocate(capacity: p)
         defer { row.deallocate() }
-
         for _ in 0..<n {
-            // AR(1) across columns gives Corr(xᵢ, xⱼ) = ρ^|i−j| with unit variances.
-            var x = normals.next()
-            row[0] = x
-            for j in 1..<max(p, 1) {
-                x = rho * x + innovation * normals.next()
-                row[j] = x
-            }
-            var marProbability = 0.0
-            if spec.mechanism == .mar && spec.missingRate > 0 {
-                marProbability = 1 / (1 + exp(-(marIntercept + spec.marSlope * row[0])))
-            }
+            source.next(into: row)
             for j in 0..<p {
                 if j > 0 { buffer[used] = UInt8(ascii: ","); used += 1 }
-                let isMissing: Bool
-                switch spec.mechanism {
-                case .mcar: isMissing = rng.next() < mcarThreshold
-                case .mar: isMissing = j > 0 && spec.missingRate > 0 && rng.nextUniform() < marProbability
-                }
-                if isMissing {
+                let v = row[j]
+                if v.isNaN {
                     missing += 1
                     for b in token { buffer[used] = b; used += 1 }
                 } else {
-                    used += DecimalFormatter.write(means[j] + row[j], to: buffer + used)
+                    used += DecimalFormatter.write(v, to: buffer + used)
                 }
             }
             buffer[used] = 10
@@ -198,6 +185,83 @@ public enum SyntheticData {
         }
         try flush()
         return SyntheticSummary(rows: n, columns: p, missingCells: missing, bytes: total)
+    }
+}
+
+extension SyntheticData {
+    /// The same rows as `write` would produce, as a row-major n×p matrix (NaN where missing),
+    /// without the rounding to 10 significant digits.
+    public static func matrix(_ spec: SyntheticSpec) throws -> [Double] {
+        if let problem = spec.problem { throw SyntheticDataError.invalid(problem) }
+        let p = spec.columns
+        var values = [Double](repeating: 0, count: spec.rows * p)
+        var source = RowSource(spec)
+        values.withUnsafeMutableBufferPointer { out in
+            for i in 0..<spec.rows { source.next(into: out.baseAddress! + i * p) }
+        }
+        return values
+    }
+}
+
+/// Draws rows one after another: the complete row from N(μ, Σ), then its missing cells (NaN).
+struct RowSource {
+    let spec: SyntheticSpec
+    private var rng: Xoshiro256StarStar
+    private var normals: NormalSource
+    private let innovation: Double
+    private let means: [Double]
+    /// MCAR: a cell is missing when a 64-bit draw falls below this threshold.
+    private let mcarThreshold: UInt64
+    private let marIntercept: Double
+    /// Pattern pool, K×p flags.
+    private let pool: [Bool]
+
+    init(_ spec: SyntheticSpec) {
+        self.spec = spec
+        let p = spec.columns
+        rng = Xoshiro256StarStar(seed: spec.seed)
+        normals = NormalSource(Xoshiro256StarStar(seed: spec.seed ^ 0x5DEE_CE66_D1CE_5EED))
+        innovation = (1 - spec.correlation * spec.correlation).squareRoot()
+        means = (0..<p).map { Double($0) * spec.meanStep }
+        let threshold: UInt64 = spec.missingRate <= 0 ? 0 : UInt64(min(spec.missingRate * 0x1p64, 0x1p64 - 2048))
+        mcarThreshold = threshold
+        marIntercept = spec.mechanism == .mar && spec.missingRate > 0 ? spec.marIntercept : 0
+        var pool: [Bool] = []
+        if let k = spec.patternPool {
+            var draw = Xoshiro256StarStar(seed: spec.seed ^ 0x0BAD_5EED_0BAD_5EED)
+            for _ in 0..<k {
+                while true {
+                    let flags = (0..<p).map { _ in draw.next() < threshold }
+                    if flags.contains(false) { pool += flags; break }
+                }
+            }
+        }
+        self.pool = pool
+    }
+
+    mutating func next(into row: UnsafeMutablePointer<Double>) {
+        let p = spec.columns, rho = spec.correlation
+        // AR(1) across columns gives Corr(xᵢ, xⱼ) = ρ^|i−j| with unit variances.
+        var x = normals.next()
+        row[0] = x
+        for j in 1..<max(p, 1) {
+            x = rho * x + innovation * normals.next()
+            row[j] = x
+        }
+        switch spec.mechanism {
+        case .mcar:
+            if let k = spec.patternPool {
+                let base = Int(rng.next() % UInt64(k)) * p
+                for j in 0..<p { row[j] = pool[base + j] ? .nan : means[j] + row[j] }
+            } else {
+                for j in 0..<p { row[j] = rng.next() < mcarThreshold ? .nan : means[j] + row[j] }
+            }
+        case .mar:
+            let z0 = row[0]
+            let probability = spec.missingRate > 0 ? 1 / (1 + exp(-(marIntercept + spec.marSlope * z0))) : 0
+            row[0] = means[0] + z0
+            for j in 1..<max(p, 1) { row[j] = rng.nextUniform() < probability ? .nan : means[j] + row[j] }
+        }
     }
 }
 
