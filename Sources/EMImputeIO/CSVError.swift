@@ -36,6 +36,16 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         public let text: String
         /// Why it is not a number ("not a number", "out of range").
         public let reason: String
+        /// Whether `text` is the whole cell, printable as is (so usable as an --na code).
+        public let isExact: Bool
+
+        /// A cell from its parts.
+        public init(line: Int, text: String, reason: String, isExact: Bool = true) {
+            self.line = line
+            self.text = text
+            self.reason = reason
+            self.isExact = isExact
+        }
     }
 
     /// The file as the user named it ("<stdin>" for standard input).
@@ -84,8 +94,11 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): no column is named '\(name)'. Column names are case-sensitive; run 'emimpute describe \(file)' to list them."
         case .mixedColumn(let name, let cells, let total):
             let list = cells.map { "line \($0.line) '\($0.text)' (\($0.reason))" }.joined(separator: ", ")
-            let code = cells.first?.text ?? "CODE"
-            return "\(location): column '\(name)' is numeric except for \(total) cell(s): \(list). If these are missing-value codes add --na '\(code)'; otherwise leave the column out with --exclude '\(name)'."
+            let exclude = "leave the column out with --exclude '\(name)'"
+            if let code = cells.first, code.isExact, code.text.count <= 20 {
+                return "\(location): column '\(name)' is numeric except for \(total) cell(s): \(list). If these are missing-value codes add --na '\(code.text)'; otherwise \(exclude)."
+            }
+            return "\(location): column '\(name)' is numeric except for \(total) cell(s): \(list). Fix those cells, or \(exclude)."
         case .notNumeric(let name, let cells):
             let list = cells.map { "line \($0.line) '\($0.text)'" }.joined(separator: ", ")
             return "\(location): column '\(name)' was chosen with --columns but is not numeric (\(list)). Choose numeric columns only, or add missing-value codes with --na."

@@ -169,8 +169,9 @@ private final class TableBuilder: CSVRecordSink {
         case .failure(let why):
             nonNumeric[j] += 1
             if offenders[j].count < 3 {
-                let text = String(decoding: bytes.prefix(40), as: UTF8.self)
-                offenders[j].append(.init(line: line, text: text, reason: why == .outOfRange ? "out of range" : "not a number"))
+                let shown = PrintableText.of(bytes)
+                offenders[j].append(.init(line: line, text: shown.text, reason: why == .outOfRange ? "out of range" : "not a number",
+                                          isExact: shown.isExact))
             }
             if storing[j] { storing[j] = false; store[j].removeAll() }
         }

@@ -105,7 +105,6 @@ extension HTMLReport {
         svg .axis { stroke: #8c959f; stroke-width: 1; }
         svg .grid { stroke: #eaeef2; stroke-width: 1; }
         svg .trace { fill: none; stroke: var(--observed); stroke-width: 2; stroke-linejoin: round; }
-        svg .trace-alt { fill: none; stroke: var(--missing); stroke-width: 2; stroke-dasharray: 6 4; }
         svg .dot { fill: var(--observed); }
         svg .tolerance { stroke: #cf222e; stroke-width: 1.5; stroke-dasharray: 6 4; }
         svg .tolerance-label { font-size: 11px; fill: #cf222e; }
@@ -125,12 +124,15 @@ extension HTMLReport {
         .swatch.dashed { background: repeating-linear-gradient(90deg, #cf222e 0 6px, transparent 6px 10px); height: 2px; vertical-align: 4px; width: 22px; border-radius: 0; }
         footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule); padding-top: 8px; }
         @media print {
-          body { font-size: 11pt; }
+          body { font-size: 10pt; }
           main { max-width: none; padding: 0; }
           h2 { break-after: avoid; margin-top: 18px; }
-          figure, .tile, .warning, tr { break-inside: avoid; }
+          section.charts, figure, .tile, .warning, tr { break-inside: avoid; }
           .warning, .no-warnings, .swatch, .tile { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-          section { break-before: auto; }
+          table { font-size: 8.5pt; }
+          th, td { padding: 2px 3px; }
+          col.name { width: 16%; } col.type { width: 8%; }
+          footer { margin-top: 16px; }
           @page { size: A4; margin: 12mm; }
         }
         """
@@ -206,7 +208,9 @@ extension HTMLReport {
         s += "<dt>acceleration</dt><dd>\(e(o.acceleration))</dd>"
         s += "<dt>random starts</dt><dd>\(o.starts) (seed \(o.seed))</dd>"
         s += "<dt>missing-value codes</dt><dd>\(codes)</dd>"
-        s += "<dt>delimiter, header</dt><dd><code>\(e(o.delimiter == "\t" ? "tab" : o.delimiter))</code>, \(o.header ? "first row is the header" : "no header")</dd>"
+        let delimiterNames = [",": "comma", ";": "semicolon", "|": "pipe", "\t": "tab"]
+        let delimiter = delimiterNames[o.delimiter].map { $0 == "tab" ? $0 : "\($0) (<code>\(e(o.delimiter))</code>)" } ?? "<code>\(e(o.delimiter))</code>"
+        s += "<dt>delimiter, header</dt><dd>\(delimiter); \(o.header ? "the first row is the header" : "no header row")</dd>"
         s += "</dl>\n</section>\n"
         return s
     }
@@ -216,10 +220,13 @@ extension HTMLReport {
 
 extension HTMLReport {
     private static func convergence(_ r: ImputationReport) -> String {
-        var s = "<section id=\"convergence-section\">\n<h2>Convergence</h2>\n"
+        var s = "<section id=\"convergence-section\" class=\"charts\">\n<h2>Convergence</h2>\n"
         s += "<p class=\"how\">Left: the observed-data log-likelihood after each iteration; EM never lowers it, so the line rises and flattens. Right: the largest absolute change of any entry of μ or Σ (standardised scale) on a log scale; EM stopped when it fell below the dashed tolerance line. A straight descent means linear convergence; a shallow slope means much missing information.</p>\n"
         s += "<div class=\"pair\">\n"
-        s += "<figure><h3>Log-likelihood per iteration</h3>\(likelihoodChart(r))</figure>\n"
+        // With a ridge EM increases ℓ + log prior, which differs from ℓ by far more than ℓ's
+        // own range, so it is not drawn; ℓ alone may fall.
+        let ridgeNote = r.isMaximumLikelihood ? "" : "<p class=\"note\">With the ridge prior (λ = \(Markup.escape(TextSummary.short(r.options.ridge)))) EM increases the log-likelihood plus the log prior, not the log-likelihood itself, which may fall.</p>"
+        s += "<figure><h3>Log-likelihood per iteration</h3>\(likelihoodChart(r))\(ridgeNote)</figure>\n"
         s += "<figure><h3>Largest parameter change per iteration (log scale)</h3>\(changeChart(r))</figure>\n"
         s += "</div>\n</section>\n"
         return s
@@ -242,9 +249,7 @@ extension HTMLReport {
             canvas.text("no iterations recorded", x: 270, y: 150, class: "small", anchor: "middle")
             return canvas.render(id: "convergence", label: "Log-likelihood per iteration (none recorded)")
         }
-        let showObjective = !r.isMaximumLikelihood
-        var values = records.map(\.logLikelihood)
-        if showObjective { values += records.map(\.objective).filter(\.isFinite) }
+        let values = records.map(\.logLikelihood)
         let yTicks = Ticks(values.min()!, values.max()!, count: 5)
         let lastIteration = Double(records.last!.iteration)
         let xTicks = Ticks(1, max(2, lastIteration), count: 6, integers: true)
@@ -252,17 +257,11 @@ extension HTMLReport {
         let y = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (bottom, top))
         canvas.yAxis(y, ticks: yTicks.values, x: left, gridTo: right, label: { NumberText.tick($0, step: yTicks.step) }, title: "log-likelihood")
         canvas.xAxis(x, ticks: xTicks.values.filter { $0 >= 1 && $0 <= max(2, lastIteration) }, y: bottom, label: { String(Int($0)) }, title: "iteration")
-        if showObjective {
-            canvas.polyline(records.filter { $0.objective.isFinite }.map { (x(Double($0.iteration)), y($0.objective)) }, class: "trace-alt")
-        }
         canvas.polyline(records.map { (x(Double($0.iteration)), y($0.logLikelihood)) }, class: "trace")
         if records.count <= 60 {
             for rec in records {
                 canvas.append("<circle class=\"dot\" cx=\"\(NumberText.coordinate(x(Double(rec.iteration))))\" cy=\"\(NumberText.coordinate(y(rec.logLikelihood)))\" r=\"2.6\"><title>iteration \(rec.iteration): ℓ = \(TextSummary.fixed(rec.logLikelihood, 4))</title></circle>")
             }
-        }
-        if showObjective {
-            canvas.text("— log-likelihood   - - objective (ℓ + log prior)", x: right, y: top + 12, class: "small", anchor: "end")
         }
         return canvas.render(id: "convergence", label: "Log-likelihood per iteration")
     }
@@ -314,14 +313,14 @@ extension HTMLReport {
         let shown = Array(groups.prefix(maximumPatternRows))
         let p = names.count, n = max(1, table.rowCount)
 
-        var s = "<section id=\"missingness-section\">\n<h2>Missingness patterns</h2>\n"
+        var s = "<section id=\"missingness-section\" class=\"charts\">\n<h2>Missingness patterns</h2>\n"
         s += "<p class=\"how\">One row per distinct pattern of missing modelled cells, most frequent first; each column is a modelled variable. On the left, the number of rows with the pattern; on the right, how many variables it misses and a bar of its share of the rows. The bars underneath compare the variables' shares of missing cells (in percent).</p>\n"
         s += "<div class=\"legend\"><span><span class=\"swatch observed\"></span>observed</span><span><span class=\"swatch missing\"></span>missing</span></div>\n"
 
         let labelLimit = 20
         let longest = Double(min(labelLimit, names.map(\.count).max() ?? 1))
-        let cell = max(8, min(44, 760 / Double(max(1, p))))
-        let rowHeight = shown.count <= 30 ? 20.0 : 14.0
+        let cell = max(8, min(56, 760 / Double(max(1, p))))
+        let rowHeight = shown.count <= 12 ? 26.0 : shown.count <= 30 ? 20.0 : 14.0
         let labelFont = cell >= 14 ? 12.0 : 10.0
         let top = 24 + longest * labelFont * 0.58 * 0.71 + 8
         let x0 = 90.0
@@ -380,12 +379,9 @@ extension HTMLReport {
         }
         if hidden > 0 {
             let rows = groups.dropFirst(shown.count).reduce(0) { $0 + $1.rowCount }
-            canvas.text("+\(hidden) more patterns (\(rows) rows) not drawn", x: x0, y: height - 6, class: "label")
+            canvas.text("+\(hidden) more patterns (\(rows) rows) not drawn; the JSON report (--report) lists all \(groups.count).", x: x0, y: height - 6, class: "label")
         }
         s += "<figure>\(canvas.render(id: "missingness", label: "Missingness map: \(groups.count) patterns × \(p) modelled columns"))</figure>\n"
-        if hidden > 0 {
-            s += "<p class=\"note\">+\(hidden) more patterns: only the \(shown.count) most frequent are drawn; the JSON report lists all \(groups.count).</p>\n"
-        }
         s += "</section>\n"
         return s
     }
@@ -399,7 +395,7 @@ extension HTMLReport {
         let p = names.count
         let histograms = ColumnHistogram.make(values: table.matrix.values, columnCount: table.matrix.columnCount, imputed: result.imputedValues)
 
-        var s = "<section id=\"distributions-section\">\n<h2>Observed and imputed values</h2>\n"
+        var s = "<section id=\"distributions-section\" class=\"charts\">\n<h2>Observed and imputed values</h2>\n"
         s += "<p class=\"how\">For each modelled column, histograms of the observed values and of the imputed values over the same bins, each scaled to unit area so their shapes compare despite different counts (an imputed bar taller than 2.5 times the highest observed bar is cut and marked ▲). Imputed values are conditional means, so they spread less than the data; a shift between the two is expected when the data are missing at random (missingness depends on other columns) and is worth a look otherwise.</p>\n"
         s += "<div class=\"legend\"><span><span class=\"swatch observed\"></span>observed values</span><span><span class=\"swatch missing\"></span>imputed values</span></div>\n"
 
@@ -413,7 +409,7 @@ extension HTMLReport {
             let px = Double(j % columns) * (panelWidth + gap), py = Double(j / columns) * (panelHeight + gap)
             canvas.append("<g class=\"histogram\" data-column=\"\(j)\">")
             canvas.rect(px + 0.5, py + 0.5, panelWidth - 1, panelHeight - 1, attributes: "class=\"panel-frame\" rx=\"4\"")
-            canvas.text(names[j], x: px + 10, y: py + 18, class: "panel-title", limit: 32)
+            canvas.text(names[j], x: px + 10, y: py + 18, class: "panel-title", limit: 29)
             let left = px + 14, right = px + panelWidth - 14, plotTop = py + 46, plotBottom = py + panelHeight - 34
             let observed = h.densities(h.observed), imputed = h.densities(h.imputed)
             // A few imputed values make a spike that would flatten the observed histogram:
@@ -466,7 +462,7 @@ extension HTMLReport {
     private static func correlation(_ r: ImputationReport) -> String {
         let names = r.columns
         let p = names.count
-        var s = "<section id=\"correlation-section\">\n<h2>Estimated correlations</h2>\n"
+        var s = "<section id=\"correlation-section\" class=\"charts\">\n<h2>Estimated correlations</h2>\n"
         s += "<p class=\"how\">The correlation matrix implied by the estimated Σ: blue for positive, red for negative, white for none" + (p <= 15 ? "; each cell shows its value" : "; hover over a cell for its value") + ".</p>\n"
         let labelLimit = 18
         let longest = Double(min(labelLimit, names.map(\.count).max() ?? 1))

@@ -122,7 +122,7 @@ public struct ImputationReport: Codable, Sendable {
         let read = table.options
         options = Options(
             tolerance: result.options.tolerance, maxIterations: result.options.maxIterations,
-            criterion: "largest absolute change of any entry of the mean vector or covariance matrix between iterations, on the standardised scale, below tolerance",
+            criterion: "largest absolute change of any entry of the mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the objective rising by at most tolerance × max(1, |objective|) in that iteration",
             ridge: result.options.ridge, starts: result.options.starts, seed: result.options.seed,
             acceleration: result.options.acceleration.rawValue, missingTokens: read.missingTokens,
             delimiter: String(decoding: [read.delimiter], as: UTF8.self), header: read.hasHeader,

@@ -13,9 +13,15 @@ public enum InterruptCleanup {
     }()
     private static let lock = NSLock()
 
-    /// Installs the signal handlers (idempotent).
+    /// Installs the signal handlers (idempotent), and unblocks those signals: a parent that
+    /// started us with them blocked (as some test runners and supervisors do) would otherwise
+    /// make an interruption wait forever.
     public static func install() {
         _ = slots
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { sig in
                 for k in 0..<InterruptCleanup.slotCount {

@@ -133,10 +133,10 @@ private final class ApplySink: CSVRecordSink {
         switch DecimalParser.parse(cell) {
         case .success(let v): current[k] = v
         case .failure(let why):
-            let text = String(decoding: cell.prefix(40), as: UTF8.self)
+            let shown = PrintableText.of(cell)
             error = CSVError(file: file, line: line, column: j + 1, kind: .mixedColumn(
                 name: model.columnNames[k],
-                offending: [.init(line: line, text: text, reason: why == .outOfRange ? "out of range" : "not a number")],
+                offending: [.init(line: line, text: shown.text, reason: why == .outOfRange ? "out of range" : "not a number", isExact: shown.isExact)],
                 total: 1))
         }
     }

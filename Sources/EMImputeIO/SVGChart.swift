@@ -91,7 +91,7 @@ struct LinearScale {
 
 /// Evenly spaced round tick values.
 struct Ticks {
-    /// The ticks, ascending.
+    /// The ticks, ascending, from `lower` to `upper`.
     var values: [Double]
     /// The distance between ticks.
     var step: Double
@@ -99,7 +99,8 @@ struct Ticks {
     var lower: Double
     var upper: Double
 
-    /// About `count` round ticks covering `lower...upper`; integer steps when `integers`.
+    /// About `count` round ticks covering `lower...upper` (widened to whole steps); integer
+    /// steps when `integers`.
     init(_ lower: Double, _ upper: Double, count: Int = 5, integers: Bool = false) {
         var lo = lower, hi = upper
         if !(lo.isFinite && hi.isFinite) { lo = 0; hi = 1 }
@@ -117,8 +118,8 @@ struct Ticks {
         self.lower = (lo / step).rounded(.down) * step
         self.upper = (hi / step).rounded(.up) * step
         var v: [Double] = []
-        var k = (lo / step).rounded(.up)
-        while k * step <= hi + step * 1e-9 && v.count < 50 {
+        var k = (lo / step).rounded(.down)
+        while k * step <= self.upper + step * 1e-9 && v.count < 50 {
             v.append(k * step)
             k += 1
         }

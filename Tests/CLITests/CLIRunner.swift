@@ -27,9 +27,9 @@ struct CLIRunner {
 
     /// Runs `emimpute arguments`, feeding `stdin` if given.
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
-                    stdoutTo: FileHandle? = nil) throws -> Outcome {
+                    stdoutTo: FileHandle? = nil, executable: String? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable.map(URL.init(fileURLWithPath:)) ?? binary
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }

@@ -147,6 +147,10 @@ struct ReferenceAgreementTests {
         #expect(meanError < 1e-6, "\(name): mean \(meanError)")
         #expect(covError < 1e-6, "\(name): covariance \(covError)")
         #expect(llError < 1e-6, "\(name): ℓ \(result.logLikelihood) vs \(fixture.logLikelihood)")
+        // Tests/Reference/README.md: both implementations agree to 1e-9 on the standardised scale.
+        #expect(scaled < 1e-9, "\(name): covariance \(scaled) on the correlation scale")
+        #expect(maxRelativeDifference(result.mean, fixture.mean, floor: result.model.standardDeviations) < 1e-9)
+        #expect(llError < 1e-9)
 
         // The conditional means the fixture lists (row = 0-based data row in the file).
         let completed = nested(result.completed(data))
