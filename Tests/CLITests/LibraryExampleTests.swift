@@ -1,0 +1,249 @@
+import EMImpute
+import Foundation
+import Testing
+
+// The Swift examples of Docs/Library.md and README.md, compiled and run.
+//
+// The code between `// docs:begin FILE` and `// docs:end` must be, line for line (after
+// removing the common indentation), the `swift` blocks of FILE in order, without their
+// `import` lines (which must appear at the top of this file). A `text` block that directly
+// follows a `swift` block in the document is what that code prints; `print` is captured below.
+
+/// Captures what the documented code prints.
+final class PrintedLines: @unchecked Sendable {
+    var lines: [String] = []
+    func append(_ items: [Any], separator: String) {
+        let text = items.map { "\($0)" }.joined(separator: separator)
+        lines.append(contentsOf: text.components(separatedBy: "\n"))
+    }
+}
+
+@Suite("Library examples in the docs")
+struct LibraryExampleTests {
+    @Test func inMemoryExampleOfLibraryMarkdown() throws {
+        let printed = PrintedLines()
+        func print(_ items: Any..., separator: String = " ") { printed.append(items, separator: separator) }
+
+        // docs:begin Docs/Library.md
+        // Ten observations of three variables; nil marks a missing cell.
+        let data = IncompleteMatrix(
+            rows: [
+                [5.1, 3.5, 1.4],
+                [4.9, nil, 1.4],
+                [6.3, 3.3, 6.0],
+                [5.8, 2.7, nil],
+                [7.1, 3.0, 5.9],
+                [nil, 3.2, 4.5],
+                [5.0, 3.6, 1.4],
+                [6.7, nil, nil],
+                [5.5, 2.4, 3.8],
+                [6.4, 3.2, 4.5],
+            ],
+            columnNames: ["length", "width", "petal"])
+
+        // Which cells are missing, grouped into patterns (most frequent first).
+        for group in data.patternGroups() {
+            let names = group.pattern.missingColumns.map { data.columnNames[$0] }
+            print(group.rowCount, "row(s) missing", names.isEmpty ? "nothing" : names.joined(separator: ", "))
+        }
+
+        // Fit μ and Σ by EM.
+        var options = EMOptions()
+        options.tolerance = 1e-10  // stricter than the default 1e-8
+        let fit = try GaussianEM(options: options).fit(data)
+
+        func fixed(_ values: [Double]) -> String {
+            values.map { String(format: "%8.4f", $0) }.joined(separator: " ")
+        }
+        print("converged:", fit.hasConverged, "after", fit.iterations, "iterations; monotone:", fit.isMonotone)
+        print("log-likelihood:", String(format: "%.4f", fit.logLikelihood))
+        print("mean:      ", fixed(fit.mean))
+        for row in fit.covariance.rows { print("covariance:", fixed(row)) }
+        print("largest fraction of missing information:", String(format: "%.2f", fit.rateOfConvergence ?? 0))
+        print("warnings:", fit.warnings.map(\.code))
+
+        // The completed matrix: observed cells unchanged, missing ones their conditional means.
+        let completed = fit.completed(data)
+        for row in completed.rows { print(fixed(row)) }
+
+        // Impute a new row with the fitted model, with the uncertainty of the imputation.
+        let model = fit.model
+        var row = [6.0, Double.nan, 5.0]
+        let sd = model.conditionalStandardDeviations(row: row)
+        model.impute(row: &row)
+        print("width given length 6 and petal 5:", String(format: "%.3f ± %.3f", row[1], sd[1]))
+
+        // Many rows: one imputer factorises Σ once.
+        let imputer = ConditionalImputer(model)
+        var batch: [[Double]] = [[.nan, 3.0, .nan], [7.0, .nan, 6.5]]
+        for k in batch.indices { imputer.impute(&batch[k]) }
+        for row in batch { print(fixed(row)) }
+
+        // A model that the data cannot identify is an error that names the column.
+        do {
+            _ = try GaussianEM().fit(IncompleteMatrix(rows: [[1, 5], [2, 5], [nil, 5]], columnNames: ["a", "b"]))
+        } catch let error as EMError {
+            print(error.description)
+            print("remedy:", error.remedy)
+        }
+        // docs:end
+
+        let expected = Result { try DocumentedSwift.expectedOutput(of: "Docs/Library.md", block: 0) }
+        #expect((try? expected.get()).map { OutputMatcher.matches(expected: $0, actual: printed.lines) } == true,
+                "Docs/Library.md: \(expected.problem)the example prints\n\(printed.lines.joined(separator: "\n"))")
+        // The facts the document states about this example.
+        #expect(fit.hasConverged && fit.isMonotone)
+        #expect(completed.rowCount == 10 && !completed.storage.contains(where: \.isNaN))
+    }
+
+    @Test func csvExampleOfLibraryMarkdown() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fit = try imputeSurvey(CLIRunner.dataset("survey.csv"), output: folder + "/completed.csv", report: folder + "/report.json")
+        #expect(fit.rowsUsed == 497 && fit.rowsWithNothingObserved == 3 && fit.hasConverged)
+        // The same bytes as the command line tool writes.
+        let cli = try CLIRunner.run(["impute", CLIRunner.dataset("survey.csv"), "--na", "-99", "--exclude", "respondent_id", "--quiet"])
+        #expect(cli.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/completed.csv")) == cli.stdout)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/report.json"))) as! [String: Any]
+        #expect(report["rowsUsed"] as? Int == 497)
+    }
+
+    @Test func exampleOfReadme() throws {
+        let printed = PrintedLines()
+        func print(_ items: Any..., separator: String = " ") { printed.append(items, separator: separator) }
+
+        // docs:begin README.md
+        let data = IncompleteMatrix(rows: [[1.0, 2.0], [2.0, nil], [3.0, 7.0], [nil, 4.0], [5.0, 6.0]],
+                                    columnNames: ["x", "y"])
+        let fit = try GaussianEM().fit(data)
+        print(fit.mean, fit.covariance.rows, fit.logLikelihood, fit.hasConverged)
+        let completed = fit.completed(data)  // a Matrix with the conditional means filled in
+        print(completed.rows)
+        // docs:end
+
+        let expected = Result { try DocumentedSwift.expectedOutput(of: "README.md", block: 0) }
+        #expect((try? expected.get()).map { OutputMatcher.matches(expected: $0, actual: printed.lines) } == true,
+                "README.md: \(expected.problem)the example prints\n\(printed.lines.joined(separator: "\n"))")
+    }
+
+    /// The code above is the code in the documents.
+    @Test(arguments: ["Docs/Library.md", "README.md"])
+    func documentShowsTheTestedCode(_ file: String) throws {
+        let regions = try DocumentedSwift.regions(for: file)
+        let blocks = try DocumentedSwift.swiftBlocks(of: file)
+        #expect(blocks.count == regions.count, "\(file) has \(blocks.count) swift block(s); this test has \(regions.count) region(s) for it")
+        let source = try String(contentsOfFile: #filePath, encoding: .utf8)
+        let imports = Set(source.components(separatedBy: "\n").filter { $0.hasPrefix("import ") })
+        for (k, (block, region)) in zip(blocks, regions).enumerated() {
+            for line in block.imports { #expect(imports.contains(line), "\(file) swift block \(k + 1): '\(line)' is not imported by the test") }
+            #expect(block.code == region, """
+                \(file) swift block \(k + 1) differs from Tests/CLITests/LibraryExampleTests.swift
+                --- document
+                \(block.code.joined(separator: "\n"))
+                --- test
+                \(region.joined(separator: "\n"))
+                """)
+        }
+    }
+}
+
+// The second Swift block of Docs/Library.md: a function, called by csvExampleOfLibraryMarkdown.
+// docs:begin Docs/Library.md
+/// Imputes a CSV file as `emimpute impute --na -99 --exclude respondent_id` does: writes the
+/// completed CSV (atomically) and the JSON report, and returns the fit.
+func imputeSurvey(_ input: String, output: String, report: String) throws -> EMResult {
+    var reading = CSVReadOptions()
+    reading.missingTokens += ["-99"]      // --na -99
+    reading.excluded = ["respondent_id"]  // --exclude respondent_id
+    let table = try CSVLoader.load(input, options: reading)
+    defer { table.input.removeSpool() }   // only standard input ("-") is spooled
+
+    let fit = try GaussianEM().fit(table.matrix)
+
+    let target = try OutputTarget.file(output)  // a temporary file, renamed by commit()
+    do {
+        try CompletedCSVWriter.write(table, imputedValues: fit.imputedValues, to: target)
+        try target.commit()
+    } catch {
+        target.abandon()
+        throw error
+    }
+    let diagnostics = ImputationReport(table: table, result: fit, timings: .init(load: 0, em: 0, write: 0))
+    try OutputTarget.writeFile(report, contents: try diagnostics.json())
+    return fit
+}
+// docs:end
+
+extension Result where Failure == any Error {
+    /// The error's description and a line break, or nothing.
+    var problem: String {
+        if case .failure(let error) = self { return "\(error)\n" }
+        return ""
+    }
+}
+
+/// Extraction of the Swift examples from the documents and from this file.
+enum DocumentedSwift {
+    struct Block {
+        var imports: [String]
+        var code: [String]
+    }
+
+    struct Missing: Error, CustomStringConvertible { let description: String }
+
+    static func text(_ file: String) throws -> String {
+        guard let text = DocumentationFiles.text(of: file) else { throw Missing(description: "\(file) cannot be read") }
+        return text
+    }
+
+    /// The `swift` blocks of `file`, with their leading `import` lines split off.
+    static func swiftBlocks(of file: String) throws -> [Block] {
+        try fencedBlocks(in: text(file)).filter { $0.info == "swift" }.map { b in
+            var lines = b.lines
+            var imports: [String] = []
+            while let first = lines.first, first.hasPrefix("import ") || (first.isEmpty && !imports.isEmpty) {
+                if !first.isEmpty { imports.append(first) }
+                lines.removeFirst()
+            }
+            return Block(imports: imports, code: trimBlankEnds(lines))
+        }
+    }
+
+    /// The `text` block right after the `block`-th (0-based) `swift` block of `file`.
+    static func expectedOutput(of file: String, block: Int) throws -> [String] {
+        let all = try fencedBlocks(in: text(file))
+        let swift = all.indices.filter { all[$0].info == "swift" }
+        guard block < swift.count, swift[block] + 1 < all.count, all[swift[block] + 1].info == "text" else {
+            throw Missing(description: "\(file): swift block \(block + 1) is not followed by a `text` block with its output")
+        }
+        return all[swift[block] + 1].lines
+    }
+
+    /// The `// docs:begin file` … `// docs:end` regions of this source file, dedented.
+    static func regions(for file: String, source: String = #filePath) throws -> [[String]] {
+        let lines = try String(contentsOfFile: source, encoding: .utf8).components(separatedBy: "\n")
+        var regions: [[String]] = []
+        var current: [String]?
+        for line in lines {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed == "// docs:begin \(file)" { current = []; continue }
+            if trimmed == "// docs:end", let c = current { regions.append(dedent(c)); current = nil; continue }
+            current?.append(line)
+        }
+        return regions
+    }
+
+    static func dedent(_ lines: [String]) -> [String] {
+        let indent = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            .map { $0.prefix { $0 == " " }.count }.min() ?? 0
+        return trimBlankEnds(lines.map { $0.trimmingCharacters(in: .whitespaces).isEmpty ? "" : String($0.dropFirst(indent)) })
+    }
+
+    static func trimBlankEnds(_ lines: [String]) -> [String] {
+        var l = lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
+        while l.first?.isEmpty == true { l.removeFirst() }
+        while l.last?.isEmpty == true { l.removeLast() }
+        return l
+    }
+}
