@@ -56,6 +56,12 @@ struct CholeskyFactorization {
         return nil
     }
 
+    /// Lⱼⱼ² / Aⱼⱼ for each j: the share of variable j's variance not explained by the
+    /// variables before it. Near 0 means near-collinear.
+    func relativePivots(of a: [Double]) -> [Double] {
+        (0..<order).map { j in lower[j * order + j] * lower[j * order + j] / a[j * order + j] }
+    }
+
     /// log det A = 2 Σ log Lᵢᵢ.
     var logDeterminant: Double {
         var s = 0.0

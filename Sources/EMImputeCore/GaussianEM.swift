@@ -18,6 +18,10 @@ public struct GaussianEM: Sendable {
     /// The settings.
     public var options: EMOptions
 
+    /// A relative Cholesky pivot of Σ below this (a variable with less than 1e-8 of its variance
+    /// unexplained by the others) is reported as a near-singular covariance.
+    public static let nearSingularThreshold = 1e-8
+
     /// The most modelled columns accepted (the per-iteration cost grows as p³).
     public static let maximumColumnCount = 2000
 
@@ -92,11 +96,32 @@ public struct GaussianEM: Sendable {
                 message: "EM stopped at the iteration cap (\(options.maxIterations)) before the largest parameter change fell below \(options.tolerance); the estimates are not final",
                 remedy: "raise --max-iterations, or add --ridge to speed up a weakly identified model"))
         }
+        // Near-collinear columns: the estimate stands, but it is fragile and ℓ is computed
+        // with less precision (rounding can then look like a decrease).
+        var nearlyCollinear: [String]?
+        if let factor = try? CholeskyFactorization(best.theta.covariance, order: p) {
+            let pivots = factor.relativePivots(of: best.theta.covariance)
+            if let j = pivots.indices.min(by: { pivots[$0] < pivots[$1] }), pivots[j] < Self.nearSingularThreshold {
+                let columns = problem.dependentColumns(best.theta.covariance, pivot: j)
+                nearlyCollinear = columns
+                warnings.append(EMWarning(
+                    code: "nearSingular",
+                    message: "the covariance matrix is nearly singular: columns \(columns.map { "'\($0)'" }.joined(separator: ", ")) are nearly collinear (only \(String(format: "%.2g", pivots[j])) of the variance of '\(columns.last ?? "")' is not explained by the others)",
+                    remedy: "drop one of these columns (--exclude \(columns.last ?? "")) or add a ridge prior (--ridge 1, for instance)"))
+            }
+        }
         if !best.history.isMonotone {
-            warnings.append(EMWarning(
-                code: "nonMonotone",
-                message: "the log-likelihood decreased between iterations by \(best.history.largestDecrease), which EM should never do",
-                remedy: "this indicates a numerical problem or a bug: please report it with the input"))
+            if let nearlyCollinear {
+                warnings.append(EMWarning(
+                    code: "nonMonotone",
+                    message: "the log-likelihood decreased between iterations by \(best.history.largestDecrease): rounding error, because the covariance matrix is nearly singular (columns \(nearlyCollinear.map { "'\($0)'" }.joined(separator: ", ")))",
+                    remedy: "drop one of the nearly collinear columns or add a ridge prior (--ridge)"))
+            } else {
+                warnings.append(EMWarning(
+                    code: "nonMonotone",
+                    message: "the log-likelihood decreased between iterations by \(best.history.largestDecrease), which EM should never do",
+                    remedy: "this indicates a numerical problem or a bug: please report it with the input"))
+            }
         }
         if startsAgree == false {
             warnings.append(EMWarning(

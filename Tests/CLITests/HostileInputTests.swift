@@ -52,6 +52,8 @@ struct HostileInputTests {
         HostileCase("stray word", "a,b\n1,2\n3,4\n5,six\n7,8\n", status: 65, message: "--na 'six'"),
         HostileCase("p ≥ n with a ridge fits", "a,b,c\n1,2,3\n4,5,7\n", ["--ridge", "1"], status: 0, message: "posterior mode"),
         HostileCase("collinear with a ridge fits", "a,b,c\n1,2,1\n2,4,0\n3,6,5\n4,8,2\n5,10,3\n", ["--ridge", "1"], status: 0, message: "ridge"),
+        HostileCase("nearly collinear columns", "a,b,c\n1,2.0001,5\n2,3.9999,3\n3,6.0001,1\n4,8,2\n5,9.9999,4\n6,12.0001,2\n", status: 0,
+                    message: "columns 'a', 'b' are nearly collinear"),
         HostileCase("row with nothing observed", "a,b\n1,2\nNA,NA\n3,1\n5,7\n2,2\n", status: 0, message: "1 row(s) have every modelled cell missing"),
     ]
 
