@@ -114,9 +114,10 @@ struct ExpectationStep {
         var stats = SufficientStatistics(columnCount: p)
         let sum = UnsafeMutablePointer<Double>.allocate(capacity: p)
         let cross = UnsafeMutablePointer<Double>.allocate(capacity: p * p)
+        let observedDeviation = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
         sum.initialize(repeating: 0, count: p)
         cross.initialize(repeating: 0, count: p * p)
-        defer { sum.deallocate(); cross.deallocate() }
+        defer { sum.deallocate(); cross.deallocate(); observedDeviation.deallocate() }
         var filled = 0
 
         // Adds the rows waiting in `scratch` to Σ z and, by one dsyrk, to Σ z zᵀ.
@@ -140,18 +141,30 @@ struct ExpectationStep {
                         let from = max(lo, group.start), to = min(hi, group.start + group.count)
                         let nm = m.count, no = o.count
                         let bm = solver.regression
-                        for r in from..<to {
-                            if filled == chunkRows { flush() }
-                            let source = x.baseAddress! + r * p
-                            let z = scratch + filled * p
-                            for c in 0..<no { let j = o[c]; z[j] = source[j] - mu[j] }
-                            for a in 0..<nm {
-                                var s = 0.0
-                                let row = bm + a * no
-                                for c in 0..<no { s += row[c] * z[o[c]] }
-                                z[m[a]] = s
+                        o.withUnsafeBufferPointer { op in
+                            m.withUnsafeBufferPointer { mp in
+                                let observedIndex = op.baseAddress!, missingIndex = mp.baseAddress!
+                                for r in from..<to {
+                                    if filled == chunkRows { flush() }
+                                    let source = x.baseAddress! + r * p
+                                    let z = scratch + filled * p
+                                    // z_o = x_o − μ_o, kept contiguous for the mat-vec below.
+                                    for c in 0..<no {
+                                        let j = observedIndex[c]
+                                        let d = source[j] - mu[j]
+                                        observedDeviation[c] = d
+                                        z[j] = d
+                                    }
+                                    // z_m = B z_o.
+                                    for a in 0..<nm {
+                                        var s = 0.0
+                                        let row = bm + a * no
+                                        for c in 0..<no { s += row[c] * observedDeviation[c] }
+                                        z[missingIndex[a]] = s
+                                    }
+                                    filled += 1
+                                }
                             }
-                            filled += 1
                         }
                         // The conditional covariance correction, once per pattern segment.
                         let rows = to - from

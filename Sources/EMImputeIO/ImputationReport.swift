@@ -173,10 +173,7 @@ public struct ImputationReport: Codable, Sendable {
     /// The report as pretty-printed JSON with sorted keys. Non-finite numbers (a variance
     /// beyond the Double range) are written as the strings "Infinity", "-Infinity", "NaN".
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        try JSONOutput.encode(self)
     }
 
     // Optionals encode as null rather than being left out, so every key is always present.

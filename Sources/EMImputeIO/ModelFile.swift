@@ -80,16 +80,16 @@ public struct ModelFile: Codable, Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ModelFileError.cannotOpen(path: path, reason: (error as NSError).localizedDescription)
         }
-        do { return try JSONDecoder().decode(ModelFile.self, from: data) } catch {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        do { return try decoder.decode(ModelFile.self, from: data) } catch {
             throw ModelFileError.invalid(path: path, reason: "not an emimpute model file (\(error))")
         }
     }
 
     /// Pretty-printed JSON with sorted keys.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        try JSONOutput.encode(self)
     }
 }
 

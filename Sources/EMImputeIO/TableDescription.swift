@@ -28,8 +28,6 @@ public struct TableDescription: Codable, Sendable {
 
     /// Pretty-printed JSON with sorted keys.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        try JSONOutput.encode(self)
     }
 }

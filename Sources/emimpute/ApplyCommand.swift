@@ -25,11 +25,7 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "The input CSV file, or - for standard input.")
     var input: String
 
-    @Option(help: ArgumentHelp("Field delimiter: a single character, or 'tab'.", valueName: "char"))
-    var delimiter: String = ","
-
-    @Flag(help: "The first row is data, not column names; columns are named V1, V2, ….")
-    var noHeader = false
+    @OptionGroup var dialect: DialectOptions
 
     @Option(name: .customLong("na"), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("Missing-value codes to use instead of the model's (repeatable).", valueName: "code"))
@@ -47,12 +43,6 @@ struct ApplyCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no summary on standard error.")
     var quiet = false
 
-    mutating func validate() throws {
-        guard CSVReadOptions.delimiter(named: delimiter) != nil else {
-            throw ValidationError("--delimiter must be one character (',', ';', '|') or 'tab', not '\(delimiter)'")
-        }
-    }
-
     func run() throws {
         InterruptCleanup.install()
         signal(SIGPIPE, SIG_IGN)
@@ -63,8 +53,7 @@ struct ApplyCommand: ParsableCommand {
             let file = try ModelFile.read(model)
             let gaussian = try file.model(file: model)
             var options = CSVReadOptions()
-            options.delimiter = CSVReadOptions.delimiter(named: delimiter) ?? UInt8(ascii: ",")
-            options.hasHeader = !noHeader
+            dialect.configure(&options)
             options.missingTokens = missingCodes.isEmpty ? file.missingTokens : missingCodes
             let target = try output.map(OutputTarget.file) ?? OutputTarget.standardOutput()
             let deviations = try varianceOutput.map(OutputTarget.file)

@@ -6,11 +6,7 @@ struct InputOptions: ParsableArguments {
     @Argument(help: "The input CSV file, or - for standard input.")
     var input: String
 
-    @Option(help: ArgumentHelp("Field delimiter: a single character, or 'tab'.", valueName: "char"))
-    var delimiter: String = ","
-
-    @Flag(help: "The first row is data, not column names; columns are named V1, V2, ….")
-    var noHeader = false
+    @OptionGroup var dialect: DialectOptions
 
     @Option(name: .customLong("na"), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("An extra missing-value code, e.g. --na -99 (repeatable). The defaults are the empty cell, NA, N/A, NaN, nan, ., ?, null, NULL.", valueName: "code"))
@@ -26,16 +22,12 @@ struct InputOptions: ParsableArguments {
     var exclude: String?
 
     mutating func validate() throws {
-        guard CSVReadOptions.delimiter(named: delimiter) != nil else {
-            throw ValidationError("--delimiter must be one character (',', ';', '|') or 'tab', not '\(delimiter)'")
-        }
         if naOnly && missingCodes.isEmpty { throw ValidationError("--na-only needs at least one --na code") }
     }
 
     var readOptions: CSVReadOptions {
         var o = CSVReadOptions()
-        o.delimiter = CSVReadOptions.delimiter(named: delimiter) ?? UInt8(ascii: ",")
-        o.hasHeader = !noHeader
+        dialect.configure(&o)
         o.missingTokens = naOnly ? missingCodes : CSVReadOptions.defaultMissingTokens + missingCodes
         o.columns = Self.names(columns)
         o.excluded = Self.names(exclude)
