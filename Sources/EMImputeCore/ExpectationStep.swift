@@ -114,10 +114,10 @@ struct ExpectationStep {
         var stats = SufficientStatistics(columnCount: p)
         let sum = UnsafeMutablePointer<Double>.allocate(capacity: p)
         let cross = UnsafeMutablePointer<Double>.allocate(capacity: p * p)
-        let observedDeviation = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
+        let conditionalDeviation = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
         sum.initialize(repeating: 0, count: p)
         cross.initialize(repeating: 0, count: p * p)
-        defer { sum.deallocate(); cross.deallocate(); observedDeviation.deallocate() }
+        defer { sum.deallocate(); cross.deallocate(); conditionalDeviation.deallocate() }
         var filled = 0
 
         // Adds the rows waiting in `scratch` to Σ z and, by one dsyrk, to Σ z zᵀ.
@@ -136,36 +136,29 @@ struct ExpectationStep {
                 mean.withUnsafeBufferPointer { mu in
                     while g < data.groups.count, data.groups[g].start < hi {
                         let group = data.groups[g]
-                        let o = data.layout.observed[group.pattern], m = data.layout.missing[group.pattern]
-                        if !solver.solve(precision: k.baseAddress!, observed: o, missing: m) { return false }
+                        let m = data.layout.missing[group.pattern]
+                        let nm = m.count, no = p - nm
                         let from = max(lo, group.start), to = min(hi, group.start + group.count)
-                        let nm = m.count, no = o.count
-                        let bm = solver.regression
-                        o.withUnsafeBufferPointer { op in
-                            m.withUnsafeBufferPointer { mp in
-                                let observedIndex = op.baseAddress!, missingIndex = mp.baseAddress!
-                                for r in from..<to {
-                                    if filled == chunkRows { flush() }
-                                    let source = x.baseAddress! + r * p
-                                    let z = scratch + filled * p
-                                    // z_o = x_o − μ_o, kept contiguous for the mat-vec below.
-                                    for c in 0..<no {
-                                        let j = observedIndex[c]
-                                        let d = source[j] - mu[j]
-                                        observedDeviation[c] = d
-                                        z[j] = d
-                                    }
-                                    // z_m = B z_o.
-                                    for a in 0..<nm {
-                                        var s = 0.0
-                                        let row = bm + a * no
-                                        for c in 0..<no { s += row[c] * observedDeviation[c] }
-                                        z[missingIndex[a]] = s
-                                    }
-                                    filled += 1
+                        let solved = m.withUnsafeBufferPointer { mp -> Bool in
+                            guard solver.solve(precision: k.baseAddress!, missing: mp) else { return false }
+                            let missingIndex = mp.baseAddress!
+                            for r in from..<to {
+                                if filled == chunkRows { flush() }
+                                let source = x.baseAddress! + r * p
+                                let z = scratch + filled * p
+                                // z = x − μ, zero where missing (the NaNs of x).
+                                for j in 0..<p {
+                                    let d = source[j] - mu[j]
+                                    z[j] = d.isNaN ? 0 : d
                                 }
+                                // z_m = B z, all computed before any is written into z.
+                                for a in 0..<nm { conditionalDeviation[a] = solver.conditionalDeviation(a, z) }
+                                for a in 0..<nm { z[missingIndex[a]] = conditionalDeviation[a] }
+                                filled += 1
                             }
+                            return true
                         }
+                        if !solved { return false }
                         // The conditional covariance correction, once per pattern segment.
                         let rows = to - from
                         let weight = Double(rows)

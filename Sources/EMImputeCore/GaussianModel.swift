@@ -145,17 +145,18 @@ public final class ConditionalImputer {
     deinit { solver.deallocate() }
 
     func prepare(observed o: [Int], missing m: [Int]) {
-        precision.withUnsafeBufferPointer { k in _ = solver.solve(precision: k.baseAddress!, observed: o, missing: m) }
+        precision.withUnsafeBufferPointer { k in
+            m.withUnsafeBufferPointer { _ = solver.solve(precision: k.baseAddress!, missing: $0) }
+        }
     }
 
     /// Fills the missing cells of `row` for the pattern last prepared.
     func fillPrepared(_ row: inout [Double], observed o: [Int], missing m: [Int]) {
         let mu = model.mean, s = model.scale
-        for (c, j) in o.enumerated() { observedDeviation[c] = row[j] / s[j] - mu[j] / s[j] }
-        for (a, j) in m.enumerated() {
-            var z = 0.0
-            for c in 0..<o.count { z += solver.regression[a * o.count + c] * observedDeviation[c] }
-            row[j] = mu[j] + s[j] * z
+        observedDeviation.withUnsafeMutableBufferPointer { z in
+            for j in 0..<row.count { z[j] = 0 }
+            for j in o { z[j] = row[j] / s[j] - mu[j] / s[j] }
+            for (a, j) in m.enumerated() { row[j] = mu[j] + s[j] * solver.conditionalDeviation(a, z.baseAddress!) }
         }
     }
 
