@@ -4,18 +4,19 @@ import Foundation
 /// observed ones, computed from the precision matrix K = Σ⁻¹:
 ///
 ///     C = Cov[x_m | x_o] = K_mm⁻¹
-///     B = −C K_m·          (|m|×p; its observed columns are the regression of x_m on x_o)
-///     E[x_m | x_o] = μ_m + B z,  z = x − μ with zeros in the missing places
+///     E[x_m | x_o] = μ_m − C (K_m· z),  z = x − μ with zeros in the missing places
 ///     log det Σ_oo = log det Σ + log det K_mm
 ///
-/// B is kept over all p columns so that a row's conditional mean is a contiguous dot product
-/// of length p (the missing places of z are zero, so B's entries there do not matter). The
-/// cost scales with the number of *missing* variables: O(|m|³ + |m|²·p) per pattern.
-/// Buffers are owned and reused, so a solve allocates nothing.
+/// Per pattern this costs O(|m|³); per row, |m| contiguous dot products of length p with rows
+/// of K and one |m|×|m| product — nothing grows with |o|·|m| per pattern, which matters
+/// because most patterns have only a row or two. Buffers are owned and reused, so a solve
+/// allocates nothing.
 struct ConditionalSolver {
     let p: Int
-    /// B, row-major |m|×p.
-    private(set) var regression: UnsafeMutablePointer<Double>
+    /// The precision matrix of the last solve and the pattern's missing columns.
+    private var precision: UnsafePointer<Double>?
+    private var missing: UnsafePointer<Int>?
+    private var missingCount = 0
     /// C = K_mm⁻¹, row-major |m|×|m| (full, symmetric).
     private(set) var conditionalCovariance: UnsafeMutablePointer<Double>
     /// log det K_mm from the last solve.
@@ -25,23 +26,25 @@ struct ConditionalSolver {
 
     init(columnCount p: Int) {
         self.p = p
-        regression = .allocate(capacity: max(1, p * p))
         conditionalCovariance = .allocate(capacity: max(1, p * p))
         factor = .allocate(capacity: max(1, p * p))
         work = .allocate(capacity: max(1, p))
     }
 
     func deallocate() {
-        regression.deallocate()
         conditionalCovariance.deallocate()
         factor.deallocate()
         work.deallocate()
     }
 
     /// Solves for the pattern whose missing columns are `m` (ascending) under the precision
-    /// `k` (row-major p×p). Returns false when K_mm is not positive definite.
+    /// `k` (row-major p×p); both must stay valid while `conditionalDeviations` is used.
+    /// Returns false when K_mm is not positive definite.
     mutating func solve(precision k: UnsafePointer<Double>, missing m: UnsafeBufferPointer<Int>) -> Bool {
         let nm = m.count
+        precision = k
+        missing = m.baseAddress
+        missingCount = nm
         logDeterminantKmm = 0
         guard nm > 0 else { return true }
         for a in 0..<nm { for b in 0...a { factor[a * nm + b] = k[m[a] * p + m[b]] } }
@@ -55,33 +58,37 @@ struct ConditionalSolver {
             CholeskyFactorization.solveInPlace(factor, order: nm, stride: nm, work)
             for a in 0..<nm { conditionalCovariance[a * nm + c] = work[a] }
         }
-        // B = −C K_m·, accumulated over contiguous rows of K.
-        regression.update(repeating: 0, count: nm * p)
-        for a in 0..<nm {
-            let out = regression + a * p
-            for b in 0..<nm {
-                let coefficient = -conditionalCovariance[a * nm + b]
-                let row = k + m[b] * p
-                for j in 0..<p { out[j] += coefficient * row[j] }
-            }
-        }
         return true
     }
 
-    /// Σⱼ Bₐⱼ zⱼ over all p columns, with four partial sums so the loop pipelines.
+    /// E[z_m | z_o] = −C (K_m· z) for the pattern last solved, into `out` (|m| values);
+    /// `z` holds x − μ with zeros in the missing places; `work` has room for |m| values.
     @inline(__always)
-    func conditionalDeviation(_ a: Int, _ z: UnsafePointer<Double>) -> Double {
-        let b = regression + a * p
+    func conditionalDeviations(_ z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>) {
+        let nm = missingCount
+        guard nm > 0, let k = precision, let m = missing else { return }
+        for a in 0..<nm { work[a] = Self.dot(k + m[a] * p, z, p) }
+        for a in 0..<nm {
+            let c = conditionalCovariance + a * nm
+            var s = 0.0
+            for b in 0..<nm { s += c[b] * work[b] }
+            out[a] = -s
+        }
+    }
+
+    /// Σⱼ aⱼ bⱼ, with four partial sums so the loop pipelines.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
         var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
         var j = 0
-        while j + 4 <= p {
-            s0 += b[j] * z[j]
-            s1 += b[j + 1] * z[j + 1]
-            s2 += b[j + 2] * z[j + 2]
-            s3 += b[j + 3] * z[j + 3]
+        while j + 4 <= n {
+            s0 += a[j] * b[j]
+            s1 += a[j + 1] * b[j + 1]
+            s2 += a[j + 2] * b[j + 2]
+            s3 += a[j + 3] * b[j + 3]
             j += 4
         }
-        while j < p { s0 += b[j] * z[j]; j += 1 }
+        while j < n { s0 += a[j] * b[j]; j += 1 }
         return (s0 + s1) + (s2 + s3)
     }
 }

@@ -115,9 +115,10 @@ struct ExpectationStep {
         let sum = UnsafeMutablePointer<Double>.allocate(capacity: p)
         let cross = UnsafeMutablePointer<Double>.allocate(capacity: p * p)
         let conditionalDeviation = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
+        let work = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
         sum.initialize(repeating: 0, count: p)
         cross.initialize(repeating: 0, count: p * p)
-        defer { sum.deallocate(); cross.deallocate(); conditionalDeviation.deallocate() }
+        defer { sum.deallocate(); cross.deallocate(); conditionalDeviation.deallocate(); work.deallocate() }
         var filled = 0
 
         // Adds the rows waiting in `scratch` to Σ z and, by one dsyrk, to Σ z zᵀ.
@@ -151,8 +152,8 @@ struct ExpectationStep {
                                     let d = source[j] - mu[j]
                                     z[j] = d.isNaN ? 0 : d
                                 }
-                                // z_m = B z, all computed before any is written into z.
-                                for a in 0..<nm { conditionalDeviation[a] = solver.conditionalDeviation(a, z) }
+                                // z_m = −C (K_m· z), all computed before any is written into z.
+                                solver.conditionalDeviations(z, into: conditionalDeviation, work: work)
                                 for a in 0..<nm { z[missingIndex[a]] = conditionalDeviation[a] }
                                 filled += 1
                             }

@@ -127,37 +127,53 @@ public struct GaussianModel: Codable, Sendable, Equatable {
 /// ```
 public final class ConditionalImputer {
     private let model: GaussianModel
-    private let precision: [Double]
     private var solver: ConditionalSolver
-    private var observedDeviation: [Double]
+    // Owned buffers: the solver keeps pointers to the precision and the pattern between
+    // `prepare` and the fills that follow.
+    private let precision: UnsafeMutablePointer<Double>
+    private let missing: UnsafeMutablePointer<Int>
+    private let deviation: UnsafeMutablePointer<Double>
+    private let conditional: UnsafeMutablePointer<Double>
+    private let work: UnsafeMutablePointer<Double>
 
     /// An imputer for `model`.
     public init(_ model: GaussianModel) {
         self.model = model
         let p = model.dimension
-        // The model was validated at fit time (or decoding), so S is positive definite.
+        // The model was validated at fit time (or when its file was read): S is positive definite.
         let factor = try? CholeskyFactorization(model.standardizedCovariance.storage, order: p)
-        precision = factor?.inverse ?? [Double](repeating: .nan, count: p * p)
+        let k = factor?.inverse ?? [Double](repeating: .nan, count: p * p)
+        precision = .allocate(capacity: max(1, p * p))
+        precision.initialize(from: k, count: p * p)
+        missing = .allocate(capacity: max(1, p))
+        deviation = .allocate(capacity: max(1, p))
+        conditional = .allocate(capacity: max(1, p))
+        work = .allocate(capacity: max(1, p))
         solver = ConditionalSolver(columnCount: p)
-        observedDeviation = [Double](repeating: 0, count: p)
     }
 
-    deinit { solver.deallocate() }
+    deinit {
+        solver.deallocate()
+        precision.deallocate()
+        missing.deallocate()
+        deviation.deallocate()
+        conditional.deallocate()
+        work.deallocate()
+    }
 
+    /// Solves for the pattern with missing columns `m` (ascending).
     func prepare(observed o: [Int], missing m: [Int]) {
-        precision.withUnsafeBufferPointer { k in
-            m.withUnsafeBufferPointer { _ = solver.solve(precision: k.baseAddress!, missing: $0) }
-        }
+        for (a, j) in m.enumerated() { missing[a] = j }
+        _ = solver.solve(precision: precision, missing: UnsafeBufferPointer(start: missing, count: m.count))
     }
 
     /// Fills the missing cells of `row` for the pattern last prepared.
     func fillPrepared(_ row: inout [Double], observed o: [Int], missing m: [Int]) {
         let mu = model.mean, s = model.scale
-        observedDeviation.withUnsafeMutableBufferPointer { z in
-            for j in 0..<row.count { z[j] = 0 }
-            for j in o { z[j] = row[j] / s[j] - mu[j] / s[j] }
-            for (a, j) in m.enumerated() { row[j] = mu[j] + s[j] * solver.conditionalDeviation(a, z.baseAddress!) }
-        }
+        deviation.update(repeating: 0, count: row.count)
+        for j in o { deviation[j] = row[j] / s[j] - mu[j] / s[j] }
+        solver.conditionalDeviations(deviation, into: conditional, work: work)
+        for (a, j) in m.enumerated() { row[j] = mu[j] + s[j] * conditional[a] }
     }
 
     /// Replaces the NaN cells of `row` by their conditional means.
