@@ -19,7 +19,7 @@ struct CholeskyFactorization {
     }
 
     /// Relative size below which a pivot counts as zero.
-    static let relativePivotTolerance = 1e-12
+    static let relativePivotTolerance = 1e-10
 
     /// Factorises the symmetric matrix `a` (row-major; only the lower triangle is read).
     init(_ a: [Double], order n: Int) throws {

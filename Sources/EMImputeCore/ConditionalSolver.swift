@@ -52,11 +52,27 @@ struct ConditionalSolver {
         var logDet = 0.0
         for a in 0..<nm { logDet += log(factor[a * nm + a]) }
         logDeterminantKmm = 2 * logDet
-        // C = K_mm⁻¹, one unit column at a time.
-        for c in 0..<nm {
-            for a in 0..<nm { work[a] = a == c ? 1 : 0 }
-            CholeskyFactorization.solveInPlace(factor, order: nm, stride: nm, work)
-            for a in 0..<nm { conditionalCovariance[a * nm + c] = work[a] }
+        // C = K_mm⁻¹ = L⁻ᵀ L⁻¹: invert the triangular factor in place, then one product.
+        let inverse = factor
+        for j in 0..<nm {
+            inverse[j * nm + j] = 1 / inverse[j * nm + j]
+            var i = j + 1
+            while i < nm {
+                var s = 0.0
+                var k = j
+                while k < i { s += factor[i * nm + k] * inverse[k * nm + j]; k += 1 }
+                inverse[i * nm + j] = -s / factor[i * nm + i]
+                i += 1
+            }
+        }
+        for a in 0..<nm {
+            for b in a..<nm {
+                var s = 0.0
+                var k = b
+                while k < nm { s += inverse[k * nm + a] * inverse[k * nm + b]; k += 1 }
+                conditionalCovariance[a * nm + b] = s
+                conditionalCovariance[b * nm + a] = s
+            }
         }
         return true
     }

@@ -76,19 +76,21 @@ private final class TableBuilder: CSVRecordSink {
     var columnCount = 0
     var started = false
     var firstRecord: [[UInt8]] = []
-    var fieldIndex = 0
-    var rows = 0
-    var lastLine = 1
+    // Touched for every cell: only this builder, on one thread, ever accesses them, so the
+    // dynamic exclusivity checks of class properties are pure cost here.
+    @exclusivity(unchecked) var fieldIndex = 0
+    @exclusivity(unchecked) var rows = 0
+    @exclusivity(unchecked) var lastLine = 1
 
     // Per column.
-    var modelCandidate: [Bool] = []
-    var storing: [Bool] = []
-    var observed: [Int] = []
-    var missing: [Int] = []
-    var numeric: [Int] = []
-    var nonNumeric: [Int] = []
-    var offenders: [[CSVError.OffendingCell]] = []
-    var store: [ChunkedColumn] = []
+    @exclusivity(unchecked) var modelCandidate: [Bool] = []
+    @exclusivity(unchecked) var storing: [Bool] = []
+    @exclusivity(unchecked) var observed: [Int] = []
+    @exclusivity(unchecked) var missing: [Int] = []
+    @exclusivity(unchecked) var numeric: [Int] = []
+    @exclusivity(unchecked) var nonNumeric: [Int] = []
+    @exclusivity(unchecked) var offenders: [[CSVError.OffendingCell]] = []
+    @exclusivity(unchecked) var store: [ChunkedColumn] = []
 
     init(options: CSVReadOptions, file: String) {
         self.options = options
@@ -97,6 +99,9 @@ private final class TableBuilder: CSVRecordSink {
     }
 
     func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+        // After an error libcsv may still deliver the rest of the segment it was given (a
+        // CR-terminated record does not end a segment), and the columns may not exist.
+        guard error == nil else { return }
         if !started { firstRecord.append(Array(bytes)); return }
         let j = fieldIndex
         fieldIndex += 1
@@ -104,6 +109,7 @@ private final class TableBuilder: CSVRecordSink {
     }
 
     func endRecord(line: Int) {
+        guard error == nil else { return }
         lastLine = line
         if !started {
             started = true

@@ -44,8 +44,9 @@ final class CSVReader {
     private var parser = csv_parser()
     private let delimiter: UInt8
     private let file: String
-    private var line = 1
-    private weak var sink: (any CSVRecordSink)?
+    @exclusivity(unchecked) private var line = 1
+    // The caller holds the sink for the whole of `read`; no reference counting per field.
+    private unowned(unsafe) var sink: (any CSVRecordSink)?
     private var onSegment: ((UnsafeRawBufferPointer) throws -> Void)?
     /// Total bytes read.
     private(set) var bytesRead = 0

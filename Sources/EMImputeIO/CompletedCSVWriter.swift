@@ -80,12 +80,13 @@ public enum CompletedCSVWriter {
                 for j in 0..<table.columns.count {
                     let c = modelledIndex[j]
                     guard c >= 0, table.matrix.values[row + c].isNaN else { continue }
-                    guard tokens.matches(scanner.content(of: j, in: found, bytes: bytes)) else {
+                    guard tokens.matches(escaped: scanner.content(of: j, in: found, bytes: bytes)) else {
                         throw Inconsistency(description: "record \(record + 1), column \(j + 1): expected a missing-value code while writing")
                     }
                     try copy(copiedUpTo, found.fieldStart[j])
                     guard nextImputed < imputed.count else { throw Inconsistency(description: "fewer imputed values than missing cells") }
-                    try output.write(format(imputed[nextImputed], c))
+                    let text = tokens.spelledApart(format(imputed[nextImputed], c))
+                    try output.write(CSVField.escaped(text, delimiter: table.options.delimiter))
                     nextImputed += 1
                     copiedUpTo = found.fieldEnd[j]
                 }
@@ -100,5 +101,44 @@ public enum CompletedCSVWriter {
             guard to > from else { return }
             try output.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[from..<to]))
         }
+    }
+}
+
+extension CSVField {
+    /// `text` as one field of a file with this delimiter: quoted (with doubled quotes) when it
+    /// contains the delimiter, a quote or a line break (a number does with `--delimiter .`,
+    /// `-`, `e` or a digit).
+    static func escaped(_ text: String, delimiter: UInt8) -> String {
+        guard text.utf8.contains(where: { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension MissingTokens {
+    /// Whether a field's content as `RecordScanner.content` gives it (quotes inside a quoted
+    /// field still doubled) is a missing-value code: the loader compared the codes with
+    /// libcsv's text, in which `""` is already `"` (a code such as `--na 'n"a'`).
+    func matches(escaped cell: UnsafeBufferPointer<UInt8>) -> Bool {
+        let quote = UInt8(ascii: "\"")
+        guard cell.contains(quote) else { return matches(cell) }
+        var text: [UInt8] = []
+        var k = 0
+        while k < cell.count {
+            text.append(cell[k])
+            k += cell[k] == quote && k + 1 < cell.count && cell[k + 1] == quote ? 2 : 1
+        }
+        return text.withUnsafeBufferPointer { matches($0) }
+    }
+
+    /// A number's text, respelled with more zeros (`0` → `0.0`, `1e-05` → `1.0e-05`) while it
+    /// is a missing-value code (`--na 0`, `--na -99`), so that an imputed cell never reads back
+    /// as missing.
+    func spelledApart(_ number: String) -> String {
+        var text = number
+        while text.withUTF8({ matches($0) }) {
+            let exponent = text.firstIndex(where: { $0 == "e" || $0 == "E" }) ?? text.endIndex
+            text.insert(contentsOf: text[..<exponent].contains(".") ? "0" : ".0", at: exponent)
+        }
+        return text
     }
 }

@@ -17,44 +17,39 @@ enum DecimalParser {
         var i = 0
         var negative = false
         if i < n, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") { negative = s[i] == UInt8(ascii: "-"); i += 1 }
+        // Digits accumulate into a UInt64; more than 19 of them (which could overflow) go to strtod.
         var mantissa: UInt64 = 0
-        var digits = 0, significant = 0, dropped = 0, fractionDigits = 0
-        var sawDigit = false
-        while i < n, s[i] &- 48 < 10 {
-            sawDigit = true
-            let d = UInt64(s[i] &- 48)
-            if significant < 19 { if mantissa != 0 || d != 0 { significant += 1 }; mantissa = mantissa * 10 + d } else { dropped += 1 }
-            digits += 1
-            i += 1
-        }
+        let integerStart = i
+        while i < n, s[i] &- 48 < 10 { mantissa = mantissa &* 10 &+ UInt64(s[i] &- 48); i += 1 }
+        var digits = i - integerStart
+        var fractionDigits = 0
         if i < n, s[i] == UInt8(ascii: ".") {
             i += 1
-            while i < n, s[i] &- 48 < 10 {
-                sawDigit = true
-                let d = UInt64(s[i] &- 48)
-                if significant < 19 { if mantissa != 0 || d != 0 { significant += 1 }; mantissa = mantissa * 10 + d; fractionDigits += 1 }
-                i += 1
-            }
+            let fractionStart = i
+            while i < n, s[i] &- 48 < 10 { mantissa = mantissa &* 10 &+ UInt64(s[i] &- 48); i += 1 }
+            fractionDigits = i - fractionStart
+            digits += fractionDigits
         }
-        guard sawDigit else { return .failure(.syntax) }
+        guard digits > 0 else { return .failure(.syntax) }
         var exponent = 0
         if i < n, s[i] == UInt8(ascii: "e") || s[i] == UInt8(ascii: "E") {
             i += 1
-            var expNegative = false
-            if i < n, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") { expNegative = s[i] == UInt8(ascii: "-"); i += 1 }
+            var exponentNegative = false
+            if i < n, s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-") { exponentNegative = s[i] == UInt8(ascii: "-"); i += 1 }
             guard i < n, s[i] &- 48 < 10 else { return .failure(.syntax) }
             while i < n, s[i] &- 48 < 10 {
                 if exponent < 100_000 { exponent = exponent * 10 + Int(s[i] &- 48) }
                 i += 1
             }
-            if expNegative { exponent = -exponent }
+            if exponentNegative { exponent = -exponent }
         }
         guard i == n else { return .failure(.syntax) }
-        let e10 = exponent + dropped - fractionDigits
-        if dropped == 0, mantissa < (1 << 53), abs(e10) <= 22 {
-            var v = Double(mantissa)
-            v = e10 >= 0 ? v * exactPowers[e10] : v / exactPowers[-e10]
-            return .success(negative ? -v : v)
+        // Clinger's fast path: an exact integer mantissa times an exact power of ten, one rounding.
+        let e10 = exponent - fractionDigits
+        if digits <= 19, mantissa < (1 << 53), abs(e10) <= 22 {
+            let v = Double(mantissa)
+            let r = e10 >= 0 ? v * exactPowers[e10] : v / exactPowers[-e10]
+            return .success(negative ? -r : r)
         }
         return slowPath(s)
     }

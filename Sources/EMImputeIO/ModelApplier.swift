@@ -196,7 +196,7 @@ private final class ApplySink: CSVRecordSink {
         for (k, j) in replacements where item.values[k].isNaN {
             try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.fieldStart[j]]))
             let text = ShortestDecimal.format(row[k])
-            try output.write(text)
+            try output.write(CSVField.escaped(tokens.spelledApart(text), delimiter: options.delimiter))
             copied = record.fieldEnd[j]
             summary.imputedCells += 1
             if let deviations {

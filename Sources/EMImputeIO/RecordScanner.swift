@@ -1,6 +1,6 @@
 /// Finds the byte range of every field of a CSV record in raw input, by the same strict
 /// RFC 4180 rules libcsv applies (quotes open only at a field's start, after optional spaces;
-/// `""` inside quotes is a quote; CR, LF or CRLF end a record; blank lines are skipped).
+/// `""` inside quotes is a quote; CR, LF or CRLF end a record; blank lines, and lines of spaces only, are skipped).
 ///
 /// The writers use it to copy untouched bytes exactly and replace only imputed fields.
 struct RecordScanner {
@@ -9,7 +9,7 @@ struct RecordScanner {
 
     /// One record found in a buffer.
     struct Record {
-        /// Offset of the first byte after any blank lines before the record.
+        /// Offset of the first byte after any blank (or spaces-only) lines before the record.
         var start = 0
         /// Offset just past the record's terminator.
         var end = 0
@@ -21,16 +21,22 @@ struct RecordScanner {
 
     init(delimiter: UInt8) { self.delimiter = delimiter }
 
-    @inline(__always) private func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b == 0x09 && delimiter != 0x09) }
+    /// libcsv's spaces: a space or a tab, unless it is the delimiter.
+    @inline(__always) private func isSpace(_ b: UInt8) -> Bool { (b == 0x20 || b == 0x09) && b != delimiter }
 
-    /// Scans the record that starts at or after `from` (skipping blank lines).
+    /// Scans the record that starts at or after `from` (skipping blank and spaces-only lines).
     /// Returns false when `bytes` ends before the record does and `isFinal` is false (more
     /// input is needed), or when there is no record left.
     func next(in bytes: UnsafeBufferPointer<UInt8>, from: Int, isFinal: Bool, into record: inout Record) -> Bool {
         let n = bytes.count
         var pos = from
-        while pos < n, bytes[pos] == 0x0A || bytes[pos] == 0x0D { pos += 1 }
-        guard pos < n else { return false }
+        // libcsv submits no record for a line of spaces only, as for an empty one.
+        var first = pos
+        while first < n, bytes[first] == 0x0A || bytes[first] == 0x0D || isSpace(bytes[first]) {
+            if bytes[first] == 0x0A || bytes[first] == 0x0D { pos = first + 1 }
+            first += 1
+        }
+        guard first < n else { return false }
         record.start = pos
         record.fieldStart.removeAll(keepingCapacity: true)
         record.fieldEnd.removeAll(keepingCapacity: true)
@@ -80,8 +86,8 @@ struct RecordScanner {
     }
 
     /// A field's content as the loader saw it: spaces trimmed, surrounding quotes removed.
-    /// Doubled quotes inside are left as they are: callers only compare against
-    /// missing-value codes and parse numbers, neither of which contains a quote.
+    /// Doubled quotes inside are left as they are: numbers contain none, and a missing-value
+    /// code that does is compared with `MissingTokens.matches(escaped:)`.
     func content(of field: Int, in record: Record, bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var cell = UnsafeBufferPointer(rebasing: bytes[record.fieldStart[field]..<record.fieldEnd[field]]).trimmingSpaces()
         if cell.count >= 2, cell.first == quote, cell.last == quote {

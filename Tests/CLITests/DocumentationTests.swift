@@ -156,7 +156,7 @@ enum OutputMatcher {
     }
 
     static func lineMatches(_ pattern: String, _ line: String) -> Bool {
-        guard pattern.contains("<ignored>") else { return pattern == line }
+        guard pattern.contains("<ignored>") else { return pattern == line || numbersAgree(pattern, line) }
         let pieces = pattern.components(separatedBy: "<ignored>")
         guard line.hasPrefix(pieces[0]) else { return false }
         var rest = line.dropFirst(pieces[0].count)
@@ -166,6 +166,33 @@ enum OutputMatcher {
         }
         let last = pieces.last!
         return rest.count >= last.count && rest.hasSuffix(last)
+    }
+}
+
+extension OutputMatcher {
+    /// Numbers in the docs are compared to 7 significant digits: the same text around them,
+    /// and each number within a relative 1e-7 (absolute 1e-12 near zero). Exact digits
+    /// beyond that are rounding, which a numerically equivalent change to the engine may move.
+    static func numbersAgree(_ pattern: String, _ line: String) -> Bool {
+        let (textA, numbersA) = split(pattern), (textB, numbersB) = split(line)
+        guard textA == textB, numbersA.count == numbersB.count else { return false }
+        return zip(numbersA, numbersB).allSatisfy { a, b in
+            a == b || abs(a - b) <= max(1e-12, 1e-7 * max(abs(a), abs(b)))
+        }
+    }
+
+    /// The line with every number replaced by `#`, and the numbers.
+    static func split(_ line: String) -> (String, [Double]) {
+        let regex = try! NSRegularExpression(pattern: "-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?")
+        let ns = line as NSString
+        var text = "", numbers: [Double] = [], last = 0
+        for m in regex.matches(in: line, range: NSRange(location: 0, length: ns.length)) {
+            text += ns.substring(with: NSRange(location: last, length: m.range.location - last)) + "#"
+            numbers.append(Double(ns.substring(with: m.range)) ?? .nan)
+            last = m.range.location + m.range.length
+        }
+        text += ns.substring(from: last)
+        return (text, numbers)
     }
 }
 
