@@ -26,14 +26,28 @@ public enum CompletedCSVWriter {
     /// - Complexity: O(bytes of the input).
     public static func write(_ table: LoadedTable, imputedValues: [Double], to output: OutputTarget,
                              format: @escaping (Double, Int) -> String = { v, _ in ShortestDecimal.format(v) }) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: table.input.path), options: .alwaysMapped)
-        try data.withUnsafeBytes { raw in
-            try Scan(raw.bindMemory(to: UInt8.self), table: table, imputed: imputedValues, output: output, format: format).run()
-        }
+        try write(table, imputedValues: imputedValues, to: output, format: format, bufferSize: Scan.bufferSize)
     }
 
+    /// As above, reading through a buffer of `bufferSize` bytes (tests use tiny ones).
+    static func write(_ table: LoadedTable, imputedValues: [Double], to output: OutputTarget,
+                      format: @escaping (Double, Int) -> String, bufferSize: Int) throws {
+        let fd = open(table.input.path, O_RDONLY)
+        guard fd >= 0 else {
+            throw CSVError(file: table.input.displayName, kind: .cannotOpen(reason: "cannot read the input again to write the output: \(String(cString: strerror(errno)))"))
+        }
+        defer { close(fd) }
+        var scan = Scan(table: table, imputed: imputedValues, output: output, format: format)
+        scan.buffer = [UInt8](repeating: 0, count: max(1, bufferSize))
+        try scan.run(fd: fd)
+    }
+
+    /// Streams the input through a fixed buffer (grown only for a record longer than it), so
+    /// memory does not depend on the size of the CSV.
     private struct Scan {
-        let bytes: UnsafeBufferPointer<UInt8>
+        static let bufferSize = 1 << 22
+        var buffer = [UInt8](repeating: 0, count: Scan.bufferSize)
+        var filled = 0
         let table: LoadedTable
         let imputed: [Double]
         let output: OutputTarget
@@ -43,9 +57,7 @@ public enum CompletedCSVWriter {
         /// For each input column, its index among the modelled columns, or -1.
         let modelledIndex: [Int]
 
-        init(_ bytes: UnsafeBufferPointer<UInt8>, table: LoadedTable, imputed: [Double], output: OutputTarget,
-             format: @escaping (Double, Int) -> String) {
-            self.bytes = bytes
+        init(table: LoadedTable, imputed: [Double], output: OutputTarget, format: @escaping (Double, Int) -> String) {
             self.table = table
             self.imputed = imputed
             self.output = output
@@ -57,15 +69,48 @@ public enum CompletedCSVWriter {
             modelledIndex = index
         }
 
-        func run() throws {
-            let n = bytes.count
-            var pos = n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        /// Reads more input after keeping `buffer[from..<filled]` at its front; returns the
+        /// shift applied to offsets, or nil at the end of the input.
+        mutating func refill(keeping from: Int, fd: Int32) throws -> Int? {
+            let kept = filled - from
+            if from > 0 { buffer.withUnsafeMutableBytes { b in _ = memmove(b.baseAddress!, b.baseAddress! + from, kept) } }
+            filled = kept
+            if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            while true {
+                let got = buffer.withUnsafeMutableBytes { b in read(fd, b.baseAddress! + filled, b.count - filled) }
+                if got < 0 && errno == EINTR { continue }
+                if got < 0 { throw CSVError(file: table.input.displayName, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
+                if got == 0 { return nil }
+                filled += got
+                return from
+            }
+        }
+
+        mutating func run(fd: Int32) throws {
+            var atEnd = try refill(keeping: 0, fd: fd) == nil
+            var pos = filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
             var record = table.options.hasHeader ? -1 : 0  // -1: the header
             var nextImputed = 0
             var copiedUpTo = 0
             let p = table.matrix.columnCount
             var found = RecordScanner.Record()
-            while scanner.next(in: bytes, from: pos, isFinal: true, into: &found) {
+            while true {
+                let complete = buffer.withUnsafeBufferPointer { b in
+                    scanner.next(in: UnsafeBufferPointer(rebasing: b[0..<filled]), from: pos, isFinal: atEnd, into: &found)
+                }
+                if !complete {
+                    if atEnd { break }
+                    // Write out what is done, keep the unfinished record, read on.
+                    try copy(copiedUpTo, pos)
+                    if let shift = try refill(keeping: pos, fd: fd) {
+                        pos -= shift
+                    } else {
+                        pos = 0
+                        atEnd = true
+                    }
+                    copiedUpTo = 0
+                    continue
+                }
                 pos = found.end
                 guard found.fieldCount == table.columns.count else {
                     throw Inconsistency(description: "record \(record + 1) has \(found.fieldCount) fields while writing but \(table.columns.count) while loading")
@@ -80,7 +125,10 @@ public enum CompletedCSVWriter {
                 for j in 0..<table.columns.count {
                     let c = modelledIndex[j]
                     guard c >= 0, table.matrix.values[row + c].isNaN else { continue }
-                    guard tokens.matches(escaped: scanner.content(of: j, in: found, bytes: bytes)) else {
+                    let isCode = buffer.withUnsafeBufferPointer { b in
+                        tokens.matches(escaped: scanner.content(of: j, in: found, bytes: UnsafeBufferPointer(rebasing: b[0..<filled])))
+                    }
+                    guard isCode else {
                         throw Inconsistency(description: "record \(record + 1), column \(j + 1): expected a missing-value code while writing")
                     }
                     try copy(copiedUpTo, found.fieldStart[j])
@@ -91,7 +139,7 @@ public enum CompletedCSVWriter {
                     copiedUpTo = found.fieldEnd[j]
                 }
             }
-            try copy(copiedUpTo, n)
+            try copy(copiedUpTo, filled)
             guard record == table.rowCount, nextImputed == imputed.count else {
                 throw Inconsistency(description: "the input changed between reading and writing (\(record) records now, \(table.rowCount) before)")
             }
@@ -99,7 +147,7 @@ public enum CompletedCSVWriter {
 
         private func copy(_ from: Int, _ to: Int) throws {
             guard to > from else { return }
-            try output.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[from..<to]))
+            try buffer.withUnsafeBytes { try output.write(UnsafeRawBufferPointer(rebasing: $0[from..<to])) }
         }
     }
 }

@@ -22,6 +22,20 @@ struct CompletedCSVWriterTests {
         #expect(String(decoding: out, as: UTF8.self) == expected)
     }
 
+    @Test(arguments: [1, 2, 3, 5, 7, 16, 64])
+    func tinyReadBuffersGiveTheSameBytes(bufferSize: Int) throws {
+        let csv = "\u{FEFF}id,name,x,y\r\n1,\"Ann,\r\nA \"\"q\"\"\",1.50,NA\r\n\r\n2,Bob,  ,\"7\"\r\n3,\"Cy\", \"NA\" ,00.10\r\n4,\"" + String(repeating: "long ", count: 40) + "\",,\r"
+        let table = try load(csv) { $0.excluded = ["id"] }
+        let imputed = (0..<table.matrix.missingCount).map { Double($0) + 0.5 }
+        let expected = try completedBytes(table, imputed)
+        let path = NSTemporaryDirectory() + "/emimpute-out-\(UUID().uuidString).csv"
+        let target = try OutputTarget.file(path)
+        try CompletedCSVWriter.write(table, imputedValues: imputed, to: target, format: { v, _ in ShortestDecimal.format(v) }, bufferSize: bufferSize)
+        try target.commit()
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == expected)
+        #expect(String(decoding: expected, as: UTF8.self).contains("\"Ann,\r\nA \"\"q\"\"\",1.50,0.5\r\n\r\n2,Bob,1.5,\"7\""))
+    }
+
     @Test func lastLineWithoutNewlineAndOtherDelimiter() throws {
         let table = try load("a;b\n1;\n;4") { $0.delimiter = UInt8(ascii: ";") }
         let out = try completedBytes(table, [3, 0.25])
