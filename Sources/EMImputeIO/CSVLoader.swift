@@ -54,7 +54,15 @@ public enum CSVLoader {
         do {
             let builder = TableBuilder(options: options, file: display)
             let reader = try CSVReader(delimiter: options.delimiter, file: display)
-            try reader.read(fd: fd, into: builder, spool: spoolFD, progress: progress)
+            // libcsv on this thread, classification and number parsing on another.
+            let relay = RecordBatchRelay(feeding: builder)
+            do {
+                try reader.read(fd: fd, into: relay, spool: spoolFD, progress: progress)
+                relay.finish()
+            } catch {
+                relay.finish()
+                throw builder.error ?? error
+            }
             if let error = builder.error { throw error }
             return try builder.finish(input: input, byteCount: reader.bytesRead)
         } catch {

@@ -46,7 +46,7 @@ public enum CompletedCSVWriter {
     /// memory does not depend on the size of the CSV.
     private struct Scan {
         static let bufferSize = 1 << 22
-        var buffer = [UInt8](repeating: 0, count: Scan.bufferSize)
+        var buffer: [UInt8] = []  // sized by `write` (a default here would allocate 4 MiB twice)
         var filled = 0
         let table: LoadedTable
         let imputed: [Double]

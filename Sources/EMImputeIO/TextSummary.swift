@@ -67,7 +67,7 @@ public enum TextSummary {
             cells.enumerated().map { k, c in
                 let pad = String(repeating: " ", count: width[k] - c.count)
                 return rightAligned.contains(k) ? pad + c : c + pad
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            }.joined(separator: "  ").trimmingTrailingSpaces()
         }
         return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
     }
@@ -76,4 +76,12 @@ public enum TextSummary {
     static func fixed(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
     static func short(_ v: Double) -> String { String(format: "%g", v) }
     static func seconds(_ v: Double) -> String { String(format: "%.2f s", v) }
+}
+
+private extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = Substring(self)
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
 }
