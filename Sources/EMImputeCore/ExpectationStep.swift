@@ -56,6 +56,21 @@ private struct SendablePointer<T>: @unchecked Sendable {
     let base: UnsafeMutablePointer<T>
 }
 
+/// Runs `body(0..<count)` on the calling thread and `count − 1` threads of its own, and
+/// returns when all are done. Plain threads: a dispatch pool may run fewer at once.
+enum WorkerThreads {
+    static func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        guard count > 1 else { if count == 1 { body(0) }; return }
+        let group = DispatchGroup()
+        for worker in 1..<count {
+            group.enter()
+            Thread.detachNewThread { body(worker); group.leave() }
+        }
+        body(0)
+        group.wait()
+    }
+}
+
 /// One E-step over all rows, in parallel over fixed row blocks.
 ///
 /// The blocks depend only on n and p, and their statistics are added in block order, so
@@ -88,7 +103,9 @@ struct ExpectationStep {
         perBlock.withUnsafeMutableBufferPointer { slots in
             let out = SendablePointer(base: slots.baseAddress!)
             let workers = min(threads, blocks)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            // Worker w takes blocks w, w + workers, …: which thread computes a block never
+            // changes its result, and the blocks are added in order below.
+            let work: @Sendable (Int) -> Void = { worker in
                 var solver = ConditionalSolver(columnCount: p)
                 let scratch = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * p)
                 defer { solver.deallocate(); scratch.deallocate() }
@@ -98,6 +115,7 @@ struct ExpectationStep {
                     b += workers
                 }
             }
+            WorkerThreads.run(workers, work)
         }
         var total = SufficientStatistics(columnCount: p)
         for s in perBlock {

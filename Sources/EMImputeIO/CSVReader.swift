@@ -111,7 +111,9 @@ final class CSVReader {
         guard var start = bytes.baseAddress else { return }
         let end = start + bytes.count
         let context = Unmanaged.passUnretained(self).toOpaque()
-        while start < end, sink?.shouldStop != true {
+        // Whether to stop is asked once per chunk: a sink ignores what follows its error.
+        guard sink?.shouldStop != true else { return }
+        while start < end {
             let newline = memchr(start, 0x0A, end - start)
             let stop = newline.map { UnsafeRawPointer($0) + 1 } ?? end
             let length = stop - start

@@ -56,6 +56,8 @@ public enum CompletedCSVWriter {
         let tokens: MissingTokens
         /// For each input column, its index among the modelled columns, or -1.
         let modelledIndex: [Int]
+        /// Whether imputed numbers can be written as they are (see `run`).
+        let plainNumbers: Bool
 
         init(table: LoadedTable, imputed: [Double], output: OutputTarget, format: @escaping (Double, Int) -> String) {
             self.table = table
@@ -64,6 +66,10 @@ public enum CompletedCSVWriter {
             self.format = format
             scanner = RecordScanner(delimiter: table.options.delimiter)
             tokens = MissingTokens(table.options.missingTokens)
+            plainNumbers = !Array("0123456789.eE+-\"".utf8).contains(table.options.delimiter)
+                && !table.options.missingTokens.contains { code in
+                    Array(code.utf8).withUnsafeBufferPointer { if case .success = DecimalParser.parse($0) { return true } else { return false } }
+                }
             var index = [Int](repeating: -1, count: table.columns.count)
             for (c, j) in table.modelledColumns.enumerated() { index[j] = c }
             modelledIndex = index
@@ -88,6 +94,8 @@ public enum CompletedCSVWriter {
 
         mutating func run(fd: Int32) throws {
             var atEnd = try refill(keeping: 0, fd: fd) == nil
+            // A byte-order mark is looked for in the first 3 bytes, whatever the first read gave.
+            while !atEnd, filled < 3 { atEnd = try refill(keeping: 0, fd: fd) == nil }
             var pos = filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
             var record = table.options.hasHeader ? -1 : 0  // -1: the header
             var nextImputed = 0
@@ -133,8 +141,11 @@ public enum CompletedCSVWriter {
                     }
                     try copy(copiedUpTo, found.fieldStart[j])
                     guard nextImputed < imputed.count else { throw Inconsistency(description: "fewer imputed values than missing cells") }
-                    let text = tokens.spelledApart(format(imputed[nextImputed], c))
-                    try output.write(CSVField.escaped(text, delimiter: table.options.delimiter))
+                    let number = format(imputed[nextImputed], c)
+                    // Re-spelling and quoting can only matter for a numeric-looking code or a
+                    // delimiter that can occur in a number; checked once, not per cell.
+                    try output.write(plainNumbers ? number
+                                     : CSVField.escaped(tokens.spelledApart(number), delimiter: table.options.delimiter))
                     nextImputed += 1
                     copiedUpTo = found.fieldEnd[j]
                 }

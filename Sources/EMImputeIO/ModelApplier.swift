@@ -85,6 +85,8 @@ private final class ApplySink: CSVRecordSink {
     }
 
     func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
+        // The reader asks `shouldStop` once per chunk: ignore what follows an error.
+        guard error == nil else { return }
         let j = fieldIndex
         fieldIndex += 1
         if !sawHeader { firstFields.append(Array(bytes)); return }
@@ -93,6 +95,7 @@ private final class ApplySink: CSVRecordSink {
     }
 
     func endRecord(line: Int) {
+        guard error == nil else { return }
         if !sawHeader {
             sawHeader = true
             columnCount = firstFields.count
