@@ -13,6 +13,8 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible {
     case singularCovariance(columns: [String], iteration: Int)
     /// More modelled columns than the engine accepts.
     case tooManyColumns(count: Int, limit: Int)
+    /// An imputed value (conditional mean) beyond the range of a Double; `row` is 1-based.
+    case imputationOutOfRange(column: String, row: Int)
 
     /// What went wrong.
     public var description: String {
@@ -30,6 +32,8 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the covariance matrix became singular at iteration \(it): columns \(list) are linearly dependent (collinear)"
         case .tooManyColumns(let count, let limit):
             return "\(count) modelled columns exceed the limit of \(limit)"
+        case .imputationOutOfRange(let c, let row):
+            return "the imputed value of column '\(c)' in data row \(row) is beyond the range of a Double (about ±1.8e308)"
         }
     }
 
@@ -43,6 +47,7 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible {
         case .singularCovariance(let cols, _):
             return "add a ridge prior (--ridge 1, for instance) or drop one of the dependent columns (--exclude \(cols.last ?? ""))"
         case .tooManyColumns: return "choose the columns to model with --columns or --exclude"
+        case .imputationOutOfRange(let c, _): return "rescale column '\(c)' (divide it by a power of ten) or leave it out (--exclude \(c))"
         }
     }
 }

@@ -36,7 +36,8 @@ public struct GaussianEM: Sendable {
     ///   - data: n×p cells, NaN where missing.
     ///   - progress: called after every iteration (on the calling thread).
     /// - Throws: `EMError` when the data cannot identify the model (a column with nothing
-    ///   observed, a constant column, too few rows, linearly dependent columns).
+    ///   observed, a constant column, too few rows, linearly dependent columns), or when an
+    ///   imputed value is beyond the range of a Double.
     /// - Complexity: per iteration O(n·p² + Σ_patterns |m|³), where |m| is a pattern's
     ///   number of missing columns.
     public func fit(_ data: IncompleteMatrix, progress: ((IterationRecord) -> Void)? = nil) throws -> EMResult {
@@ -87,6 +88,11 @@ public struct GaussianEM: Sendable {
             scale: scaling.scale,
             standardizedCovariance: Matrix(rowCount: p, columnCount: p, storage: best.theta.covariance))
         let imputed = model.imputedValues(for: data, layout: layout)
+        if let k = imputed.firstIndex(where: { !$0.isFinite }) {
+            // The conditional mean lies beyond the largest Double (extrapolating from values near it).
+            let cell = data.values.indices.lazy.filter { data.values[$0].isNaN }.dropFirst(k).first!
+            throw EMError.imputationOutOfRange(column: data.columnNames[cell % p], row: cell / p + 1)
+        }
 
         let nothingObserved = data.rowCount - n
         var warnings: [EMWarning] = []

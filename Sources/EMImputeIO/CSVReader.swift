@@ -77,7 +77,9 @@ final class CSVReader {
         let chunkSize = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
-        var first = true
+        // The first bytes are held back until three are known, so a byte-order mark is found
+        // even when a pipe delivers it a byte at a time.
+        var head: [UInt8]? = []
         var nextProgress = 64 << 20
         while !sink.shouldStop {
             let got = Foundation.read(fd, buffer, chunkSize)
@@ -89,21 +91,33 @@ final class CSVReader {
             if let spool { try writeAll(spool, buffer, got) }
             bytesRead += got
             if bytesRead >= nextProgress { progress?(bytesRead); nextProgress += 64 << 20 }
-            var bytes = UnsafeRawBufferPointer(start: buffer, count: got)
-            if first {
-                first = false
-                // A UTF-8 byte-order mark is not part of the first column's name.
-                if got >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
-                    try onSegment?(UnsafeRawBufferPointer(rebasing: bytes[0..<3]))
-                    bytes = UnsafeRawBufferPointer(rebasing: bytes[3...])
-                }
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: got)
+            if head != nil {
+                head!.append(contentsOf: bytes)
+                if head!.count < 3 { continue }
+                try feedStart(head!)
+                head = nil
+                continue
             }
             try feedLines(bytes)
         }
+        if let head, !sink.shouldStop { try feedStart(head) }
         if sink.shouldStop { return }
         let context = Unmanaged.passUnretained(self).toOpaque()
         if csv_fini(&parser, CSVReader.onField, CSVReader.onRecord, context) != 0 || csv_error(&parser) != 0 {
             throw error(for: csv_error(&parser), atEnd: true)
+        }
+    }
+
+    /// The first bytes of the input: a UTF-8 byte-order mark is not part of the first column's name.
+    private func feedStart(_ start: [UInt8]) throws {
+        try start.withUnsafeBytes { bytes in
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+                try onSegment?(UnsafeRawBufferPointer(rebasing: bytes[0..<3]))
+                try feedLines(UnsafeRawBufferPointer(rebasing: bytes[3...]))
+            } else {
+                try feedLines(bytes)
+            }
         }
     }
 

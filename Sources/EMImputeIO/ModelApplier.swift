@@ -198,6 +198,7 @@ private final class ApplySink: CSVRecordSink {
         var copied = rawPosition
         for (k, j) in replacements where item.values[k].isNaN {
             try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.fieldStart[j]]))
+            guard row[k].isFinite else { throw EMError.imputationOutOfRange(column: model.columnNames[k], row: summary.rows) }
             let text = ShortestDecimal.format(row[k])
             try output.write(CSVField.escaped(tokens.spelledApart(text), delimiter: options.delimiter))
             copied = record.fieldEnd[j]

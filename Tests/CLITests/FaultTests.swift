@@ -68,3 +68,18 @@ struct FaultTests {
         #expect(reports[1] == reports[2])
     }
 }
+
+@Suite("byte-order mark through a slow pipe")
+struct SlowPipeTests {
+    @Test func aByteOrderMarkArrivingOneByteAtATimeIsStillRecognised() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let input = CLIRunner.write("\u{FEFF}a,b\n1,2\n2,\n3,5\n4,4\n", in: folder)
+        // Feed the first bytes separately, as a slow pipe would.
+        let script = "(head -c 1 '\(input)'; sleep 0.2; head -c 2 '\(input)' | tail -c 1; sleep 0.2; tail -c +3 '\(input)') | '\(CLIRunner.binary.path)' impute - -q --report '\(folder)/r.json'"
+        let r = try CLIRunner.run(["-c", script], executable: "/bin/bash")
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/r.json"))) as! [String: Any]
+        #expect(report["columns"] as? [String] == ["a", "b"])
+        #expect(r.stdout.starts(with: [0xEF, 0xBB, 0xBF] + Array("a,b\n".utf8)))
+    }
+}
