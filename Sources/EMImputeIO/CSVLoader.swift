@@ -88,7 +88,6 @@ private final class TableBuilder: CSVRecordSink {
     // dynamic exclusivity checks of class properties are pure cost here.
     @exclusivity(unchecked) var fieldIndex = 0
     @exclusivity(unchecked) var rows = 0
-    @exclusivity(unchecked) var lastLine = 1
 
     // Per column.
     @exclusivity(unchecked) var modelCandidate: [Bool] = []
@@ -118,7 +117,6 @@ private final class TableBuilder: CSVRecordSink {
 
     func endRecord(line: Int) {
         guard error == nil else { return }
-        lastLine = line
         if !started {
             started = true
             establishColumns(line: line)
