@@ -33,6 +33,10 @@ public struct ImputationReport: Codable, Sendable {
         public var modelledColumns: [String]
         public var excludedColumns: [String]
         public var textColumns: [String]
+        /// Imputed cells of all-integer columns rounded (`--round-integers`).
+        public var roundIntegers: Bool
+        /// Imputed cells clamped to the observed range (`--clamp`).
+        public var clampToObservedRange: Bool
     }
 
     /// One input column.
@@ -113,8 +117,9 @@ public struct ImputationReport: Codable, Sendable {
     public var warnings: [EMWarning]
     public var timings: Timings
 
-    /// Assembles the report of a run.
-    public init(table: LoadedTable, result: EMResult, timings: Timings) {
+    /// Assembles the report of a run; `adjustment` describes changes made to the imputed
+    /// cells before they were written (the summaries describe the written values).
+    public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil) {
         schemaVersion = Self.currentSchemaVersion
         emimputeVersion = EMImputeVersion.current
         input = Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount)
@@ -128,10 +133,13 @@ public struct ImputationReport: Codable, Sendable {
             delimiter: String(decoding: [read.delimiter], as: UTF8.self), header: read.hasHeader,
             modelledColumns: names,
             excludedColumns: table.columns.filter { $0.kind == .excluded }.map(\.name),
-            textColumns: table.columns.filter { $0.kind == .text }.map(\.name))
+            textColumns: table.columns.filter { $0.kind == .text }.map(\.name),
+            roundIntegers: adjustment?.roundsIntegers ?? false,
+            clampToObservedRange: adjustment?.clampsToObservedRange ?? false)
         columns = names
         let model = result.model
-        let moments = ColumnMoments(table.matrix, imputed: result.imputedValues)
+        let written = adjustment?.adjusted(result.imputedValues, of: table.matrix) ?? result.imputedValues
+        let moments = ColumnMoments(table.matrix, imputed: written)
         columnSummary = table.columns.map { c in
             var s = ColumnSummary(name: c.name, position: c.position, type: c.kind.rawValue, observed: c.observed,
                                   missing: c.missing, percentMissing: c.percentMissing)
@@ -167,6 +175,18 @@ public struct ImputationReport: Codable, Sendable {
         rowsWithNothingObserved = result.rowsWithNothingObserved
         imputedCells = result.imputedValues.count
         warnings = result.warnings
+        if let adjustment, adjustment.isActive {
+            var what: [String] = []
+            let rounded = adjustment.roundedColumns(names)
+            if !rounded.isEmpty { what.append("rounded to integers in \(rounded.map { "'\($0)'" }.joined(separator: ", "))") }
+            if adjustment.clampsToObservedRange { what.append("clamped to each column's observed range") }
+            if !what.isEmpty {
+                warnings.append(EMWarning(
+                    code: "adjustedImputations",
+                    message: "imputed cells were \(what.joined(separator: " and ")): they are no longer the conditional means, and the estimates (mean, covariance) do not reflect the adjustment",
+                    remedy: "leave out --round-integers and --clamp to write the conditional means"))
+            }
+        }
         self.timings = timings
     }
 

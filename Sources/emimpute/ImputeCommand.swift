@@ -35,6 +35,12 @@ struct ImputeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Save the fitted model as JSON, to impute other files with 'emimpute apply'.", valueName: "file"))
     var saveModel: String?
 
+    @Flag(help: "Round the imputed cells of columns whose observed values are all integers (survey items).")
+    var roundIntegers = false
+
+    @Flag(help: "Clamp each imputed cell to the range of its column's observed values.")
+    var clamp = false
+
     @Flag(name: .shortAndLong, help: "Print no summary or warnings on standard error.")
     var quiet = false
 
@@ -71,10 +77,11 @@ struct ImputeCommand: ParsableCommand {
         if TestFault.current == .internal {
             throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
         }
+        let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
         start = clock.now
         let target = try output.map(OutputTarget.file) ?? OutputTarget.standardOutput()
         do {
-            try CompletedCSVWriter.write(table, imputedValues: result.imputedValues, to: target)
+            try CompletedCSVWriter.write(table, imputedValues: adjustment.adjusted(result.imputedValues, of: table.matrix), to: target)
             try target.commit()
         } catch {
             target.abandon()
@@ -83,7 +90,7 @@ struct ImputeCommand: ParsableCommand {
         let writeTime = seconds(clock.now - start)
 
         let diagnostics = ImputationReport(table: table, result: result,
-                                           timings: .init(load: loadTime, em: emTime, write: writeTime))
+                                           timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment)
         if let report { try OutputTarget.writeFile(report, contents: try diagnostics.json()) }
         if let saveModel { try OutputTarget.writeFile(saveModel, contents: try ModelFile(table: table, result: result).json()) }
         if let html { try OutputTarget.writeFile(html, contents: HTMLReport.render(table: table, result: result, report: diagnostics)) }

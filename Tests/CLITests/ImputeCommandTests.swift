@@ -145,3 +145,31 @@ struct ImputeCommandTests {
         #expect(r.stderr.contains("raise --max-iterations"))
     }
 }
+
+@Suite("survey items: --round-integers and --clamp")
+struct RoundingTests {
+    @Test func roundedAndClampedCellsOnlyWhereAsked() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let input = CLIRunner.write("count,score,x\n1,2.5,10\n3,3.5,12\n,4.25,14\n2,,13\n5,6.75,\n4,5.0,16\n,1.5,9\n", in: folder)
+        let plain = try CLIRunner.run(["impute", input, "-q", "--report", folder + "/plain.json"])
+        let adjusted = try CLIRunner.run(["impute", input, "--round-integers", "--clamp", "--report", folder + "/r.json"])
+        #expect(plain.status == 0 && adjusted.status == 0, "\(adjusted.stderr)")
+        let before = simpleRows(plain.stdoutText), after = simpleRows(adjusted.stdoutText)
+        let original = simpleRows(try String(contentsOfFile: input, encoding: .utf8))
+        for (r, row) in original.enumerated() where r > 0 {
+            for (j, cell) in row.enumerated() {
+                guard cell.isEmpty else { #expect(after[r][j] == cell); continue }
+                let mean = Double(before[r][j])!, written = Double(after[r][j])!
+                let observed = original.dropFirst().compactMap { Double($0[j]) }
+                let clamped = min(max(mean, observed.min()!), observed.max()!)
+                // count and x hold integers only; score does not.
+                #expect(written == (j == 1 ? clamped : clamped.rounded()), "row \(r) column \(j)")
+            }
+        }
+        #expect(adjusted.stderr.contains("rounded to integers in 'count', 'x'"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/r.json"))) as! [String: Any]
+        #expect((report["warnings"] as! [[String: Any]]).contains { $0["code"] as? String == "adjustedImputations" })
+        let options = report["options"] as! [String: Any]
+        #expect(options["roundIntegers"] as? Bool == true && options["clampToObservedRange"] as? Bool == true)
+    }
+}
