@@ -59,8 +59,11 @@ public struct EMResult: Sendable {
     public let rowsUsed: Int
     /// Rows with every modelled cell missing (imputed with μ).
     public let rowsWithNothingObserved: Int
+    /// The distinct missingness patterns with their row counts, most frequent first (as
+    /// `IncompleteMatrix.patternGroups()` gives them).
+    public let patternGroups: [PatternGroup]
     /// Distinct missingness patterns.
-    public let patternCount: Int
+    public var patternCount: Int { patternGroups.count }
     /// The options the fit ran with.
     public let options: EMOptions
     /// Things the user should know (non-convergence, disagreeing starts, …).

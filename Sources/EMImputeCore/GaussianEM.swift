@@ -169,7 +169,7 @@ public struct GaussianEM: Sendable {
             imputedValues: imputed,
             rowsUsed: n,
             rowsWithNothingObserved: nothingObserved,
-            patternCount: layout.patterns.count,
+            patternGroups: layout.groupsByFrequency,
             options: options,
             warnings: warnings)
     }

@@ -12,9 +12,15 @@ extension IncompleteMatrix {
     ///
     /// - Complexity: O(n·p) expected.
     public func patternGroups() -> [PatternGroup] {
-        let layout = PatternLayout(self)
-        return layout.patterns.indices
-            .map { PatternGroup(pattern: layout.patterns[$0], rowCount: layout.rowCount(ofPattern: $0)) }
+        PatternLayout(self).groupsByFrequency
+    }
+}
+
+extension PatternLayout {
+    /// The patterns with their row counts, most frequent first (ties: fewer missing first).
+    var groupsByFrequency: [PatternGroup] {
+        patterns.indices
+            .map { PatternGroup(pattern: patterns[$0], rowCount: rowCount(ofPattern: $0)) }
             .sorted { $0.rowCount != $1.rowCount ? $0.rowCount > $1.rowCount : $0.pattern < $1.pattern }
     }
 }

@@ -30,7 +30,7 @@ public enum HTMLReport {
         page += "<main>\n"
         page += summary(report)
         page += convergence(report)
-        page += missingness(table: table, report: report)
+        page += missingness(table: table, groups: result.patternGroups, report: report)
         page += distributions(table: table, result: result, report: report)
         page += correlation(report)
         page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report (<code>--report</code>).</footer>\n"
@@ -307,9 +307,9 @@ extension HTMLReport {
 // MARK: - 3. Missingness map
 
 extension HTMLReport {
-    private static func missingness(table: LoadedTable, report r: ImputationReport) -> String {
+    private static func missingness(table: LoadedTable, groups: [PatternGroup], report r: ImputationReport) -> String {
         let names = table.modelledNames
-        let groups = table.matrix.patternGroups()
+
         let shown = Array(groups.prefix(maximumPatternRows))
         let p = names.count, n = max(1, table.rowCount)
 

@@ -118,8 +118,10 @@ public struct ImputationReport: Codable, Sendable {
     public var timings: Timings
 
     /// Assembles the report of a run; `adjustment` describes changes made to the imputed
-    /// cells before they were written (the summaries describe the written values).
-    public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil) {
+    /// cells before they were written, and `writtenValues` are those cells as written
+    /// (computed from `adjustment` when not given); the summaries describe them.
+    public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
+                writtenValues: [Double]? = nil) {
         schemaVersion = Self.currentSchemaVersion
         emimputeVersion = EMImputeVersion.current
         input = Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount)
@@ -138,7 +140,7 @@ public struct ImputationReport: Codable, Sendable {
             clampToObservedRange: adjustment?.clampsToObservedRange ?? false)
         columns = names
         let model = result.model
-        let written = adjustment?.adjusted(result.imputedValues, of: table.matrix) ?? result.imputedValues
+        let written = writtenValues ?? adjustment?.adjusted(result.imputedValues, of: table.matrix) ?? result.imputedValues
         let moments = ColumnMoments(table.matrix, imputed: written)
         columnSummary = table.columns.map { c in
             var s = ColumnSummary(name: c.name, position: c.position, type: c.kind.rawValue, observed: c.observed,
@@ -153,7 +155,7 @@ public struct ImputationReport: Codable, Sendable {
             }
             return s
         }
-        patterns = table.matrix.patternGroups().map { g in
+        patterns = result.patternGroups.map { g in
             Pattern(missing: g.pattern.missingColumns.map { names[$0] }, rows: g.rowCount)
         }
         mean = model.mean

@@ -78,10 +78,11 @@ struct ImputeCommand: ParsableCommand {
             throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
         }
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
+        let written = adjustment.adjusted(result.imputedValues, of: table.matrix)
         start = clock.now
         let target = try output.map(OutputTarget.file) ?? OutputTarget.standardOutput()
         do {
-            try CompletedCSVWriter.write(table, imputedValues: adjustment.adjusted(result.imputedValues, of: table.matrix), to: target)
+            try CompletedCSVWriter.write(table, imputedValues: written, to: target)
             try target.commit()
         } catch {
             target.abandon()
@@ -90,7 +91,8 @@ struct ImputeCommand: ParsableCommand {
         let writeTime = seconds(clock.now - start)
 
         let diagnostics = ImputationReport(table: table, result: result,
-                                           timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment)
+                                           timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment,
+                                           writtenValues: written)
         if let report { try OutputTarget.writeFile(report, contents: try diagnostics.json()) }
         if let saveModel { try OutputTarget.writeFile(saveModel, contents: try ModelFile(table: table, result: result).json()) }
         if let html { try OutputTarget.writeFile(html, contents: HTMLReport.render(table: table, result: result, report: diagnostics)) }
