@@ -8,7 +8,7 @@ struct ApplyCommand: ParsableCommand {
         abstract: "Impute a CSV with a model saved by 'impute --save-model', without refitting.",
         discussion: """
             Examples:
-              emimpute impute history.csv --save-model model.json -o /dev/null
+              emimpute impute history.csv --save-model model.json -o history-completed.csv
               emimpute apply --model model.json today.csv -o today-completed.csv
               cat today.csv | emimpute apply --model model.json - > completed.csv
               emimpute apply --model model.json today.csv --variance-output sd.csv -o out.csv
@@ -31,7 +31,7 @@ struct ApplyCommand: ParsableCommand {
             help: ArgumentHelp("Missing-value codes to use instead of the model's (repeatable).", valueName: "code"))
     var missingCodes: [String] = []
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the completed CSV here (atomically) instead of to standard output.", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the completed CSV here instead of to standard output (- is standard output); a regular file is replaced atomically, a FIFO or device written through.", valueName: "file"))
     var output: String?
 
     @Flag(help: "Allow --output to be the input file, replacing it.")
@@ -43,35 +43,49 @@ struct ApplyCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no summary on standard error.")
     var quiet = false
 
+    mutating func validate() throws {
+        if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }
+        if inPlace && input == "-" { throw ValidationError("--in-place cannot replace standard input") }
+    }
+
     func run() throws {
         InterruptCleanup.install()
-        signal(SIGPIPE, SIG_IGN)
+        StandardStreams.secure()
+        TestFault.activate()
         do {
-            for target in [output, varianceOutput].compactMap({ $0 }) where !inPlace || target == varianceOutput {
-                if SameFile.check(input, target) { throw OutputError.wouldOverwriteInput(path: target) }
-            }
+            try apply()
+        } catch {
+            throw Failure.report(error)
+        }
+    }
+
+    private func apply() throws {
+        var requests = [OutputSet.Request(label: output == nil ? "completed CSV (standard output without --output)" : "--output",
+                                          path: output ?? "-", mayReplaceInput: inPlace)]
+        if let varianceOutput { requests.append(.init(label: "--variance-output", path: varianceOutput)) }
+        if requests.contains(where: { $0.path == "-" || $0.path == "/dev/stdout" }) && StandardStreams.closedAtStart.contains(1) {
+            throw OutputError.standardOutputClosed
+        }
+        // Checked before anything is read: no output may replace the data or the model.
+        let outputs = try OutputSet(requests, inputs: [.init(label: "input", path: input, isReplaceable: true),
+                                                       .init(label: "--model", path: model)])
+        let summary: ModelApplier.Summary
+        do {
             let file = try ModelFile.read(model)
             let gaussian = try file.model(file: model)
             var options = CSVReadOptions()
             dialect.configure(&options)
             options.missingTokens = missingCodes.isEmpty ? file.missingTokens : missingCodes
-            let target = try output.map(OutputTarget.file) ?? OutputTarget.standardOutput()
-            let deviations = try varianceOutput.map(OutputTarget.file)
-            do {
-                try deviations?.write("row,column,imputed,conditional_sd\n")
-                let summary = try ModelApplier.apply(gaussian, input: input, options: options, output: target, deviations: deviations)
-                try target.commit()
-                try deviations?.commit()
-                if !quiet {
-                    Failure.printError("emimpute: \(summary.rows) rows; imputed \(summary.imputedCells) cell(s) in \(summary.rowsWithImputedCells) row(s) with the model in \(model)")
-                }
-            } catch {
-                target.abandon()
-                deviations?.abandon()
-                throw error
-            }
+            let deviations = varianceOutput == nil ? nil : outputs.targets[1]
+            try deviations?.write("row,column,imputed,conditional_sd\n")
+            summary = try ModelApplier.apply(gaussian, input: input, options: options, output: outputs.targets[0], deviations: deviations)
+            try outputs.commit()
         } catch {
-            throw Failure.report(error)
+            outputs.abandon()
+            throw error
+        }
+        if !quiet {
+            Failure.printError("emimpute: \(summary.rows) rows; imputed \(summary.imputedCells) cell(s) in \(summary.rowsWithImputedCells) row(s) with the model in \(model)")
         }
     }
 }

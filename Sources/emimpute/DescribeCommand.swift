@@ -19,7 +19,7 @@ struct DescribeCommand: ParsableCommand {
 
     func run() throws {
         InterruptCleanup.install()
-        signal(SIGPIPE, SIG_IGN)
+        StandardStreams.secure()
         do {
             let table = try CSVLoader.load(inputOptions.input, options: inputOptions.readOptions)
             defer { table.input.removeSpool() }

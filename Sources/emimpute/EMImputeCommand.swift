@@ -17,4 +17,10 @@ struct EMImputeCommand: ParsableCommand {
             """,
         version: EMImputeVersion.current,
         subcommands: [ImputeCommand.self, ApplyCommand.self, DescribeCommand.self])
+
+    /// Without a subcommand there is nothing to do: show the help and fail as a usage error.
+    func run() throws {
+        Failure.printError(Self.helpMessage())
+        throw ExitCode(Failure.usageError)
+    }
 }

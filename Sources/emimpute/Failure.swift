@@ -2,8 +2,10 @@ import ArgumentParser
 import EMImpute
 import Foundation
 
-/// Maps errors to the documented exit codes and prints them as `emimpute: error: …`.
+/// Maps errors to the documented exit codes and prints them as `emimpute: error: …`, with the
+/// remedy in the command's own flags.
 enum Failure {
+    static let usageError: Int32 = 64
     static let dataError: Int32 = 65
     static let cannotOpenInput: Int32 = 66
     static let internalError: Int32 = 70
@@ -21,7 +23,7 @@ enum Failure {
                 return (dataError, "\(e.description). Remedy: \(e.remedy).")
             case let e as OutputError:
                 if case .brokenPipe = e { return (brokenPipe, nil) }
-                return (cannotCreateOutput, e.description)
+                return (cannotCreateOutput, "\(e.description). \(remedy(for: e))")
             case let e as ModelFileError:
                 if case .cannotOpen = e { return (cannotOpenInput, e.description) }
                 return (dataError, e.description)
@@ -35,7 +37,24 @@ enum Failure {
         return ExitCode(code)
     }
 
+    /// What to do about an output that could not be written, in flags.
+    static func remedy(for error: OutputError) -> String {
+        switch error {
+        case .cannotCreate: return "Check that the folder exists and is writable, or choose another path."
+        case .deviceFull: return "Free some space, or choose another place."
+        case .writeFailed: return "Choose another place, or check the device."
+        case .brokenPipe: return ""
+        case .wouldOverwriteInput(let output, _, _):
+            return output == "--output"
+                ? "Choose another --output, or add --in-place to replace the input on purpose."
+                : "Choose another path for \(output)."
+        case .sameDestination: return "Give each output its own path."
+        case .standardOutputClosed: return "Name an output file with -o, or run with standard output open."
+        }
+    }
+
+    /// Prints one line on standard error; see `StandardStreams.printError`.
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStreams.printError(line)
     }
 }

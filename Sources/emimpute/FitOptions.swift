@@ -1,36 +1,60 @@
 import ArgumentParser
 import EMImpute
+import Foundation
 
 /// Settings of the EM fit.
+///
+/// Numbers are parsed unconditionally, so `--ridge -1` reaches `validate()` and is refused
+/// with the rule it breaks instead of being read as an unknown flag.
 struct FitOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Stop when no entry of the mean or covariance (standardised scale) changes by more than this.", valueName: "t"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop when no entry of the mean or covariance (standardised scale) changes by more than this.", valueName: "t"))
     var tolerance: Double = EMOptions().tolerance
 
-    @Option(help: ArgumentHelp("Iteration cap; reaching it is reported as not converged.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Iteration cap; reaching it is reported as not converged.", valueName: "n"))
     var maxIterations: Int = EMOptions().maxIterations
 
-    @Option(help: ArgumentHelp("Ridge prior strength λ ≥ 0 (Amelia's empri): shrinks Σ towards the diagonal; gives a posterior mode, not the MLE.", valueName: "λ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Ridge prior strength λ ≥ 0 (Amelia's empri): shrinks Σ towards the diagonal; gives a posterior mode, not the MLE.", valueName: "λ"))
     var ridge: Double = 0
 
-    @Option(help: ArgumentHelp("Extra random starts; the fit with the highest log-likelihood is kept.", valueName: "k"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Extra random starts; the fit with the highest log-likelihood is kept.", valueName: "k"))
     var starts: Int = 0
 
-    @Option(help: "Seed of the random starts.")
+    @Option(parsing: .unconditional, help: "Seed of the random starts.")
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Worker threads (default: all cores). Results do not depend on it.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads (default: all cores). Results do not depend on it.", valueName: "n"))
     var threads: Int?
 
     @Option(help: ArgumentHelp("Step acceleration: none or squarem.", valueName: "method"))
     var accelerate: EMOptions.Acceleration = EMOptions().acceleration
 
     mutating func validate() throws {
-        guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a positive number") }
-        guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
-        guard ridge >= 0, ridge.isFinite else { throw ValidationError("--ridge must be a number ≥ 0") }
-        guard starts >= 0 else { throw ValidationError("--starts must be ≥ 0") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard tolerance > 0, tolerance <= Self.toleranceLimit else {
+            throw ValidationError("--tolerance must be a number above 0 and at most \(Self.show(Self.toleranceLimit)), not \(Self.show(tolerance))")
+        }
+        guard (1...Self.iterationLimit).contains(maxIterations) else {
+            throw ValidationError("--max-iterations must be between 1 and \(Self.iterationLimit), not \(maxIterations)")
+        }
+        guard ridge >= 0, ridge <= Self.ridgeLimit else {
+            throw ValidationError("--ridge must be a number ≥ 0 and at most \(Self.show(Self.ridgeLimit)), not \(Self.show(ridge))")
+        }
+        guard (0...Self.startLimit).contains(starts) else {
+            throw ValidationError("--starts must be between 0 and \(Self.startLimit), not \(starts)")
+        }
+        if let threads, !(1...Self.threadLimit).contains(threads) {
+            throw ValidationError("--threads must be between 1 and \(Self.threadLimit), not \(threads)")
+        }
     }
+
+    // Bounds past which a value is a mistake, not a choice; kept in one place.
+    static let toleranceLimit = 1.0
+    static let iterationLimit = 10_000_000
+    static let ridgeLimit = 1e12
+    static let startLimit = 10_000
+    static let threadLimit = 1024
+
+    /// A number as people write it (1e+12, not 1000000000000.0).
+    private static func show(_ x: Double) -> String { String(format: "%g", x) }
 
     var emOptions: EMOptions {
         var o = EMOptions()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EMImpute
+import EMImputeIO
 import Foundation
 
 struct ImputeCommand: ParsableCommand {
@@ -11,22 +12,22 @@ struct ImputeCommand: ParsableCommand {
               emimpute impute Datasets/airquality.csv -o airquality-completed.csv
               emimpute impute survey.csv --na -99 --exclude respondent_id --report report.json
               cat data.csv | emimpute impute - --quiet > completed.csv
-              emimpute impute history.csv --save-model model.json -o /dev/null
+              emimpute impute history.csv --save-model model.json -o history-completed.csv
 
-            The completed CSV goes to --output (written atomically) or to standard output. A \
+            The completed CSV goes to --output or to standard output; - names standard output for any output. A \
             summary and any warnings go to standard error; --report writes every diagnostic as JSON.
             """)
 
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var fitOptions: FitOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the completed CSV here (atomically) instead of to standard output.", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the completed CSV here instead of to standard output (- is standard output). A regular file is replaced atomically, keeping its permissions; a symlink is followed; a FIFO or device is written through.", valueName: "file"))
     var output: String?
 
     @Flag(help: "Allow --output to be the input file, replacing it.")
     var inPlace = false
 
-    @Option(help: ArgumentHelp("Write the diagnostics as JSON (schema: Docs/Report.md).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the diagnostics as JSON (schema: Docs/Report.md); - is standard output.", valueName: "file"))
     var report: String?
 
     @Option(help: ArgumentHelp("Write a self-contained HTML report with charts (see Docs/Report.md).", valueName: "file"))
@@ -47,9 +48,15 @@ struct ImputeCommand: ParsableCommand {
     @Flag(help: "Print progress on standard error even when it is not a terminal.")
     var progress = false
 
+    mutating func validate() throws {
+        if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }
+        if inPlace && inputOptions.input == "-" { throw ValidationError("--in-place cannot replace standard input") }
+    }
+
     func run() throws {
         InterruptCleanup.install()
-        signal(SIGPIPE, SIG_IGN)
+        StandardStreams.secure()
+        TestFault.activate()
         do {
             try impute()
         } catch {
@@ -57,11 +64,38 @@ struct ImputeCommand: ParsableCommand {
         }
     }
 
+    /// The outputs asked for, in the order `impute()` writes them; the completed CSV goes to
+    /// standard output unless --output names a file (or another output claims standard output).
+    private var outputRequests: [OutputSet.Request] {
+        var requests = [OutputSet.Request(label: output == nil ? "completed CSV (standard output without --output)" : "--output",
+                                          path: output ?? "-", mayReplaceInput: inPlace)]
+        if let report { requests.append(.init(label: "--report", path: report)) }
+        if let html { requests.append(.init(label: "--html", path: html)) }
+        if let saveModel { requests.append(.init(label: "--save-model", path: saveModel)) }
+        return requests
+    }
+
     private func impute() throws {
         let source = inputOptions.input
-        for target in [output, report, html].compactMap({ $0 }) where !inPlace || target == report || target == html {
-            if SameFile.check(source, target) { throw OutputError.wouldOverwriteInput(path: target) }
+        let requests = outputRequests
+        if requests.contains(where: { $0.path == "-" || $0.path == "/dev/stdout" }) && StandardStreams.closedAtStart.contains(1) {
+            throw OutputError.standardOutputClosed
         }
+        // Every destination is checked before the input is read: a bad path fails at once.
+        let outputs = try OutputSet(requests, inputs: [.init(label: "input", path: source, isReplaceable: true)])
+        let summary: String
+        do {
+            summary = try impute(source, into: outputs)
+            try outputs.commit()
+        } catch {
+            outputs.abandon()
+            throw error
+        }
+        if !quiet { StandardStreams.writeError(summary) }
+    }
+
+    /// Loads, fits and writes every output (not yet committed); returns the summary to print.
+    private func impute(_ source: String, into outputs: OutputSet) throws -> String {
         let printer = ProgressPrinter(requested: progress, quiet: quiet)
         let clock = ContinuousClock()
 
@@ -80,37 +114,20 @@ struct ImputeCommand: ParsableCommand {
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
         let written = adjustment.adjusted(result.imputedValues, of: table.matrix)
         start = clock.now
-        let target = try output.map(OutputTarget.file) ?? OutputTarget.standardOutput()
-        do {
-            try CompletedCSVWriter.write(table, imputedValues: written, to: target)
-            try target.commit()
-        } catch {
-            target.abandon()
-            throw error
-        }
+        var targets = outputs.targets.makeIterator()
+        try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
         let writeTime = seconds(clock.now - start)
 
         let diagnostics = ImputationReport(table: table, result: result,
                                            timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment,
                                            writtenValues: written)
-        if let report { try OutputTarget.writeFile(report, contents: try diagnostics.json()) }
-        if let saveModel { try OutputTarget.writeFile(saveModel, contents: try ModelFile(table: table, result: result).json()) }
-        if let html { try OutputTarget.writeFile(html, contents: HTMLReport.render(table: table, result: result, report: diagnostics)) }
-        if !quiet { FileHandle.standardError.write(Data(TextSummary.impute(diagnostics).utf8)) }
+        if report != nil { try targets.next()!.write(try diagnostics.json()) }
+        if html != nil { try targets.next()!.write(HTMLReport.render(table: table, result: result, report: diagnostics)) }
+        if saveModel != nil { try targets.next()!.write(try ModelFile(table: table, result: result).json()) }
+        return TextSummary.impute(diagnostics)
     }
 
     private func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
-}
-
-/// Whether two paths name the same existing file (same device and inode).
-enum SameFile {
-    static func check(_ a: String, _ b: String) -> Bool {
-        guard a != "-",
-              let x = try? FileManager.default.attributesOfItem(atPath: a),
-              let y = try? FileManager.default.attributesOfItem(atPath: b) else { return false }
-        return (x[.systemNumber] as? NSNumber) == (y[.systemNumber] as? NSNumber)
-            && (x[.systemFileNumber] as? NSNumber) == (y[.systemFileNumber] as? NSNumber)
     }
 }

@@ -15,14 +15,21 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Use only the --na codes, not the defaults.")
     var naOnly = false
 
-    @Option(help: ArgumentHelp("Model only these numeric columns (comma-separated names).", valueName: "names"))
-    var columns: String?
+    @Option(parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Model only these numeric columns (comma-separated names; repeatable, the lists add up).", valueName: "names"))
+    var columns: [String] = []
 
-    @Option(help: ArgumentHelp("Never model these columns (comma-separated names); they pass through untouched.", valueName: "names"))
-    var exclude: String?
+    @Option(parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Never model these columns (comma-separated names; repeatable, the lists add up); they pass through untouched.", valueName: "names"))
+    var exclude: [String] = []
 
     mutating func validate() throws {
         if naOnly && missingCodes.isEmpty { throw ValidationError("--na-only needs at least one --na code") }
+        for (flag, lists) in [("--columns", columns), ("--exclude", exclude)] {
+            for list in lists where Self.names([list]).isEmpty {
+                throw ValidationError("\(flag) needs at least one column name, not '\(list)'")
+            }
+        }
     }
 
     var readOptions: CSVReadOptions {
@@ -34,8 +41,12 @@ struct InputOptions: ParsableArguments {
         return o
     }
 
-    private static func names(_ list: String?) -> [String] {
-        (list ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    /// The names of every list, in order, without repeats.
+    private static func names(_ lists: [String]) -> [String] {
+        var seen = Set<String>()
+        return lists.flatMap { $0.split(separator: ",") }
+            .map { String($0).trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 }
 

@@ -115,7 +115,7 @@ struct ImputeCommandTests {
         let handle = try #require(FileHandle(forWritingAtPath: "/dev/full"))
         let r = try CLIRunner.run(["impute", CLIRunner.dataset("airquality.csv")], stdoutTo: handle)
         #expect(r.status == 73)
-        #expect(r.stderr.contains("No space left"))
+        #expect(r.stderr.contains("no space left"))
     }
 
     @Test func reportHasTheDocumentedKeys() throws {
