@@ -3,7 +3,7 @@ import Foundation
 /// Removes temporary files when the process is interrupted (SIGINT, SIGTERM, SIGHUP), so an
 /// interrupted run leaves no partial output behind. The handler only calls async-signal-safe
 /// functions (unlink, signal, raise) on paths stored ahead of time in fixed C buffers.
-public enum InterruptCleanup {
+package enum InterruptCleanup {
     private static let slotCount = 8
     private static let slotSize = 4096
     nonisolated(unsafe) private static let slots: UnsafeMutablePointer<CChar> = {
@@ -16,7 +16,7 @@ public enum InterruptCleanup {
     /// Installs the signal handlers (idempotent), and unblocks those signals: a parent that
     /// started us with them blocked (as some test runners and supervisors do) would otherwise
     /// make an interruption wait forever.
-    public static func install() {
+    package static func install() {
         _ = slots
         var set = sigset_t()
         sigemptyset(&set)
