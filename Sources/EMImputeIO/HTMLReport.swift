@@ -9,8 +9,10 @@ import Foundation
 /// (how to read each: Docs/Report.md).
 ///
 /// ```swift
-/// let report = ImputationReport(table: table, result: result, timings: timings)
-/// let page = HTMLReport.render(table: table, result: result, report: report)
+/// let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: false, clampToObservedRange: false)
+/// let written = try adjustment.adjusted(result.imputedValues, of: table.matrix)
+/// let report = ImputationReport(table: table, result: result, timings: timings, adjustment: adjustment, writtenValues: written)
+/// let page = HTMLReport.render(table: table, result: result, report: report, writtenValues: written)
 /// try OutputTarget.writeFile("report.html", contents: page)
 /// ```
 public enum HTMLReport {
@@ -21,17 +23,20 @@ public enum HTMLReport {
     ///
     /// - Parameters:
     ///   - table: the loaded input; its matrix supplies the observed values.
-    ///   - result: the fit of `table.matrix`; supplies the imputed values.
+    ///   - result: the fit of `table.matrix`; supplies the missingness patterns.
     ///   - report: the diagnostics of the same run; supplies every other number.
+    ///   - writtenValues: the imputed cells as written to the completed CSV (after any
+    ///     rounding or clamping), in row-major order of the missing cells of `table.matrix` —
+    ///     the values the report's `columnSummary` describes; the histograms show them.
     /// - Complexity: O(n·p) for the histograms and the patterns (two streaming passes over
     ///   the matrix, which is not copied), plus O(p²) for the heatmap.
-    public static func render(table: LoadedTable, result: EMResult, report: ImputationReport) -> String {
+    public static func render(table: LoadedTable, result: EMResult, report: ImputationReport, writtenValues: [Double]) -> String {
         var page = head(title: "emimpute report: \(report.input.path)")
         page += "<main>\n"
         page += summary(report)
         page += convergence(report)
         page += missingness(table: table, groups: result.patternGroups, report: report)
-        page += distributions(table: table, result: result, report: report)
+        page += distributions(table: table, written: writtenValues, report: report)
         page += correlation(report)
         page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report (<code>--report</code>).</footer>\n"
         page += "</main>\n</body>\n</html>\n"
@@ -161,7 +166,9 @@ extension HTMLReport {
         s += tile("Rows", String(r.input.rows), rowsNote)
         s += tile("Modelled columns", String(numeric.count), "\(textColumns) text, \(excluded) excluded (passed through)")
         s += tile("Missing cells", "\(missing) of \(cells)", "\(TextSummary.percent(missing, cells)) of the modelled cells, in \(r.patterns.count) pattern(s)")
-        s += tile("Imputed cells", String(r.imputedCells), "by their conditional means given each row's observed cells")
+        let adjusted = [r.options.roundIntegers ? "rounded" : nil, r.options.clampToObservedRange ? "clamped" : nil].compactMap { $0 }
+        s += tile("Imputed cells", String(r.imputedCells), "by their conditional means given each row's observed cells"
+                  + (adjusted.isEmpty ? "" : ", then \(adjusted.joined(separator: " and ")) (see the warnings)"))
         if r.converged {
             s += tile("EM", "converged", "after \(r.iterations) iteration(s): largest parameter change below \(e(TextSummary.short(r.options.tolerance)))", valueClass: "good")
         } else {
@@ -390,13 +397,18 @@ extension HTMLReport {
 // MARK: - 4. Distributions
 
 extension HTMLReport {
-    private static func distributions(table: LoadedTable, result: EMResult, report r: ImputationReport) -> String {
+    private static func distributions(table: LoadedTable, written: [Double], report r: ImputationReport) -> String {
         let names = table.modelledNames
         let p = names.count
-        let histograms = ColumnHistogram.make(values: table.matrix.values, columnCount: table.matrix.columnCount, imputed: result.imputedValues)
+        let histograms = ColumnHistogram.make(values: table.matrix.values, columnCount: table.matrix.columnCount, imputed: written)
+        let adjustments = [r.options.roundIntegers ? "rounded to integers (in all-integer columns)" : nil,
+                           r.options.clampToObservedRange ? "clamped to the observed range" : nil].compactMap { $0 }
+        let imputedAre = adjustments.isEmpty
+            ? "Imputed values are conditional means, so they spread less than the data"
+            : "Imputed values are shown as written: conditional means, then \(adjustments.joined(separator: " and ")); the means spread less than the data"
 
         var s = "<section id=\"distributions-section\" class=\"charts\">\n<h2>Observed and imputed values</h2>\n"
-        s += "<p class=\"how\">For each modelled column, histograms of the observed values and of the imputed values over the same bins, each scaled to unit area so their shapes compare despite different counts (an imputed bar taller than 2.5 times the highest observed bar is cut and marked ▲). Imputed values are conditional means, so they spread less than the data; a shift between the two is expected when the data are missing at random (missingness depends on other columns) and is worth a look otherwise.</p>\n"
+        s += "<p class=\"how\">For each modelled column, histograms of the observed values and of the imputed values over the same bins, each scaled to unit area so their shapes compare despite different counts (an imputed bar taller than 2.5 times the highest observed bar is cut and marked ▲). \(imputedAre); a shift between the two is expected when the data are missing at random (missingness depends on other columns) and is worth a look otherwise.</p>\n"
         s += "<div class=\"legend\"><span><span class=\"swatch observed\"></span>observed values</span><span><span class=\"swatch missing\"></span>imputed values</span></div>\n"
 
         let columns = max(1, min(p, 4))

@@ -140,7 +140,7 @@ public struct ImputationReport: Codable, Sendable {
             clampToObservedRange: adjustment?.clampsToObservedRange ?? false)
         columns = names
         let model = result.model
-        let written = writtenValues ?? adjustment?.adjusted(result.imputedValues, of: table.matrix) ?? result.imputedValues
+        let written = writtenValues ?? (try? adjustment?.adjusted(result.imputedValues, of: table.matrix)) ?? result.imputedValues
         let moments = ColumnMoments(table.matrix, imputed: written)
         columnSummary = table.columns.map { c in
             var s = ColumnSummary(name: c.name, position: c.position, type: c.kind.rawValue, observed: c.observed,

@@ -3,35 +3,90 @@ import EMImputeCore
 /// Optional changes to imputed cells for survey-style items: rounding to integers in columns
 /// whose observed values are all integers, and clamping to each column's observed range.
 /// Adjusted cells are no longer conditional means; reports say so.
-public struct ImputedValueAdjustment: Sendable {
+///
+/// Built from the observed cells of a fit (`impute`), or from what a model file recorded
+/// about them (`apply`); either way one rule, `adjusted(_:column:)`, changes a value, so a
+/// model applied to its training file writes what `impute` wrote.
+///
+/// ```swift
+/// let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: true, clampToObservedRange: true)
+/// let written = try adjustment.adjusted(result.imputedValues, of: table.matrix)
+/// ```
+public struct ImputedValueAdjustment: Codable, Sendable, Equatable {
+    /// What the adjustments need to know about one modelled column's observed cells.
+    public struct ObservedRange: Codable, Sendable, Equatable {
+        /// The smallest observed value (+∞ when nothing is observed).
+        public var minimum: Double
+        /// The largest observed value (−∞ when nothing is observed).
+        public var maximum: Double
+        /// Whether every observed value is an integer.
+        public var isAllIntegers: Bool
+
+        /// A column's record from its parts.
+        public init(minimum: Double, maximum: Double, isAllIntegers: Bool) {
+            self.minimum = minimum
+            self.maximum = maximum
+            self.isAllIntegers = isAllIntegers
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case minimum, maximum
+            case isAllIntegers = "allIntegers"
+        }
+    }
+
+    /// The imputed values and the matrix they belong to do not fit the adjustment.
+    public enum ShapeError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The adjustment knows `expected` columns; the data have `found`.
+        case columnCount(expected: Int, found: Int)
+        /// The matrix has `expected` missing cells; `found` imputed values were given.
+        case imputedValueCount(expected: Int, found: Int)
+
+        /// What does not fit.
+        public var description: String {
+            switch self {
+            case .columnCount(let expected, let found):
+                return "the imputed-value adjustment describes \(expected) column(s), the data have \(found)"
+            case .imputedValueCount(let expected, let found):
+                return "the matrix has \(expected) missing cell(s), but \(found) imputed value(s) were given"
+            }
+        }
+    }
+
     /// Round imputed cells of all-integer columns.
     public let roundsIntegers: Bool
     /// Clamp imputed cells to [observed minimum, observed maximum].
     public let clampsToObservedRange: Bool
-    /// Per modelled column: whether every observed value is an integer, and the observed range.
-    let isIntegerColumn: [Bool]
-    let minimum: [Double]
-    let maximum: [Double]
+    /// Per modelled column, in order: the observed range and integer-ness.
+    public let observed: [ObservedRange]
+
+    /// An adjustment from a recorded description of the observed cells (a model file's).
+    public init(observed: [ObservedRange], roundIntegers: Bool, clampToObservedRange: Bool) {
+        self.observed = observed
+        roundsIntegers = roundIntegers
+        clampsToObservedRange = clampToObservedRange
+    }
 
     /// Learns each modelled column's integer-ness and range from the observed cells of `matrix`.
+    /// - Complexity: O(n·p), one pass over the matrix.
     public init(_ matrix: IncompleteMatrix, roundIntegers: Bool, clampToObservedRange: Bool) {
         let p = matrix.columnCount
-        var integer = [Bool](repeating: true, count: p)
-        var low = [Double](repeating: .infinity, count: p), high = [Double](repeating: -.infinity, count: p)
+        var columns = [ObservedRange](repeating: ObservedRange(minimum: .infinity, maximum: -.infinity, isAllIntegers: true), count: p)
         for i in 0..<matrix.rowCount {
             for j in 0..<p {
                 let v = matrix.values[i * p + j]
                 guard !v.isNaN else { continue }
-                if v.rounded() != v { integer[j] = false }
-                low[j] = min(low[j], v)
-                high[j] = max(high[j], v)
+                if v.rounded() != v { columns[j].isAllIntegers = false }
+                columns[j].minimum = min(columns[j].minimum, v)
+                columns[j].maximum = max(columns[j].maximum, v)
             }
         }
-        roundsIntegers = roundIntegers
-        clampsToObservedRange = clampToObservedRange
-        isIntegerColumn = integer
-        minimum = low
-        maximum = high
+        self.init(observed: columns, roundIntegers: roundIntegers, clampToObservedRange: clampToObservedRange)
+    }
+
+    /// The same observed ranges with other choices (`apply` turning an adjustment on or off).
+    public func with(roundIntegers: Bool, clampToObservedRange: Bool) -> ImputedValueAdjustment {
+        ImputedValueAdjustment(observed: observed, roundIntegers: roundIntegers, clampToObservedRange: clampToObservedRange)
     }
 
     /// Whether anything changes.
@@ -39,24 +94,53 @@ public struct ImputedValueAdjustment: Sendable {
 
     /// Names of the columns whose imputed cells are rounded.
     public func roundedColumns(_ names: [String]) -> [String] {
-        roundsIntegers ? names.indices.filter { isIntegerColumn[$0] }.map { names[$0] } : []
+        roundsIntegers ? names.indices.filter { $0 < observed.count && observed[$0].isAllIntegers }.map { names[$0] } : []
+    }
+
+    /// What changes, in words ("rounded to integers in 'age' and clamped to each column's
+    /// observed range"); nil when nothing does.
+    public func summary(columnNames names: [String]) -> String? {
+        var what: [String] = []
+        let rounded = roundedColumns(names)
+        if !rounded.isEmpty { what.append("rounded to integers in \(rounded.map { "'\($0)'" }.joined(separator: ", "))") }
+        if clampsToObservedRange { what.append("clamped to each column's observed range") }
+        return what.isEmpty ? nil : what.joined(separator: " and ")
+    }
+
+    /// The rule: an imputed value of modelled column `j` as written — clamped to the
+    /// observed range first, then rounded, so a rounded value never leaves the range of
+    /// an all-integer column.
+    func adjusted(_ value: Double, column j: Int) -> Double {
+        var v = value
+        let c = observed[j]
+        if clampsToObservedRange, c.minimum <= c.maximum { v = min(max(v, c.minimum), c.maximum) }
+        if roundsIntegers, c.isAllIntegers { v = v.rounded() }
+        return v
     }
 
     /// The imputed values (row-major order of the missing cells of `matrix`) after adjustment.
-    public func adjusted(_ imputed: [Double], of matrix: IncompleteMatrix) -> [Double] {
-        guard isActive else { return imputed }
+    /// - Throws: `ShapeError` when `matrix` has another number of columns than the adjustment
+    ///   or `imputed` does not hold one value per missing cell.
+    public func adjusted(_ imputed: [Double], of matrix: IncompleteMatrix) throws -> [Double] {
         let p = matrix.columnCount
+        guard p == observed.count else { throw ShapeError.columnCount(expected: observed.count, found: p) }
+        let missing = matrix.missingCount
+        guard missing == imputed.count else { throw ShapeError.imputedValueCount(expected: missing, found: imputed.count) }
+        guard isActive else { return imputed }
         var out = imputed
         var k = 0
         for i in 0..<matrix.rowCount {
             for j in 0..<p where matrix.values[i * p + j].isNaN {
-                var v = out[k]
-                if clampsToObservedRange, minimum[j] <= maximum[j] { v = min(max(v, minimum[j]), maximum[j]) }
-                if roundsIntegers, isIntegerColumn[j] { v = v.rounded() }
-                out[k] = v
+                out[k] = adjusted(out[k], column: j)
                 k += 1
             }
         }
         return out
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case roundsIntegers = "roundIntegers"
+        case clampsToObservedRange = "clampToObservedRange"
+        case observed
     }
 }

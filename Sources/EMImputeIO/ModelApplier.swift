@@ -19,13 +19,28 @@ public enum ModelApplier {
 
     /// Reads `name` (a path or `-`), imputes the model's columns, writes to `output`;
     /// with `deviations`, writes `row,column,imputed,conditional_sd` for every imputed cell.
+    ///
+    /// - Parameter adjustment: rounding and clamping of the imputed cells (usually
+    ///   `ModelFile.adjustment(…)`), aligned with the model's columns; the written value is
+    ///   the adjusted one, in the output and in `deviations` alike.
+    /// - Throws: `CSVError`, `ModelFileError.missingColumn`, `OutputError`, and
+    ///   `ImputedValueAdjustment.ShapeError` when `adjustment` does not fit the model.
     public static func apply(_ model: GaussianModel, input name: String, options: CSVReadOptions,
-                             output: OutputTarget, deviations: OutputTarget? = nil) throws -> Summary {
+                             output: OutputTarget, deviations: OutputTarget? = nil,
+                             adjustment: ImputedValueAdjustment? = nil) throws -> Summary {
+        if let adjustment, adjustment.observed.count != model.dimension {
+            throw ImputedValueAdjustment.ShapeError.columnCount(expected: adjustment.observed.count, found: model.dimension)
+        }
         let display = name == "-" ? "<stdin>" : name
         let fd: Int32 = name == "-" ? 0 : open(name, O_RDONLY)
         guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
         defer { if fd != 0 { close(fd) } }
-        let sink = ApplySink(model: model, options: options, file: display, output: output, deviations: deviations)
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file"))
+        }
+        let sink = ApplySink(model: model, options: options, file: display, output: output, deviations: deviations,
+                             adjustment: adjustment?.isActive == true ? adjustment : nil)
         let reader = try CSVReader(delimiter: options.delimiter, file: display)
         try reader.read(fd: fd, into: sink, onSegment: { try sink.consume($0) })
         if let error = sink.error { throw error }
@@ -53,6 +68,7 @@ private final class ApplySink: CSVRecordSink {
     let tokens: MissingTokens
     let scanner: RecordScanner
     let imputer: ConditionalImputer
+    let adjustment: ImputedValueAdjustment?
     var error: (any Error)?
     var shouldStop: Bool { error != nil }
     var summary = ModelApplier.Summary()
@@ -73,7 +89,8 @@ private final class ApplySink: CSVRecordSink {
     var record = RecordScanner.Record()
     var skippedByteOrderMark = false
 
-    init(model: GaussianModel, options: CSVReadOptions, file: String, output: OutputTarget, deviations: OutputTarget?) {
+    init(model: GaussianModel, options: CSVReadOptions, file: String, output: OutputTarget, deviations: OutputTarget?,
+         adjustment: ImputedValueAdjustment?) {
         self.model = model
         self.options = options
         self.file = file
@@ -82,6 +99,7 @@ private final class ApplySink: CSVRecordSink {
         tokens = MissingTokens(options.missingTokens)
         scanner = RecordScanner(delimiter: options.delimiter)
         imputer = ConditionalImputer(model)
+        self.adjustment = adjustment
     }
 
     func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
@@ -199,7 +217,9 @@ private final class ApplySink: CSVRecordSink {
         for (k, j) in replacements where item.values[k].isNaN {
             try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.fieldStart[j]]))
             guard row[k].isFinite else { throw EMError.imputationOutOfRange(column: model.columnNames[k], row: summary.rows) }
-            let text = ShortestDecimal.format(row[k])
+            // The value as written, in the CSV and in the deviations file alike.
+            let value = adjustment?.adjusted(row[k], column: k) ?? row[k]
+            let text = ShortestDecimal.format(value)
             try output.write(CSVField.escaped(tokens.spelledApart(text), delimiter: options.delimiter))
             copied = record.fieldEnd[j]
             summary.imputedCells += 1

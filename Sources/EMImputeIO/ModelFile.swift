@@ -2,10 +2,23 @@ import EMImputeCore
 import Foundation
 
 /// A fitted model saved by `impute --save-model` and read by `apply`: the normal model, the
-/// reading options that shaped it, and a fingerprint of the training data.
+/// reading options that shaped it, what the imputed-value adjustments need to know about the
+/// training data, and a fingerprint of the training data.
+///
+/// Reading requires only what `apply` uses (`formatVersion`, `columns`, `mean`, `scale`,
+/// `standardizedCovariance`, `missingTokens`, and from format 2 on `adjustment`); the keys
+/// kept for information (`covariance`, `emimputeVersion`, `excludedColumns`, `ridge`,
+/// `fingerprint`) may be absent.
+///
+/// ```swift
+/// let file = try ModelFile.read("model.json")
+/// let model = try file.model(file: "model.json")
+/// ```
 public struct ModelFile: Codable, Sendable {
-    /// The format this code writes and reads.
-    public static let currentFormatVersion = 1
+    /// The format this code writes.
+    public static let currentFormatVersion = 2
+    /// The formats this code reads: 1 (no adjustment data) and 2.
+    public static let readableFormatVersions = 1...2
 
     /// What the training data looked like.
     public struct Fingerprint: Codable, Sendable, Equatable {
@@ -15,30 +28,64 @@ public struct ModelFile: Codable, Sendable {
         public var observedCounts: [Int]
         /// Observed-data log-likelihood at the fit.
         public var logLikelihood: Double
+
+        /// A fingerprint from its parts.
+        public init(rows: Int, observedCounts: [Int], logLikelihood: Double) {
+            self.rows = rows
+            self.observedCounts = observedCounts
+            self.logLikelihood = logLikelihood
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            rows = try c.decodeWholeNumber(forKey: .rows)
+            observedCounts = try c.decodeWholeNumbers(forKey: .observedCounts)
+            logLikelihood = try c.decode(Double.self, forKey: .logLikelihood)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case rows, observedCounts, logLikelihood
+        }
     }
 
+    /// The format of the file (see `readableFormatVersions`).
     public var formatVersion: Int
-    public var emimputeVersion: String
+    /// The version of emimpute that wrote the file (for information).
+    public var emimputeVersion: String?
     /// Modelled column names, in order.
     public var columns: [String]
     /// μ.
     public var mean: [Double]
-    /// Σ (ML divisor n), for people; the exact representation is `scale` and `standardizedCovariance`.
-    public var covariance: [[Double]]
+    /// Σ (ML divisor n), for people; the exact representation is `scale` and
+    /// `standardizedCovariance`. Not read by `apply`, so it may be absent.
+    public var covariance: [[Double]]?
     /// Σ = diag(scale) · standardizedCovariance · diag(scale).
     public var scale: [Double]
+    /// S, symmetric positive definite.
     public var standardizedCovariance: [[Double]]
     /// Missing-value codes used in training (apply uses them too).
     public var missingTokens: [String]
-    /// Columns excluded in training.
-    public var excludedColumns: [String]
-    /// The ridge prior strength of the fit (0: MLE).
-    public var ridge: Double
-    public var fingerprint: Fingerprint
+    /// Columns excluded in training (for information).
+    public var excludedColumns: [String]?
+    /// The ridge prior strength of the fit (0: MLE) (for information).
+    public var ridge: Double?
+    /// The training data (for information).
+    public var fingerprint: Fingerprint?
+    /// Per modelled column, the observed range and whether the observed values are all
+    /// integers, with the training run's choices (`--round-integers`, `--clamp`). Absent in
+    /// format 1 files, which cannot round or clamp.
+    public var adjustment: ImputedValueAdjustment?
 
-    /// The file for a fit on `table`.
-    public init(table: LoadedTable, result: EMResult) {
+    /// The file for a fit on `table`, recording `adjustment` — the one the run applied to the
+    /// imputed cells — or, when nil, the observed ranges of `table` with no adjustment chosen.
+    /// - Throws: `ImputedValueAdjustment.ShapeError` when `adjustment` describes another
+    ///   number of columns than the model has.
+    public init(table: LoadedTable, result: EMResult, adjustment: ImputedValueAdjustment? = nil) throws {
         let model = result.model
+        let recorded = adjustment ?? ImputedValueAdjustment(table.matrix, roundIntegers: false, clampToObservedRange: false)
+        guard recorded.observed.count == model.dimension else {
+            throw ImputedValueAdjustment.ShapeError.columnCount(expected: recorded.observed.count, found: model.dimension)
+        }
         formatVersion = Self.currentFormatVersion
         emimputeVersion = EMImputeVersion.current
         columns = model.columnNames
@@ -51,15 +98,42 @@ public struct ModelFile: Codable, Sendable {
         ridge = result.options.ridge
         fingerprint = Fingerprint(rows: table.rowCount, observedCounts: table.modelledColumns.map { table.columns[$0].observed },
                                   logLikelihood: result.logLikelihood)
+        self.adjustment = recorded
     }
 
-    /// The model, after checking that the file is consistent (dimensions, finite values,
-    /// positive scales, a symmetric positive-definite covariance).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try c.decodeWholeNumber(forKey: .formatVersion)
+        emimputeVersion = try c.decodeIfPresent(String.self, forKey: .emimputeVersion)
+        columns = try c.decode([String].self, forKey: .columns)
+        mean = try c.decode([Double].self, forKey: .mean)
+        covariance = try c.decodeIfPresent([[Double]].self, forKey: .covariance)
+        scale = try c.decode([Double].self, forKey: .scale)
+        standardizedCovariance = try c.decode([[Double]].self, forKey: .standardizedCovariance)
+        missingTokens = try c.decode([String].self, forKey: .missingTokens)
+        excludedColumns = try c.decodeIfPresent([String].self, forKey: .excludedColumns)
+        ridge = try c.decodeIfPresent(Double.self, forKey: .ridge)
+        fingerprint = try c.decodeIfPresent(Fingerprint.self, forKey: .fingerprint)
+        // Format 2 always records the adjustment data: a file without them has been damaged.
+        adjustment = formatVersion >= 2 ? try c.decode(ImputedValueAdjustment.self, forKey: .adjustment)
+                                        : try c.decodeIfPresent(ImputedValueAdjustment.self, forKey: .adjustment)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion, emimputeVersion, columns, mean, covariance, scale, standardizedCovariance, missingTokens,
+             excludedColumns, ridge, fingerprint, adjustment
+    }
+
+    /// The model, after checking that the file is consistent (format version, dimensions,
+    /// finite values, positive scales, a symmetric positive-definite covariance, and adjustment
+    /// data for every column).
+    /// - Parameter file: the path, for messages.
+    /// - Throws: `ModelFileError`.
     public func model(file: String) throws -> GaussianModel {
         let p = columns.count
         func invalid(_ why: String) -> ModelFileError { .invalid(path: file, reason: why) }
-        guard formatVersion == Self.currentFormatVersion else {
-            throw invalid("format version \(formatVersion) is not supported (this emimpute reads version \(Self.currentFormatVersion))")
+        guard Self.readableFormatVersions.contains(formatVersion) else {
+            throw ModelFileError.unsupportedVersion(path: file, version: formatVersion)
         }
         guard p > 0, mean.count == p, scale.count == p, standardizedCovariance.count == p,
               standardizedCovariance.allSatisfy({ $0.count == p }) else { throw invalid("the dimensions of mean, scale and covariance do not match the \(p) columns") }
@@ -69,22 +143,92 @@ public struct ModelFile: Codable, Sendable {
         for i in 0..<p { for j in 0..<i where standardizedCovariance[i][j] != standardizedCovariance[j][i] {
             throw invalid("the covariance matrix is not symmetric")
         } }
+        if let adjustment {
+            guard adjustment.observed.count == p else { throw invalid("'adjustment.observed' has \(adjustment.observed.count) entries for \(p) columns") }
+            guard adjustment.observed.allSatisfy({ $0.minimum.isFinite && $0.maximum.isFinite && $0.minimum <= $0.maximum }) else {
+                throw invalid("an observed range in 'adjustment.observed' is not finite or its minimum exceeds its maximum")
+            }
+        }
         let s = Matrix(rows: standardizedCovariance)
         guard GaussianModel.isPositiveDefinite(s) else { throw invalid("the covariance matrix is not positive definite") }
         return GaussianModel(columnNames: columns, mean: mean, scale: scale, standardizedCovariance: s)
     }
 
-    /// Reads and decodes a model file.
-    public static func read(_ path: String) throws -> ModelFile {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ModelFileError.cannotOpen(path: path, reason: (error as NSError).localizedDescription)
+    /// The adjustment `apply` makes to imputed cells: the training run's choices, each
+    /// overridden when `roundIntegers` or `clampToObservedRange` is not nil. Nil when nothing
+    /// is to be adjusted.
+    /// - Parameter file: the path, for messages.
+    /// - Throws: `ModelFileError.adjustmentNotRecorded` when an adjustment is asked of a
+    ///   format 1 file, which lacks the observed ranges.
+    public func adjustment(roundIntegers: Bool? = nil, clampToObservedRange: Bool? = nil, file: String) throws -> ImputedValueAdjustment? {
+        guard let recorded = adjustment else {
+            if roundIntegers == true { throw ModelFileError.adjustmentNotRecorded(path: file, adjustment: .roundIntegers) }
+            if clampToObservedRange == true { throw ModelFileError.adjustmentNotRecorded(path: file, adjustment: .clampToObservedRange) }
+            return nil
         }
+        let chosen = recorded.with(roundIntegers: roundIntegers ?? recorded.roundsIntegers,
+                                   clampToObservedRange: clampToObservedRange ?? recorded.clampsToObservedRange)
+        return chosen.isActive ? chosen : nil
+    }
+
+    /// Reads and decodes a model file. Any path that can be opened and read to its end works:
+    /// a regular file, a FIFO, a pipe (`/dev/stdin`, `<(…)`).
+    /// - Throws: `ModelFileError`.
+    public static func read(_ path: String) throws -> ModelFile {
+        let bytes = try readBytes(path)
+        let data = Data(bytes)
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        do { return try decoder.decode(ModelFile.self, from: data) } catch {
-            throw ModelFileError.invalid(path: path, reason: "not an emimpute model file (\(error))")
+        // The version first, so that a newer file is reported as such rather than by a key
+        // that its format renamed.
+        do {
+            let version = try decoder.decode(VersionProbe.self, from: data).formatVersion
+            guard readableFormatVersions.contains(version) else { throw ModelFileError.unsupportedVersion(path: path, version: version) }
+            return try decoder.decode(ModelFile.self, from: data)
+        } catch let error as DecodingError {
+            throw ModelFileError(error, path: path, data: data)
         }
+    }
+
+    /// The bytes of `path`, read from an open descriptor to the end of the stream.
+    private static func readBytes(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ModelFileError.cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw ModelFileError.isFolder(path: path) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var hasCheckedStart = false
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ModelFileError.cannotOpen(path: path, errno: errno)
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+            // A model is a JSON object: anything else (a CSV given as the model, a device
+            // that never ends) is refused at its first byte rather than read to the end.
+            if !hasCheckedStart, let first = firstSignificantByte(bytes) {
+                hasCheckedStart = true
+                if first != UInt8(ascii: "{") { throw ModelFileError.notJSON(path: path, detail: "it begins with '\(beginning(of: bytes))'") }
+            }
+        }
+        if !hasCheckedStart { throw ModelFileError.notJSON(path: path, detail: "the file is empty") }
+        return bytes
+    }
+
+    /// The first byte that is not a byte-order mark or JSON white space.
+    private static func firstSignificantByte(_ bytes: [UInt8]) -> UInt8? {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        return bytes[min(start, bytes.count)...].first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+
+    /// The first line of `bytes`, shortened and made printable.
+    private static func beginning(of bytes: [UInt8]) -> String {
+        let line = bytes.prefix(40).prefix { $0 != 0x0A && $0 != 0x0D }
+        return Array(line).withUnsafeBufferPointer { PrintableText.of($0, limit: 20).text }
     }
 
     /// Pretty-printed JSON with sorted keys.
@@ -93,22 +237,58 @@ public struct ModelFile: Codable, Sendable {
     }
 }
 
-/// A model file that cannot be used.
-public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The file cannot be read.
-    case cannotOpen(path: String, reason: String)
-    /// The file is not a valid model.
-    case invalid(path: String, reason: String)
-    /// A modelled column is absent from the input.
-    case missingColumn(file: String, column: String)
+/// The version key alone, read before the rest.
+private struct VersionProbe: Decodable {
+    let formatVersion: Int
 
-    /// What is wrong and what to do.
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let reason): return "\(path): cannot open the model: \(reason)"
-        case .invalid(let path, let reason): return "\(path): \(reason). Save the model again with 'emimpute impute … --save-model'."
-        case .missingColumn(let file, let column):
-            return "\(file): the model needs column '\(column)', which the input lacks. Columns are matched by name; rename the column or refit the model."
+    init(from decoder: any Decoder) throws {
+        formatVersion = try decoder.container(keyedBy: ModelFile.CodingKeys.self).decodeWholeNumber(forKey: .formatVersion)
+    }
+}
+
+/// A coding key for an array element, for the paths of errors.
+private struct ElementKey: CodingKey {
+    var stringValue: String { "Index \(index)" }
+    var intValue: Int? { index }
+    let index: Int
+    init(_ index: Int) { self.index = index }
+    init?(stringValue: String) { nil }
+    init(intValue: Int) { index = intValue }
+}
+
+extension KeyedDecodingContainer {
+    /// JSON has one number type: an integer field is read as a number and checked, so that
+    /// `1.5` is reported at its key instead of as "not valid JSON".
+    fileprivate func decodeWholeNumber(forKey key: Key) throws -> Int {
+        let x = try decode(Double.self, forKey: key)
+        guard let n = WholeNumber.of(x) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: WholeNumber.expected))
         }
+        return n
+    }
+
+    fileprivate func decodeWholeNumbers(forKey key: Key) throws -> [Int] {
+        var list = try nestedUnkeyedContainer(forKey: key)
+        var out: [Int] = []
+        while !list.isAtEnd {
+            let index = list.currentIndex
+            let x = try list.decode(Double.self)
+            guard let n = WholeNumber.of(x) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key, ElementKey(index)], debugDescription: WholeNumber.expected))
+            }
+            out.append(n)
+        }
+        return out
+    }
+}
+
+/// Integers as JSON numbers.
+enum WholeNumber {
+    static let expected = "a whole number"
+
+    /// `x` as an Int when it is a whole number that a double holds exactly.
+    static func of(_ x: Double) -> Int? {
+        guard x.isFinite, x.rounded() == x, x.magnitude <= 9_007_199_254_740_992 else { return nil }
+        return Int(x)
     }
 }

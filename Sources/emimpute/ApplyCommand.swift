@@ -16,7 +16,9 @@ struct ApplyCommand: ParsableCommand {
             Columns are matched by name; extra columns pass through untouched. Each missing \
             modelled cell becomes its conditional mean under the saved model, exactly as \
             'impute' would with the same model. The input is streamed: memory does not grow \
-            with the number of rows. Missing-value codes are the model's unless --na is given.
+            with the number of rows. Missing-value codes are the model's, plus any --na codes \
+            (--na-only: the --na codes alone). Rounding and clamping of the imputed cells are \
+            as the model was trained (impute --round-integers/--clamp) unless changed here.
             """)
 
     @Option(help: ArgumentHelp("The model file written by 'impute --save-model'.", valueName: "file"))
@@ -28,8 +30,17 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var dialect: DialectOptions
 
     @Option(name: .customLong("na"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Missing-value codes to use instead of the model's (repeatable).", valueName: "code"))
+            help: ArgumentHelp("An extra missing-value code, added to the model's (repeatable).", valueName: "code"))
     var missingCodes: [String] = []
+
+    @Flag(help: "Use only the --na codes, not the model's.")
+    var naOnly = false
+
+    @Flag(inversion: .prefixedNo, help: "Round the imputed cells of columns whose training values were all integers (default: as in training).")
+    var roundIntegers: Bool?
+
+    @Flag(inversion: .prefixedNo, help: "Clamp each imputed cell to its column's range in the training data (default: as in training).")
+    var clamp: Bool?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the completed CSV here instead of to standard output (- is standard output); a regular file is replaced atomically, a FIFO or device written through.", valueName: "file"))
     var output: String?
@@ -46,6 +57,7 @@ struct ApplyCommand: ParsableCommand {
     mutating func validate() throws {
         if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }
         if inPlace && input == "-" { throw ValidationError("--in-place cannot replace standard input") }
+        if naOnly && missingCodes.isEmpty { throw ValidationError("--na-only needs at least one --na code") }
     }
 
     func run() throws {
@@ -70,22 +82,26 @@ struct ApplyCommand: ParsableCommand {
         let outputs = try OutputSet(requests, inputs: [.init(label: "input", path: input, isReplaceable: true),
                                                        .init(label: "--model", path: model)])
         let summary: ModelApplier.Summary
+        var adjusted = ""
         do {
             let file = try ModelFile.read(model)
             let gaussian = try file.model(file: model)
             var options = CSVReadOptions()
             dialect.configure(&options)
-            options.missingTokens = missingCodes.isEmpty ? file.missingTokens : missingCodes
+            options.missingTokens = naOnly ? missingCodes : file.missingTokens + missingCodes
+            let adjustment = try file.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp, file: model)
+            adjusted = adjustment?.summary(columnNames: file.columns).map { "; imputed cells \($0) of the training data" } ?? ""
             let deviations = varianceOutput == nil ? nil : outputs.targets[1]
             try deviations?.write("row,column,imputed,conditional_sd\n")
-            summary = try ModelApplier.apply(gaussian, input: input, options: options, output: outputs.targets[0], deviations: deviations)
+            summary = try ModelApplier.apply(gaussian, input: input, options: options, output: outputs.targets[0], deviations: deviations,
+                                             adjustment: adjustment)
             try outputs.commit()
         } catch {
             outputs.abandon()
             throw error
         }
         if !quiet {
-            Failure.printError("emimpute: \(summary.rows) rows; imputed \(summary.imputedCells) cell(s) in \(summary.rowsWithImputedCells) row(s) with the model in \(model)")
+            Failure.printError("emimpute: \(summary.rows) rows; imputed \(summary.imputedCells) cell(s) in \(summary.rowsWithImputedCells) row(s) with the model in \(model)\(adjusted)")
         }
     }
 }

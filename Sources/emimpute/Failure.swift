@@ -25,8 +25,10 @@ enum Failure {
                 if case .brokenPipe = e { return (brokenPipe, nil) }
                 return (cannotCreateOutput, "\(e.description). \(remedy(for: e))")
             case let e as ModelFileError:
-                if case .cannotOpen = e { return (cannotOpenInput, e.description) }
-                return (dataError, e.description)
+                switch e {
+                case .cannotOpen, .isFolder: return (cannotOpenInput, e.description)
+                default: return (dataError, e.description)
+                }
             case let e as CompletedCSVWriter.Inconsistency:
                 return (internalError, "internal error: \(e.description). Please report this with the input file.")
             default:

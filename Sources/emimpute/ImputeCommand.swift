@@ -112,7 +112,7 @@ struct ImputeCommand: ParsableCommand {
             throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
         }
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
-        let written = adjustment.adjusted(result.imputedValues, of: table.matrix)
+        let written = try adjustment.adjusted(result.imputedValues, of: table.matrix)
         start = clock.now
         var targets = outputs.targets.makeIterator()
         try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
@@ -122,8 +122,8 @@ struct ImputeCommand: ParsableCommand {
                                            timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment,
                                            writtenValues: written)
         if report != nil { try targets.next()!.write(try diagnostics.json()) }
-        if html != nil { try targets.next()!.write(HTMLReport.render(table: table, result: result, report: diagnostics)) }
-        if saveModel != nil { try targets.next()!.write(try ModelFile(table: table, result: result).json()) }
+        if html != nil { try targets.next()!.write(HTMLReport.render(table: table, result: result, report: diagnostics, writtenValues: written)) }
+        if saveModel != nil { try targets.next()!.write(try ModelFile(table: table, result: result, adjustment: adjustment).json()) }
         return TextSummary.impute(diagnostics)
     }
 

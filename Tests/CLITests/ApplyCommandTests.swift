@@ -66,6 +66,37 @@ struct ApplyCommandTests {
         #expect(missing.status == 66)
     }
 
+    // Old code: "You don't have permission" for a pipe, "NSCocoaErrorDomain error 256" for a folder.
+    @Test func aModelFromProcessSubstitutionOrAFolder() throws {
+        let (folder, imputed) = try fit("airquality.csv")
+        let script = "exec '\(CLIRunner.binary.path)' apply --model <(cat '\(folder)/model.json') '\(CLIRunner.dataset("airquality.csv"))' -q"
+        let r = try CLIRunner.run(["-c", script], executable: "/bin/bash")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == imputed)
+        let onFolder = try CLIRunner.run(["apply", "--model", folder, CLIRunner.dataset("airquality.csv")])
+        #expect(onFolder.status == 66)
+        #expect(onFolder.stderr == "emimpute: error: \(folder): is a folder, not a model file. Give the file written by 'emimpute impute … --save-model'.\n")
+    }
+
+    // Old code: --na replaced the model's codes, so 'NA' was no longer missing (exit 65).
+    @Test func naAddsToTheModelCodesAndNaOnlyReplacesThem() throws {
+        let (folder, _) = try fit("airquality.csv")
+        let path = CLIRunner.write("\"Ozone\",\"Solar.R\",\"Wind\",\"Temp\",\"Month\",\"Day\"\n41,190,7.4,67,5,1\nNA,-99,14.3,56,5,5\n-99,NA,14.3,56,5,5\n",
+                                   in: folder, name: "codes.csv")
+        let added = try CLIRunner.run(["apply", "--model", folder + "/model.json", path, "--na", "-99", "-q"])
+        #expect(added.status == 0, "\(added.stderr)")
+        let rows = simpleRows(added.stdoutText)
+        // Both codes are missing, and the two rows are the same row: the same imputations.
+        #expect(rows[2][0] == rows[3][0] && rows[2][1] == rows[3][1])
+        #expect(Double(rows[2][0]) != nil && Double(rows[2][1]) != nil)
+        let only = try CLIRunner.run(["apply", "--model", folder + "/model.json", path, "--na-only", "--na", "-99"])
+        #expect(only.status == 65)
+        #expect(only.stderr.contains("'NA' (not a number)"))
+        let none = try CLIRunner.run(["apply", "--model", folder + "/model.json", path, "--na-only"])
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("--na-only needs at least one --na code"))
+    }
+
     @Test func conditionalStandardDeviationsMatchADirectComputation() throws {
         let (folder, _) = try fit("airquality.csv")
         let model = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/model.json"))) as! [String: Any]

@@ -21,16 +21,21 @@ struct HTMLReportTests {
 
         """#
 
-    /// Loads `csv` from a file at `path` (created here), fits it and renders the page.
-    static func render(_ csv: String, path: String? = nil, options: EMOptions = EMOptions())
+    /// Loads `csv` from a file at `path` (created here), fits it and renders the page, with the
+    /// imputed cells adjusted as `impute --round-integers`/`--clamp` would.
+    static func render(_ csv: String, path: String? = nil, options: EMOptions = EMOptions(),
+                       roundIntegers: Bool = false, clamp: Bool = false)
         throws -> (page: String, table: LoadedTable, report: ImputationReport) {
         let file = path ?? NSTemporaryDirectory() + "/emimpute-html-\(UUID().uuidString).csv"
         FileManager.default.createFile(atPath: file, contents: Data(csv.utf8))
         defer { try? FileManager.default.removeItem(atPath: file) }
         let table = try CSVLoader.load(file)
         let result = try GaussianEM(options: options).fit(table.matrix)
-        let report = ImputationReport(table: table, result: result, timings: .init(load: 0, em: 0, write: 0))
-        return (HTMLReport.render(table: table, result: result, report: report), table, report)
+        let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
+        let written = try adjustment.adjusted(result.imputedValues, of: table.matrix)
+        let report = ImputationReport(table: table, result: result, timings: .init(load: 0, em: 0, write: 0),
+                                      adjustment: adjustment, writtenValues: written)
+        return (HTMLReport.render(table: table, result: result, report: report, writtenValues: written), table, report)
     }
 
     /// Non-overlapping occurrences of `needle`.
@@ -141,6 +146,68 @@ struct HTMLReportTests {
         }
         #expect(Self.count("class=\"hist-imputed\"", in: chart) == modelled.filter { $0.missing > 0 }.count)
         #expect(Self.count("class=\"hist-observed\"", in: chart) == modelled.count)
+    }
+
+    /// The nonzero bars of a histogram step path ("M x,y0 V y H x … V y0 Z") as pixel
+    /// intervals [left, right].
+    static func bars(_ path: String) -> [ClosedRange<Double>] {
+        var numbers: [(Character, Double)] = []
+        var command: Character = " ", text = ""
+        for ch in path + "Z" {
+            if ch.isLetter || ch == "," {
+                if let v = Double(text) { numbers.append((command, v)) }
+                text = ""
+                if ch.isLetter { command = ch }
+            } else {
+                text.append(ch)
+            }
+        }
+        guard numbers.count >= 2, numbers[0].0 == "M" else { return [] }
+        var x = numbers[0].1
+        let baseline = numbers[1].1
+        var height = baseline
+        var out: [ClosedRange<Double>] = []
+        for (c, v) in numbers.dropFirst(2) {
+            if c == "V" { height = v } else if c == "H" {
+                if height != baseline { out.append(x...v) }
+                x = v
+            }
+        }
+        return out
+    }
+
+    /// The `d` of the first path with class `cls` in the panel of column `j`.
+    static func histogramPath(_ cls: String, column j: Int, in chart: String) -> String? {
+        guard let panel = chart.range(of: "<g class=\"histogram\" data-column=\"\(j)\""),
+              let end = chart.range(of: "</g>", range: panel.upperBound..<chart.endIndex),
+              let path = chart.range(of: "<path class=\"\(cls)\" d=\"", range: panel.upperBound..<end.lowerBound),
+              let close = chart.range(of: "\"", range: path.upperBound..<end.lowerBound) else { return nil }
+        return String(chart[path.upperBound..<close.lowerBound])
+    }
+
+    // Issue 11, item 16 — fails on the old code, whose histograms binned the conditional
+    // means even when the CSV and the JSON report had the clamped values.
+    @Test func histogramsShowTheWrittenValues() throws {
+        // b ≈ 2a; the rows missing a have b far outside 2…20, so E[a | b] leaves a's observed
+        // range 1…10 on both sides.
+        var csv = "a,b\n"
+        for a in 1...10 { csv += "\(a),\(Double(2 * a) + (a % 2 == 0 ? 0.3 : -0.3))\n" }
+        csv += ",60\n,-30\n,55\n"
+        func imputedOutsideObserved(clamp: Bool) throws -> Bool {
+            let (page, _, report) = try Self.render(csv, clamp: clamp)
+            #expect(report.options.clampToObservedRange == clamp)
+            let chart = try #require(Self.svg("distributions", in: page))
+            let observed = Self.bars(try #require(Self.histogramPath("hist-observed", column: 0, in: chart)))
+            let imputed = Self.bars(try #require(Self.histogramPath("hist-imputed", column: 0, in: chart)))
+            try #require(!observed.isEmpty && !imputed.isEmpty)
+            let low = observed.map(\.lowerBound).min()!, high = observed.map(\.upperBound).max()!
+            return imputed.contains { $0.lowerBound < low - 1e-9 || $0.upperBound > high + 1e-9 }
+        }
+        // Control: without --clamp the imputations do lie outside, so the check can fail.
+        #expect(try imputedOutsideObserved(clamp: false))
+        #expect(try !imputedOutsideObserved(clamp: true))
+        let page = try Self.render(csv, clamp: true).page
+        #expect(page.contains("Imputed values are shown as written: conditional means, then clamped to the observed range"))
     }
 
     @Test func correlationHeatmapHasACellPerPairWithValues() throws {
