@@ -21,7 +21,7 @@ public enum ModelApplier {
     /// with `deviations`, writes `row,column,imputed,conditional_sd` for every imputed cell.
     ///
     /// - Parameter adjustment: rounding and clamping of the imputed cells (usually
-    ///   `ModelFile.adjustment(…)`), aligned with the model's columns; the written value is
+    ///   `ModelFile.appliedAdjustment(…)`), aligned with the model's columns; the written value is
     ///   the adjusted one, in the output and in `deviations` alike.
     /// - Throws: `CSVError`, `ModelFileError.missingColumn`, `OutputError`, and
     ///   `ImputedValueAdjustment.ShapeError` when `adjustment` does not fit the model.

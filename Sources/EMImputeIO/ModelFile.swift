@@ -36,6 +36,7 @@ public struct ModelFile: Codable, Sendable {
             self.logLikelihood = logLikelihood
         }
 
+        /// Decodes a fingerprint; the counts must be whole numbers.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             rows = try c.decodeWholeNumber(forKey: .rows)
@@ -101,6 +102,9 @@ public struct ModelFile: Codable, Sendable {
         self.adjustment = recorded
     }
 
+    /// Decodes a model file: the keys `apply` uses are required, the informational ones
+    /// optional; `adjustment` is required from format 2 on. Checking the values is
+    /// `model(file:)`'s job.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         formatVersion = try c.decodeWholeNumber(forKey: .formatVersion)
@@ -160,7 +164,7 @@ public struct ModelFile: Codable, Sendable {
     /// - Parameter file: the path, for messages.
     /// - Throws: `ModelFileError.adjustmentNotRecorded` when an adjustment is asked of a
     ///   format 1 file, which lacks the observed ranges.
-    public func adjustment(roundIntegers: Bool? = nil, clampToObservedRange: Bool? = nil, file: String) throws -> ImputedValueAdjustment? {
+    public func appliedAdjustment(roundIntegers: Bool? = nil, clampToObservedRange: Bool? = nil, file: String) throws -> ImputedValueAdjustment? {
         guard let recorded = adjustment else {
             if roundIntegers == true { throw ModelFileError.adjustmentNotRecorded(path: file, adjustment: .roundIntegers) }
             if clampToObservedRange == true { throw ModelFileError.adjustmentNotRecorded(path: file, adjustment: .clampToObservedRange) }

@@ -89,7 +89,7 @@ struct ApplyCommand: ParsableCommand {
             var options = CSVReadOptions()
             dialect.configure(&options)
             options.missingTokens = naOnly ? missingCodes : file.missingTokens + missingCodes
-            let adjustment = try file.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp, file: model)
+            let adjustment = try file.appliedAdjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp, file: model)
             adjusted = adjustment?.summary(columnNames: file.columns).map { "; imputed cells \($0) of the training data" } ?? ""
             let deviations = varianceOutput == nil ? nil : outputs.targets[1]
             try deviations?.write("row,column,imputed,conditional_sd\n")

@@ -124,7 +124,7 @@ struct ModelFileTests {
 
     // Old code: a missing `covariance` was fatal although apply never reads it.
     @Test func theInformationalKeysMayBeMissing() throws {
-        let (json, table, result) = try Self.modelJSON()
+        let (json, _, result) = try Self.modelJSON()
         let path = try Self.edited { object in
             for key in ["covariance", "emimputeVersion", "excludedColumns", "ridge", "fingerprint"] { object[key] = nil }
         }
@@ -135,7 +135,6 @@ struct ModelFileTests {
         let complete = try ModelFile.read(temporaryFile(json, suffix: ".json")).model(file: "complete")
         #expect(model == complete)
         #expect(model == result.model)
-        _ = table
     }
 
     @Test func somethingElseThanJSONIsRefusedAtItsFirstByte() throws {
@@ -168,11 +167,11 @@ struct ModelFileTests {
         #expect(file.adjustment?.observed.map(\.isAllIntegers) == [true, false, true])
         #expect(file.adjustment?.observed.first == .init(minimum: 1, maximum: 6, isAllIntegers: true))
         // One rule: built from the recording or from the matrix, the written values agree.
-        let recorded = try #require(try file.adjustment(file: path))
+        let recorded = try #require(try file.appliedAdjustment(file: path))
         #expect(try recorded.adjusted(result.imputedValues, of: table.matrix) == direct.adjusted(result.imputedValues, of: table.matrix))
         // Overrides: nothing chosen is no adjustment at all.
-        #expect(try file.adjustment(roundIntegers: false, clampToObservedRange: false, file: path) == nil)
-        #expect(try file.adjustment(roundIntegers: false, file: path)?.roundsIntegers == false)
+        #expect(try file.appliedAdjustment(roundIntegers: false, clampToObservedRange: false, file: path) == nil)
+        #expect(try file.appliedAdjustment(roundIntegers: false, file: path)?.roundsIntegers == false)
     }
 
     @Test func aFormatOneFileHasNoAdjustmentToGive() throws {
@@ -182,9 +181,9 @@ struct ModelFileTests {
         }
         let file = try ModelFile.read(path)
         #expect(file.adjustment == nil)
-        #expect(try file.adjustment(file: path) == nil)
+        #expect(try file.appliedAdjustment(file: path) == nil)
         #expect(throws: ModelFileError.adjustmentNotRecorded(path: path, adjustment: .clampToObservedRange)) {
-            try file.adjustment(clampToObservedRange: true, file: path)
+            try file.appliedAdjustment(clampToObservedRange: true, file: path)
         }
         // Format 2 always records it: its absence is damage.
         let damaged = try Self.edited { $0["adjustment"] = nil }
