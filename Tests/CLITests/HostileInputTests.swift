@@ -109,10 +109,21 @@ struct HostileInputTests {
         let noFolder = try CLIRunner.run(["impute", input, "-o", folder + "/absent/out.csv"])
         #expect(noFolder.status == 73)
         #expect(noFolder.stderr.contains("does not exist"))
-        // /proc accepts no new files, even from root: an unwritable folder.
-        let unwritable = try CLIRunner.run(["impute", input, "-o", "/proc/emimpute-out.csv"])
-        #expect(unwritable.status == 73)
-        #expect(unwritable.stderr.contains("cannot create the output file"))
+        // A regular file where the output's folder should be: no user can create anything in it.
+        let notAFolder = try CLIRunner.run(["impute", input, "-o", input + "/out.csv"])
+        #expect(notAFolder.status == 73)
+        #expect(notAFolder.stderr.contains("cannot create the output file"))
+        // A folder without write permission (root may write anywhere, so only for other users;
+        // the test used to try /proc instead, a system path).
+        if getuid() != 0 {
+            let locked = folder + "/locked"
+            try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: false)
+            chmod(locked, 0o555)
+            defer { chmod(locked, 0o755) }
+            let unwritable = try CLIRunner.run(["impute", input, "-o", locked + "/out.csv"])
+            #expect(unwritable.status == 73)
+            #expect(unwritable.stderr.contains("cannot create the output file"))
+        }
         let sameAsInput = try CLIRunner.run(["impute", input, "--report", input])
         #expect(sameAsInput.status == 73)
     }
