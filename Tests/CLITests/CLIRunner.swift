@@ -25,9 +25,11 @@ struct CLIRunner {
 
     static func dataset(_ name: String) -> String { root.appendingPathComponent("Datasets/\(name)").path }
 
-    /// Runs `emimpute arguments`, feeding `stdin` if given.
+    /// Runs `emimpute arguments`, feeding `stdin` if given. `whileRunning` is called once the
+    /// child has started (to read a FIFO it writes, say); the child is then waited for.
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
-                    stdoutTo: FileHandle? = nil, executable: String? = nil) throws -> Outcome {
+                    stdoutTo: FileHandle? = nil, executable: String? = nil,
+                    whileRunning: ((Process) throws -> Void)? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable.map(URL.init(fileURLWithPath:)) ?? binary
         process.arguments = arguments
@@ -51,6 +53,13 @@ struct CLIRunner {
             process.standardInput = FileHandle.nullDevice
         }
         try process.run()
+        do {
+            try whileRunning?(process)
+        } catch {
+            process.terminate()
+            process.waitUntilExit()
+            throw error
+        }
         process.waitUntilExit()
         try out.close()
         try err.close()

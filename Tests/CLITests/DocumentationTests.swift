@@ -8,8 +8,9 @@ import Testing
 // - A fenced block whose info string is `console` holds commands and their output.
 // - A line starting with `$ ` is a command (a line ending in ` \` continues on the next line).
 //   It runs with `/bin/sh -c` in the repository root, with the folder of the built `emimpute`
-//   first on PATH, standard input from /dev/null, and must exit with status 0 (show a
-//   failure with `...; echo "exit $?"`). It may write only under /tmp (or to /dev/null).
+//   first on PATH, standard input from /dev/null (read only), and must exit with status 0
+//   (show a failure with `...; echo "exit $?"`). It may write only under /tmp: not even to
+//   /dev/null (an output it does not need goes to a /tmp file too).
 // - The lines after a command, up to the next command or the end of the block, are its
 //   expected standard output and standard error, interleaved as written. They must match
 //   exactly after trailing whitespace (and trailing blank lines) are removed, except that a
@@ -196,12 +197,15 @@ extension OutputMatcher {
     }
 }
 
-/// Checks that a command writes only under /tmp (or to /dev/null): the targets of `>`,
-/// `>>`, `2>` and of the options that name an output file. Quoted text (an awk program, say)
-/// is not looked at.
+/// Checks that a command writes only under /tmp: the targets of `>`, `>>`, `2>`, `&>`, of the
+/// options that name an output file, and the files that `cp`, `mv`, `ln`, `tee`, `touch`,
+/// `mkdir`, `rm` and `mkfifo` create or change (and any `mknod`). Nothing else is allowed, not even
+/// /dev/null: run as root, a tool that replaces its output file would replace the device.
+/// Quoted text (an awk program, say) is not looked at; a quoted target counts as outside.
 func writesOutsideTemporaryFolder(_ command: String) -> [String] {
     let outputOptions: Set<String> = ["-o", "--output", "--report", "--save-model", "--html", "--variance-output"]
-    // Quoted strings become a placeholder; `;`, `|` and `&&` separate tokens.
+    let redirections: Set<String> = [">", ">>", "2>", "2>>", "&>", "&>>", ">|"]
+    // Quoted strings become a placeholder; `;`, `|`, `(` and `)` become separate tokens.
     var unquoted = ""
     var quote: Character?
     for ch in command {
@@ -211,24 +215,46 @@ func writesOutsideTemporaryFolder(_ command: String) -> [String] {
             quote = ch
             unquoted.append("Q")
         } else if ch == ";" || ch == "|" || ch == "(" || ch == ")" {
-            unquoted.append(" ")
+            unquoted += " ; "
         } else {
             unquoted.append(ch)
         }
     }
     let tokens = unquoted.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+    let separators: Set<String> = [";", "&&", "||", "&", "do", "then", "else"]
     var targets: [String] = []
-    for (k, token) in tokens.enumerated() {
-        if outputOptions.contains(token) || token == ">" || token == ">>" || token == "2>" || token == "2>>" {
+    var words: [String] = []  // the words of the current simple command, redirections removed
+    func endCommand() {
+        defer { words = [] }
+        guard let name = words.first else { return }
+        let operands = words.dropFirst().filter { !$0.hasPrefix("-") }
+        switch name {
+        case "cp", "mv", "ln": targets += operands.suffix(1)
+        case "tee", "touch", "mkdir", "rm", "rmdir", "mkfifo": targets += operands
+        case "mknod": targets.append(words.joined(separator: " "))  // device nodes: never in a doc example
+        default: break
+        }
+    }
+    var k = 0
+    while k < tokens.count {
+        let token = tokens[k]
+        if separators.contains(token) {
+            endCommand()
+        } else if outputOptions.contains(token) || redirections.contains(token) {
             if k + 1 < tokens.count { targets.append(tokens[k + 1]) }
+            k += 1
         } else if let r = token.range(of: ">"), !token.hasPrefix("-") {
-            let target = String(token[r.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: ">"))
+            let target = String(token[r.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: ">|"))
             if !target.isEmpty && !target.hasPrefix("&") { targets.append(target) }
         } else if let eq = token.firstIndex(of: "="), outputOptions.contains(String(token[..<eq])) {
             targets.append(String(token[token.index(after: eq)...]))
+        } else {
+            words.append(token)
         }
+        k += 1
     }
-    return targets.filter { !($0.hasPrefix("/tmp/") || $0 == "/dev/null") }
+    endCommand()
+    return targets.filter { !$0.hasPrefix("/tmp/") || $0.contains("/../") }
 }
 
 /// Runs one documented command as the docs describe.
@@ -340,11 +366,24 @@ struct DocumentationTests {
         #expect(!OutputMatcher.matches(expected: ["<ignored>"], actual: ["one", "two"]))
         #expect(OutputMatcher.matches(expected: ["x", ""], actual: ["x", "", ""]))
         #expect(!OutputMatcher.matches(expected: ["x"], actual: ["x", "y"]))
-        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv -o /tmp/x.csv --report r.json 2>/dev/null") == ["r.json"])
+        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv -o /tmp/x.csv --report r.json 2>/tmp/e.txt") == ["r.json"])
         #expect(writesOutsideTemporaryFolder("cat a | emimpute impute - > out.csv 2>&1") == ["out.csv"])
         #expect(writesOutsideTemporaryFolder("emimpute impute a.csv --quiet >/tmp/x.csv 2>&1").isEmpty)
-        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv -o /dev/null; echo \"exit $?\"").isEmpty)
+        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv -o /tmp/x.csv; echo \"exit $?\"").isEmpty)
         #expect(writesOutsideTemporaryFolder("awk -F, 'NR > 1 && $1 < 0' a.csv > /tmp/b.csv").isEmpty)
         #expect(writesOutsideTemporaryFolder("(cd /tmp && emimpute impute x.csv -o y.csv)") == ["y.csv"])
+        // System paths are outside, /dev/null included.
+        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv -o /dev/null; echo \"exit $?\"") == ["/dev/null"])
+        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv 2>/dev/null") == ["/dev/null"])
+        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv &>/dev/null") == ["/dev/null"])
+        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv --report=/dev/full") == ["/dev/full"])
+        // Commands that write to their operands.
+        #expect(writesOutsideTemporaryFolder("cp Datasets/penguins.csv /tmp/cli-penguins.csv").isEmpty)
+        #expect(writesOutsideTemporaryFolder("cp -f Datasets/a.csv Datasets/b.csv") == ["Datasets/b.csv"])
+        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv | tee /tmp/x.csv out.csv") == ["out.csv"])
+        #expect(writesOutsideTemporaryFolder("head -n 2 a.csv && touch done") == ["done"])
+        #expect(writesOutsideTemporaryFolder("grep -c x /tmp/r.json; mkdir -p /tmp/d; rm /etc/x") == ["/etc/x"])
+        #expect(writesOutsideTemporaryFolder("emimpute impute a.csv -o /tmp/../etc/x.csv") == ["/tmp/../etc/x.csv"])
+        #expect(writesOutsideTemporaryFolder("mknod /tmp/full c 1 7") == ["mknod /tmp/full c 1 7"])
     }
 }

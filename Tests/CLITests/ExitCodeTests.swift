@@ -42,7 +42,9 @@ struct ExitCodeTests {
     }
 
     @Test func unwritableOutputIs73() throws {
-        let r = try CLIRunner.run(["impute", CLIRunner.dataset("airquality.csv"), "-o", "/nonexistent-folder/out.csv"])
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let r = try CLIRunner.run(["impute", CLIRunner.dataset("airquality.csv"), "-o", folder + "/absent/out.csv"])
         #expect(r.status == 73)
         #expect(r.stderr.contains("does not exist"))
     }

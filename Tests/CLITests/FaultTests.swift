@@ -26,7 +26,13 @@ struct FaultTests {
                              "--tolerance", "1e-300", "--max-iterations", "1000000", "--progress"]
         let err = Pipe()
         process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
+        // Standard output (empty: the CSV goes to -o) to a file outside the checked folder.
+        let scratch = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        _ = FileManager.default.createFile(atPath: scratch + "/stdout", contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + "/stdout"))
+        defer { try? out.close() }
+        process.standardOutput = out
         try process.run()
         // Wait until EM is iterating (the first progress line), then interrupt.
         var seen = Data()
@@ -46,9 +52,10 @@ struct FaultTests {
     @Test func closedStandardOutputEndsQuietly() throws {
         let folder = try CLIRunner.temporaryFolder()
         let input = longInput(in: folder)
-        let r = try CLIRunner.run(["-c", "'\(CLIRunner.binary.path)' impute '\(input)' -q | head -n 1 >/dev/null; echo \"${PIPESTATUS[0]}\" >&2"],
+        let r = try CLIRunner.run(["-c", "'\(CLIRunner.binary.path)' impute '\(input)' -q | head -n 1 > '\(folder)/head.csv'; echo \"${PIPESTATUS[0]}\" >&2"],
                                   executable: "/bin/bash")
         #expect(r.stderr == "141\n")
+        #expect(try String(contentsOfFile: folder + "/head.csv", encoding: .utf8) == "a,b,c,d\n")
     }
 
     @Test func reportIsDeterministicAcrossRunsAndThreadCounts() throws {

@@ -39,7 +39,11 @@ struct HostileInputTests {
         HostileCase("duplicate column names", "a,b,a\n1,2,3\n", status: 65, message: "in.csv:1:3: column name 'a' is used again (first at column 1)"),
         HostileCase("NUL byte", bytes: Array("a,b\n1,2\n3,".utf8) + [0, 0x34] + Array("\n5,6\n7,8\n".utf8), status: 65, message: "line 3 '\\x004'"),
         HostileCase("invalid UTF-8", bytes: Array("a,b\n1,2\n3,".utf8) + [0xFF, 0xFE] + Array("\n5,6\n7,8\n".utf8), status: 65, message: "line 3 '\\xFF\\xFE'"),
-        HostileCase("binary garbage", bytes: (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }, status: 65, message: "emimpute: error: "),
+        // Byte k is 243·k mod 256 (`>>` binds tighter than `&*`): a comma at k = 36, the first
+        // newline at 78, then a quote inside the second record's first field (k = 214).
+        // (Any error used to pass.)
+        HostileCase("binary garbage", bytes: (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }, status: 65,
+                    message: "in.csv:2: malformed quoting"),
         HostileCase("10,000 numeric columns", ([wideHeader] + wideRows).joined(separator: "\n") + "\n", status: 65, message: "10000 modelled columns exceed the limit"),
         HostileCase("one data row", "a,b\n1,2\n", status: 65, message: "column 'a' is constant"),
         HostileCase("p ≥ n", "a,b,c\n1,2,3\n4,5,7\n", status: 65, message: "2 usable row(s) for 3 modelled columns"),
@@ -109,10 +113,21 @@ struct HostileInputTests {
         let noFolder = try CLIRunner.run(["impute", input, "-o", folder + "/absent/out.csv"])
         #expect(noFolder.status == 73)
         #expect(noFolder.stderr.contains("does not exist"))
-        // /proc accepts no new files, even from root: an unwritable folder.
-        let unwritable = try CLIRunner.run(["impute", input, "-o", "/proc/emimpute-out.csv"])
-        #expect(unwritable.status == 73)
-        #expect(unwritable.stderr.contains("cannot create the output"))
+        // A regular file where the output's folder should be: no user can create anything in it.
+        let notAFolder = try CLIRunner.run(["impute", input, "-o", input + "/out.csv"])
+        #expect(notAFolder.status == 73)
+        #expect(notAFolder.stderr.contains("cannot create the output"))
+        // A folder without write permission (root may write anywhere, so only for other users;
+        // the test used to try /proc instead, a system path).
+        if getuid() != 0 {
+            let locked = folder + "/locked"
+            try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: false)
+            chmod(locked, 0o555)
+            defer { chmod(locked, 0o755) }
+            let unwritable = try CLIRunner.run(["impute", input, "-o", locked + "/out.csv"])
+            #expect(unwritable.status == 73)
+            #expect(unwritable.stderr.contains("cannot create the output"))
+        }
         let sameAsInput = try CLIRunner.run(["impute", input, "--report", input])
         #expect(sameAsInput.status == 73)
     }

@@ -111,11 +111,20 @@ struct ImputeCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }
 
-    @Test func fullDeviceIsExit73() throws {
-        let handle = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+    /// Standard output on a full device (a node made in a temporary folder: the test never
+    /// touches /dev/full, which an earlier version of this test shared with others).
+    @Test(.enabled(if: SpecialFiles.canMakeDevices, "needs root to mknod a full device in a temporary folder"))
+    func fullDeviceIsExit73() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let full = folder + "/full"
+        try #require(SpecialFiles.makeCharacterDevice(at: full, SpecialFiles.fullDevice))
+        let handle = try #require(FileHandle(forWritingAtPath: full))
+        defer { try? handle.close() }
         let r = try CLIRunner.run(["impute", CLIRunner.dataset("airquality.csv")], stdoutTo: handle)
         #expect(r.status == 73)
         #expect(r.stderr.contains("no space left"))
+        #expect(SpecialFiles.kind(at: full) == .characterDevice(major: 1, minor: 7))
     }
 
     @Test func reportHasTheDocumentedKeys() throws {

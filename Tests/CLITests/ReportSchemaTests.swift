@@ -83,7 +83,10 @@ struct ReportSchemaTests {
     }
 
     @Test func progressGoesToStandardErrorOnlyWhenAsked() throws {
-        let quietPipe = try CLIRunner.run(["impute", CLIRunner.dataset("airquality.csv"), "-o", "/dev/null"])
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let quietPipe = try CLIRunner.run(["impute", CLIRunner.dataset("airquality.csv"), "-o", folder + "/o.csv"])
+        #expect(quietPipe.status == 0, "\(quietPipe.stderr)")
         #expect(!quietPipe.stderr.contains("iteration 1 "))
         let asked = try CLIRunner.run(["impute", CLIRunner.dataset("airquality.csv"), "--progress"])
         #expect(asked.stderr.contains("emimpute: iteration 1  log-likelihood"))

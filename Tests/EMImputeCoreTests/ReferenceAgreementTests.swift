@@ -108,6 +108,9 @@ enum TestCSV {
 
 @Suite("Agreement with the NumPy / Amelia reference")
 struct ReferenceAgreementTests {
+    /// Largest relative difference allowed in any single covariance entry.
+    static let entrywiseTolerance = 1e-8
+
     @Test("the test CSV reader handles quotes, escaped quotes, embedded commas and CRLF")
     func csvReader() {
         let records = TestCSV.parse("\"a\",b,\"c, d\"\r\n1,\"say \"\"hi\"\"\",\n\"x\ny\",,NA\n")
@@ -149,6 +152,11 @@ struct ReferenceAgreementTests {
         #expect(llError < 1e-6, "\(name): ℓ \(result.logLikelihood) vs \(fixture.logLikelihood)")
         // Tests/Reference/README.md: both implementations agree to 1e-9 on the standardised scale.
         #expect(scaled < 1e-9, "\(name): covariance \(scaled) on the correlation scale")
+        // And every entry to itself, the smallest included (|ρ| down to 0.0026 in the survey,
+        // where the correlation-scale check allows a relative error of 4e-7): measured 2e-13 to
+        // 1.3e-10, so 1e-8 leaves a margin for another BLAS and still catches an error that
+        // check misses (see entrywiseCheckCatchesWhatTheCorrelationScaleMisses).
+        #expect(entrywise < Self.entrywiseTolerance, "\(name): covariance \(entrywise) entrywise")
         #expect(maxRelativeDifference(result.mean, fixture.mean, floor: result.model.standardDeviations) < 1e-9)
         #expect(llError < 1e-9)
 
@@ -168,5 +176,26 @@ struct ReferenceAgreementTests {
         print("reference \(name): max rel diff mean \(meanError), covariance \(covError) (row/column-relative), "
               + "\(entrywise) (entrywise), \(scaled) (correlation scale), ℓ \(llError), imputed \(imputedError); "
               + "\(result.iterations) iterations")
+    }
+
+    /// Control for the entrywise check: the fixture with its smallest correlation moved by a
+    /// relative 2e-8 passes the correlation-scale check (the change there is 2e-8 × |ρ|) but
+    /// fails the entrywise one, so that check is able to fail and adds something.
+    @Test("the entrywise check catches an error the correlation-scale check misses", arguments: ["airquality", "penguins", "survey"])
+    func entrywiseCheckCatchesWhatTheCorrelationScaleMisses(name: String) throws {
+        let fixture = try ReferenceFixture.load(name)
+        let reference = fixture.covariance
+        let p = reference.count
+        let pairs = (0..<p).flatMap { j in (0..<p).filter { $0 != j }.map { (j, $0) } }
+        let (j, k) = try #require(pairs.min { a, b in
+            abs(reference[a.0][a.1]) / (reference[a.0][a.0] * reference[a.1][a.1]).squareRoot()
+                < abs(reference[b.0][b.1]) / (reference[b.0][b.0] * reference[b.1][b.1]).squareRoot()
+        })
+        var perturbed = reference
+        perturbed[j][k] *= 1 + 2e-8
+        perturbed[k][j] = perturbed[j][k]
+        #expect(maxScaledCovarianceDifference(perturbed, reference) < 1e-9)
+        let entrywise = maxRelativeDifference(perturbed.flatMap { $0 }, reference.flatMap { $0 })
+        #expect(entrywise >= Self.entrywiseTolerance, "\(name): \(entrywise)")
     }
 }

@@ -67,7 +67,17 @@ struct CompletedCSVWriterTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }
 
-    @Test func outputFolderMustExist() {
-        #expect(throws: OutputError.self) { _ = try OutputTarget.file("/nonexistent-folder/out.csv") }
+    @Test func outputFolderMustExist() throws {
+        let folder = NSTemporaryDirectory() + "/emimpute-atomic-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/absent/out.csv"
+        do {
+            _ = try OutputTarget.file(path)
+            Issue.record("an output in a missing folder was accepted")
+        } catch OutputError.cannotCreate(let failed, _) {
+            #expect(failed == path)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }
 }

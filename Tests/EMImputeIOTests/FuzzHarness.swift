@@ -8,7 +8,7 @@
 //   bit  2    no header (the first record is data)
 //   bits 3-4  missing-value codes: 0 the defaults, 1 defaults + "-99", 2 only "-99",
 //             3 defaults + "0", "a,b" and "q\"q" (a code with a delimiter, one with a quote)
-//   bit  7    (impute) ridge 1 instead of 0
+//   bit  7    (impute) ridge 1 instead of 0 (and, with delimiter 3, part of the odd delimiter)
 import EMImputeCore
 @testable import EMImputeIO  // the writer's buffer size (Tests/Fuzz/build.sh builds with -enable-testing)
 import Foundation
@@ -46,11 +46,13 @@ enum FuzzHarness {
         return o
     }
 
-    /// Every distinct set of read options an option byte can stand for (88 of them).
+    /// Every distinct set of read options an option byte can stand for (88 of them: 11
+    /// delimiters, with or without a header, 4 sets of codes). All 256 bytes are looked at:
+    /// bit 7 picks the odd delimiters `e`, `0`, `:` and `#`.
     static var allOptionBytes: [UInt8] {
         var seen: [CSVReadOptions] = []
         var bytes: [UInt8] = []
-        for b in UInt8(0)...UInt8(127) where !seen.contains(options(b)) {
+        for b in UInt8(0)...UInt8(255) where !seen.contains(options(b)) {
             seen.append(options(b))
             bytes.append(b)
         }
@@ -125,12 +127,8 @@ enum FuzzHarness {
         var imputed: [Double]
         var fitted = false
         if m.columnCount <= maxFittedColumns {
-            var em = EMOptions()
-            em.maxIterations = 50
-            em.threads = 1
-            em.ridge = ridge
             do {
-                let result = try GaussianEM(options: em).fit(m)
+                let result = try GaussianEM(options: emOptions(ridge: ridge)).fit(m)
                 imputed = result.imputedValues
                 fitted = true
                 if imputed.count != missing {
@@ -147,6 +145,15 @@ enum FuzzHarness {
         }
         try writeAndCheck(table, imputed: imputed, outputPath: outputPath)
         return fitted
+    }
+
+    /// The fit the impute target runs: at most 50 iterations, one thread.
+    static func emOptions(ridge: Double) -> EMOptions {
+        var em = EMOptions()
+        em.maxIterations = 50
+        em.threads = 1
+        em.ridge = ridge
+        return em
     }
 
     /// Values that exercise the formatter: negative, fractional, exponents, zero.

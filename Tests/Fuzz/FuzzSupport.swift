@@ -1,11 +1,11 @@
-// Scratch files for the fuzz targets: one input and one output path per process, on a RAM
-// disk when there is one (the loader and writer work on files, so the fuzzers do too).
+// Scratch files for the fuzz targets: one input and one output path per process, in the
+// temporary folder (the loader and writer work on files, so the fuzzers do too). For a RAM
+// disk, point TMPDIR at one; the targets never write to a system path such as /dev/shm.
 import Foundation
 
 enum Scratch {
     static let directory: String = {
-        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-        let dir = base + "/emimpute-fuzz-\(getpid())"
+        let dir = NSTemporaryDirectory() + "/emimpute-fuzz-\(getpid())"
         mkdir(dir, 0o700)
         return dir
     }()

@@ -10,7 +10,10 @@
 # about this project. Set ASAN_OPTIONS=detect_leaks=1 to see them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-(dpkg -s libcsv-dev libopenblas-dev >/dev/null 2>&1 || (apt-get update && apt-get install -y libcsv-dev libopenblas-dev))
+# dpkg's report is captured, not sent to /dev/null: nothing here writes to a system path.
+if ! dpkg_status=$(dpkg -s libcsv-dev libopenblas-dev 2>&1); then
+    apt-get update && apt-get install -y libcsv-dev libopenblas-dev
+fi
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:${ASAN_OPTIONS:-}"
 # The Swift backtracer, when a test crashes, reads memory that ASan would report as a bug
 # of its own; ASan's report is the one we want.

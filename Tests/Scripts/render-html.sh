@@ -4,7 +4,8 @@
 #
 #   Tests/Scripts/render-html.sh [OUTDIR]     (default OUTDIR: /tmp/emimpute-html)
 #
-# Writes OUTDIR/<dataset>.html and OUTDIR/<dataset>.png. Needs the Debian package
+# Writes OUTDIR/<dataset>.html and OUTDIR/<dataset>.png (and the completed CSV and
+# Chromium's log next to them). Needs the Debian package
 # `chromium` (apt-get install -y chromium). Set SCRATCH to choose the build directory
 # (default .build-html), WIDTH/HEIGHT for the window size (default 1280×4000, tall
 # enough for the whole page of each bundled dataset). UPDATE_DOCS_IMAGE=1 also refreshes
@@ -18,9 +19,10 @@ width="${WIDTH:-1280}"
 height="${HEIGHT:-4000}"
 mkdir -p "$out"
 
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "render-html.sh: chromium is not installed; installing it (apt-get install -y chromium)" >&2
-    apt-get install -y chromium >/dev/null
+# Logs and the completed CSVs go to files in OUTDIR, never to /dev/null.
+if ! chromium_path=$(command -v chromium); then
+    echo "render-html.sh: chromium is not installed; installing it (apt-get install -y chromium; log: $out/apt.log)" >&2
+    apt-get install -y chromium >"$out/apt.log"
 fi
 
 swift build --scratch-path "$scratch" --product emimpute >&2
@@ -28,10 +30,10 @@ bin="$(swift build --scratch-path "$scratch" --show-bin-path)/emimpute"
 
 render() {
     local name="$1"; shift
-    "$bin" impute "$@" --html "$out/$name.html" -o /dev/null --quiet
+    "$bin" impute "$@" --html "$out/$name.html" -o "$out/$name-completed.csv" --quiet
     chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
         --screenshot="$out/$name.png" --window-size="$width,$height" \
-        "file://$out/$name.html" >/dev/null 2>&1
+        "file://$out/$name.html" >"$out/$name-chromium.log" 2>&1
     echo "$out/$name.html  $out/$name.png"
 }
 

@@ -9,13 +9,14 @@ struct ChildRun {
     let cpuSeconds: Double
 }
 
-/// Runs `arguments[0]` with `arguments`, standard output to /dev/null and standard error to
+/// Runs `arguments[0]` with `arguments`, standard output to `stdoutPath` and standard error to
 /// `stderrPath` (nil: inherited), and waits for it with wait4 to read its own resource usage.
-func runChild(_ arguments: [String], stderrPath: String?) -> ChildRun? {
+/// (Never /dev/null: run as root, a tool that replaced its output would replace the device.)
+func runChild(_ arguments: [String], stdoutPath: String? = nil, stderrPath: String?) -> ChildRun? {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    if let stdoutPath { posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
     if let stderrPath { posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
     argv.append(nil)
@@ -50,7 +51,10 @@ func runChild(_ arguments: [String], stderrPath: String?) -> ChildRun? {
 /// tool's peak. The helper's image is small (a few MB), so its child's figure is its own.
 func runMeasured(_ arguments: [String], stderrPath: String, resultPath: String) -> ChildRun? {
     guard let me = CommandLine.arguments.first.map(resolveExecutable) else { return nil }
-    guard let helper = runChild([me, "--measure-child", resultPath, "--"] + arguments, stderrPath: stderrPath),
+    // The command's standard output (the helper passes its own on) goes to a scratch file.
+    let stdoutPath = resultPath + ".stdout"
+    defer { unlink(stdoutPath) }
+    guard let helper = runChild([me, "--measure-child", resultPath, "--"] + arguments, stdoutPath: stdoutPath, stderrPath: stderrPath),
           helper.status == 0,
           let text = try? String(contentsOfFile: resultPath, encoding: .utf8) else { return nil }
     let f = text.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
