@@ -69,9 +69,13 @@ public struct ModelFile: Codable, Sendable {
         for i in 0..<p { for j in 0..<i where standardizedCovariance[i][j] != standardizedCovariance[j][i] {
             throw invalid("the covariance matrix is not symmetric")
         } }
-        let s = Matrix(rows: standardizedCovariance)
+        let s = try Matrix(rows: standardizedCovariance)
         guard GaussianModel.isPositiveDefinite(s) else { throw invalid("the covariance matrix is not positive definite") }
-        return GaussianModel(columnNames: columns, mean: mean, scale: scale, standardizedCovariance: s)
+        do {
+            return try GaussianModel(columnNames: columns, mean: mean, scale: scale, standardizedCovariance: s)
+        } catch {
+            throw invalid(error.description)
+        }
     }
 
     /// Reads and decodes a model file.

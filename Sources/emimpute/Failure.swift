@@ -4,6 +4,7 @@ import Foundation
 
 /// Maps errors to the documented exit codes and prints them as `emimpute: error: …`.
 enum Failure {
+    static let usageError: Int32 = 64
     static let dataError: Int32 = 65
     static let cannotOpenInput: Int32 = 66
     static let internalError: Int32 = 70
@@ -19,6 +20,12 @@ enum Failure {
                 return (dataError, e.description)
             case let e as EMError:
                 return (dataError, "\(e.description). Remedy: \(e.remedy).")
+            case let e as EMOptionsError:
+                return (usageError, e.description)
+            case let e as DataError:
+                return (dataError, e.description)
+            case let e as GaussianModelError:
+                return (dataError, e.description)
             case let e as OutputError:
                 if case .brokenPipe = e { return (brokenPipe, nil) }
                 return (cannotCreateOutput, e.description)
