@@ -12,9 +12,15 @@
 public final class ConditionalImputer {
     private let model: GaussianModel
     private var solver: ConditionalSolver
+    /// Whether K = Σ⁻¹ (standardised) is finite: not so when S, though positive definite, is
+    /// so close to singular that its inverse overflows; every pattern then fails to prepare.
+    private let hasFinitePrecision: Bool
     /// The pattern last prepared successfully, nil before the first or after a failure: the
     /// solver's buffers hold that pattern's solution only while this is set.
     private var prepared: [Int]?
+    /// Whether that pattern has nothing observed: its conditional distribution is then the
+    /// marginal N(μ, Σ), used as it is, without a solve that rounding could defeat.
+    private var preparedIsMarginal = false
     // Owned buffers, zero-initialised: the solver keeps pointers to the precision and the
     // pattern between `prepare` and the fills that follow.
     private let precision: UnsafeMutablePointer<Double>
@@ -28,10 +34,11 @@ public final class ConditionalImputer {
     public init(_ model: GaussianModel) {
         self.model = model
         let p = model.dimension
-        // A model is validated when it is made, so S factorises; should rounding ever say
-        // otherwise, the NaN precision fails every `prepare` with a typed error.
+        // A model is validated when it is made, so S factorises; should it not, the NaN
+        // precision fails every `prepare` with a typed error.
         let factor = try? CholeskyFactorization(model.standardizedCovariance.storage, order: p)
         let k = factor?.inverse ?? [Double](repeating: .nan, count: p * p)
+        hasFinitePrecision = k.allSatisfy(\.isFinite)
         precision = .allocate(capacity: max(1, p * p))
         precision.initialize(repeating: 0, count: max(1, p * p))
         precision.update(from: k, count: p * p)
@@ -54,13 +61,19 @@ public final class ConditionalImputer {
         work.deallocate()
     }
 
-    /// Solves for the pattern with missing columns `m` (ascending).
+    /// Solves for the pattern with missing columns `m` (ascending); a pattern with nothing
+    /// observed needs no solve (its conditional distribution is the marginal one).
     /// - Throws: `GaussianModelError.illConditioned` when K_mm is not numerically positive
-    ///   definite; nothing is prepared then.
+    ///   definite (or K is not finite); nothing is prepared then.
     func prepare(missing m: [Int]) throws(GaussianModelError) {
         prepared = nil
+        preparedIsMarginal = m.count == model.dimension
+        if preparedIsMarginal {
+            prepared = m
+            return
+        }
         for (a, j) in m.enumerated() { missing[a] = j }
-        guard solver.solve(precision: precision, missing: UnsafeBufferPointer(start: missing, count: m.count)) else {
+        guard hasFinitePrecision, solver.solve(precision: precision, missing: UnsafeBufferPointer(start: missing, count: m.count)) else {
             throw .illConditioned(missingColumns: m.map { model.columnNames[$0] })
         }
         prepared = m
@@ -71,6 +84,10 @@ public final class ConditionalImputer {
     func fillPrepared(_ row: inout [Double], observed o: [Int], missing m: [Int]) {
         precondition(prepared == m, "fillPrepared without a successful prepare of this pattern")
         let mu = model.mean, s = model.scale
+        if preparedIsMarginal {
+            for j in m { row[j] = mu[j] }
+            return
+        }
         deviation.update(repeating: 0, count: row.count)
         for j in o { deviation[j] = row[j] / s[j] - mu[j] / s[j] }
         solver.conditionalDeviations(deviation, into: conditional, work: work)
@@ -97,6 +114,7 @@ public final class ConditionalImputer {
         var out = [Double](repeating: 0, count: row.count)
         guard !m.isEmpty else { return out }
         try prepare(missing: m)
+        if preparedIsMarginal { return model.standardDeviations }
         for (a, j) in m.enumerated() {
             out[j] = model.scale[j] * solver.conditionalCovariance[a * m.count + a].squareRoot()
         }

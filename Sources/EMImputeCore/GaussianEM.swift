@@ -105,7 +105,8 @@ public struct GaussianEM: Sendable {
         do {
             imputed = try model.imputedValues(for: data, layout: layout)
         } catch {
-            // Only the pattern with nothing observed is not solved by the E-step already.
+            // Unreachable in practice: the E-step has just solved every pattern with an
+            // observed cell under the same Σ, and the pattern with none needs no solve.
             if case .illConditioned(let columns) = error {
                 throw EMError.singularCovariance(columns: columns, iteration: best.history.records.count)
             }
