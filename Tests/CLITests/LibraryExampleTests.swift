@@ -115,7 +115,7 @@ struct LibraryExampleTests {
 
         // docs:begin README.md
         let data = try IncompleteMatrix(rows: [[1.0, 2.0], [2.0, nil], [3.0, 7.0], [nil, 4.0], [5.0, 6.0]],
-                                    columnNames: ["x", "y"])
+                                        columnNames: ["x", "y"])
         let fit = try GaussianEM().fit(data)
         print(fit.mean, fit.covariance.rows, fit.logLikelihood, fit.hasConverged)
         let completed = try fit.completed(data)  // a Matrix with the conditional means filled in
