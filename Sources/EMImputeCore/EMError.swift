@@ -18,8 +18,6 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible, Locali
     case tooManyColumns(count: Int, limit: Int)
     /// An imputed value (conditional mean) beyond the range of a Double; `row` is 1-based.
     case imputationOutOfRange(column: String, row: Int)
-    /// The estimated mean of a column is beyond the range of a Double.
-    case estimateOutOfRange(column: String)
 
     /// What went wrong.
     public var description: String {
@@ -41,8 +39,6 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible, Locali
             return "\(count) modelled columns exceed the limit of \(limit)"
         case .imputationOutOfRange(let c, let row):
             return "the imputed value of column '\(c)' in data row \(row) is beyond the range of a Double (about ±1.8e308)"
-        case .estimateOutOfRange(let c):
-            return "the estimated mean of column '\(c)' is beyond the range of a Double (about ±1.8e308)"
         }
     }
 
@@ -58,7 +54,6 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible, Locali
             return "add a ridge prior (--ridge 1, for instance) or drop one of the dependent columns (--exclude \(cols.last ?? ""))"
         case .tooManyColumns: return "choose the columns to model with --columns or --exclude"
         case .imputationOutOfRange(let c, _): return "rescale column '\(c)' (divide it by a power of ten) or leave it out (--exclude \(c))"
-        case .estimateOutOfRange(let c): return "rescale column '\(c)' (divide it by a power of ten) or leave it out of the model"
         }
     }
 

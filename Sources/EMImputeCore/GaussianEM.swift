@@ -42,8 +42,8 @@ public struct GaussianEM: Sendable {
     ///   - progress: called after every iteration (on the calling thread).
     /// - Throws: `EMOptionsError` when an option is out of range; `EMError` when the data
     ///   cannot identify the model (a column with nothing observed, too few rows, a constant
-    ///   column, linearly dependent columns), or when an estimate or an imputed value is
-    ///   beyond the range of a Double.
+    ///   column, linearly dependent columns), or when an imputed value is beyond the range
+    ///   of a Double.
     /// - Complexity: per iteration O(n·p² + Σ_patterns |m|³), where |m| is a pattern's
     ///   number of missing columns.
     public func fit(_ data: IncompleteMatrix, progress: ((IterationRecord) -> Void)? = nil) throws -> EMResult {
@@ -98,8 +98,12 @@ public struct GaussianEM: Sendable {
                 scale: scaling.scale,
                 standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: best.theta.covariance))
         } catch {
-            if case .nonFiniteMean(let column) = error { throw EMError.estimateOutOfRange(column: column) }
-            throw error
+            // A mean beyond the largest Double (extrapolating from values near it) makes the
+            // conditional mean of every missing cell of its column so: name the first. (A
+            // column without missing cells has its sample mean, computed without overflow.)
+            guard case .nonFiniteMean(let column) = error, let j = data.columnNames.firstIndex(of: column),
+                  let i = (0..<data.rowCount).first(where: { data.values[$0 * p + j].isNaN }) else { throw error }
+            throw EMError.imputationOutOfRange(column: column, row: i + 1)
         }
         let imputed: [Double]
         do {
