@@ -22,7 +22,7 @@ struct CholeskyFactorization {
     static let relativePivotTolerance = 1e-10
 
     /// Factorises the symmetric matrix `a` (row-major; only the lower triangle is read).
-    init(_ a: [Double], order n: Int) throws {
+    init(_ a: [Double], order n: Int) throws(NotPositiveDefinite) {
         precondition(a.count == n * n, "matrix does not match its order")
         order = n
         lower = a

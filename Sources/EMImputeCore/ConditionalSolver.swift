@@ -9,44 +9,49 @@ import Foundation
 ///
 /// Per pattern this costs O(|m|³); per row, |m| contiguous dot products of length p with rows
 /// of K and one |m|×|m| product — nothing grows with |o|·|m| per pattern, which matters
-/// because most patterns have only a row or two. Buffers are owned and reused, so a solve
-/// allocates nothing.
-struct ConditionalSolver {
+/// because most patterns have only a row or two. Buffers are owned (freed by `deinit`, so
+/// the solver cannot be copied) and reused, so a solve allocates nothing. They start zeroed,
+/// and a failed solve forgets its pattern, so nothing ever reads memory no solve wrote.
+struct ConditionalSolver: ~Copyable {
     let p: Int
-    /// The precision matrix of the last solve and the pattern's missing columns.
+    /// The precision matrix of the last successful solve and the pattern's missing columns;
+    /// nil before the first solve and after a failed one.
     private var precision: UnsafePointer<Double>?
     private var missing: UnsafePointer<Int>?
     private var missingCount = 0
-    /// C = K_mm⁻¹, row-major |m|×|m| (full, symmetric).
+    /// C = K_mm⁻¹, row-major |m|×|m| (full, symmetric), of the last successful solve.
     private(set) var conditionalCovariance: UnsafeMutablePointer<Double>
-    /// log det K_mm from the last solve.
+    /// log det K_mm from the last successful solve.
     private(set) var logDeterminantKmm = 0.0
     private var factor: UnsafeMutablePointer<Double>
-    private var work: UnsafeMutablePointer<Double>
 
     init(columnCount p: Int) {
         self.p = p
         conditionalCovariance = .allocate(capacity: max(1, p * p))
+        conditionalCovariance.initialize(repeating: 0, count: max(1, p * p))
         factor = .allocate(capacity: max(1, p * p))
-        work = .allocate(capacity: max(1, p))
+        factor.initialize(repeating: 0, count: max(1, p * p))
     }
 
-    func deallocate() {
+    deinit {
         conditionalCovariance.deallocate()
         factor.deallocate()
-        work.deallocate()
     }
+
+    /// Whether the last solve succeeded (its results may be read).
+    var isSolved: Bool { precision != nil }
 
     /// Solves for the pattern whose missing columns are `m` (ascending) under the precision
     /// `k` (row-major p×p); both must stay valid while `conditionalDeviations` is used.
-    /// Returns false when K_mm is not positive definite.
+    /// Returns false when K_mm is not positive definite; the solver then holds no pattern
+    /// (`isSolved` is false), and `conditionalDeviations` writes nothing.
     mutating func solve(precision k: UnsafePointer<Double>, missing m: UnsafeBufferPointer<Int>) -> Bool {
         let nm = m.count
-        precision = k
-        missing = m.baseAddress
-        missingCount = nm
+        precision = nil
+        missing = nil
+        missingCount = 0
         logDeterminantKmm = 0
-        guard nm > 0 else { return true }
+        guard nm > 0 else { precision = k; return true }
         for a in 0..<nm { for b in 0...a { factor[a * nm + b] = k[m[a] * p + m[b]] } }
         if CholeskyFactorization.factorInPlace(factor, order: nm, stride: nm) != nil { return false }
         var logDet = 0.0
@@ -74,11 +79,15 @@ struct ConditionalSolver {
                 conditionalCovariance[b * nm + a] = s
             }
         }
+        precision = k
+        missing = m.baseAddress
+        missingCount = nm
         return true
     }
 
     /// E[z_m | z_o] = −C (K_m· z) for the pattern last solved, into `out` (|m| values);
     /// `z` holds x − μ with zeros in the missing places; `work` has room for |m| values.
+    /// Call it only after a successful solve (callers check `solve`'s result).
     @inline(__always)
     func conditionalDeviations(_ z: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>) {
         let nm = missingCount

@@ -1,13 +1,16 @@
+import Foundation
+
 /// Why a `GaussianEM` fit could not produce estimates. Each case names the columns
 /// involved and says what to do (`remedy`).
-public enum EMError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum EMError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
     /// No column to model, or no row with any observed modelled cell.
     case noData
     /// A modelled column in which no cell is observed.
     case columnEntirelyMissing(column: String)
     /// A modelled column whose observed cells are all equal (or that has one observed cell).
     case constantColumn(column: String)
-    /// Fewer usable rows than modelled columns: Σ cannot be estimated without a prior.
+    /// Fewer than two usable rows, or (without a ridge prior) no more usable rows than
+    /// modelled columns: Σ cannot be estimated.
     case tooFewRows(rows: Int, columns: Int)
     /// Σ became singular: `columns` are (numerically) linearly dependent.
     case singularCovariance(columns: [String], iteration: Int)
@@ -25,6 +28,8 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible {
             return "column '\(c)' has no observed value, so nothing can be estimated for it"
         case .constantColumn(let c):
             return "column '\(c)' is constant (fewer than two distinct observed values), so its variance is zero"
+        case .tooFewRows(let n, let p) where n < 2:
+            return "\(n) usable row(s) for \(p) modelled column(s): at least two rows with an observed cell are needed to estimate a variance"
         case .tooFewRows(let n, let p):
             return "\(n) usable row(s) for \(p) modelled columns: the covariance matrix is singular without a prior"
         case .singularCovariance(let cols, let it):
@@ -43,6 +48,7 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noData: return "check the missing-value codes (--na) and the chosen columns (--columns, --exclude)"
         case .columnEntirelyMissing(let c): return "drop the column (--exclude \(c))"
         case .constantColumn(let c): return "drop the column (--exclude \(c)); a constant carries no information to impute with"
+        case .tooFewRows(let n, _) where n < 2: return "provide more rows: no prior can estimate a variance from a single row"
         case .tooFewRows: return "add a ridge prior (--ridge 1, for instance) or model fewer columns (--columns/--exclude)"
         case .singularCovariance(let cols, _):
             return "add a ridge prior (--ridge 1, for instance) or drop one of the dependent columns (--exclude \(cols.last ?? ""))"
@@ -50,4 +56,7 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible {
         case .imputationOutOfRange(let c, _): return "rescale column '\(c)' (divide it by a power of ten) or leave it out (--exclude \(c))"
         }
     }
+
+    /// The description, for `localizedDescription`.
+    public var errorDescription: String? { description }
 }

@@ -82,8 +82,8 @@ struct Problem {
         let factor: CholeskyFactorization
         do {
             factor = try CholeskyFactorization(theta.covariance, order: p)
-        } catch let failure as CholeskyFactorization.NotPositiveDefinite {
-            throw EMError.singularCovariance(columns: dependentColumns(theta.covariance, pivot: failure.pivot), iteration: iteration)
+        } catch {
+            throw EMError.singularCovariance(columns: dependentColumns(theta.covariance, pivot: error.pivot), iteration: iteration)
         }
         let precision = factor.inverse
         guard let stats = step.run(mean: theta.mean, precision: precision) else {

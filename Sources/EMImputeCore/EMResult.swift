@@ -76,17 +76,30 @@ public struct EMResult: Sendable {
     /// Whether the objective never decreased across iterations (EM's defining property).
     public var isMonotone: Bool { history.isMonotone }
 
-    /// `data` with every missing cell replaced by its conditional mean.
-    /// - Precondition: `data` is the matrix this result was fitted on.
-    public func completed(_ data: IncompleteMatrix) -> Matrix {
+    /// The dimensions of the matrix the fit ran on.
+    let fittedShape: (rowCount: Int, columnCount: Int)
+    /// `IncompleteMatrix.fingerprint` of that matrix.
+    let fittedFingerprint: UInt64
+
+    /// `data` with every missing cell replaced by its conditional mean (`imputedValues`).
+    ///
+    /// - Parameter data: the matrix this result was fitted on (same cells and column names).
+    ///   Complete any other data with `model.completed(_:)`.
+    /// - Throws: `DataError.shapeMismatch` when `data` has other dimensions,
+    ///   `DataError.notTheFittedData` when it has other cells or column names.
+    /// - Complexity: O(n·p).
+    public func completed(_ data: IncompleteMatrix) throws(DataError) -> Matrix {
+        guard data.rowCount == fittedShape.rowCount, data.columnCount == fittedShape.columnCount else {
+            throw .shapeMismatch(rowCount: data.rowCount, columnCount: data.columnCount,
+                                 expectedRowCount: fittedShape.rowCount, expectedColumnCount: fittedShape.columnCount)
+        }
+        guard data.fingerprint == fittedFingerprint else { throw .notTheFittedData }
         var values = data.values
         var k = 0
         for i in values.indices where values[i].isNaN {
-            precondition(k < imputedValues.count, "not the matrix this result was fitted on")
             values[i] = imputedValues[k]
             k += 1
         }
-        precondition(k == imputedValues.count, "not the matrix this result was fitted on")
-        return Matrix(rowCount: data.rowCount, columnCount: data.columnCount, storage: values)
+        return Matrix(checkedRowCount: data.rowCount, columnCount: data.columnCount, storage: values)
     }
 }

@@ -108,7 +108,7 @@ struct ExpectationStep {
             let work: @Sendable (Int) -> Void = { worker in
                 var solver = ConditionalSolver(columnCount: p)
                 let scratch = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * p)
-                defer { solver.deallocate(); scratch.deallocate() }
+                defer { scratch.deallocate() }
                 var b = worker
                 while b < blocks {
                     out.base[b] = accumulate(block: b, mean: mean, precision: precision, solver: &solver, scratch: scratch)

@@ -5,10 +5,10 @@ import Foundation
 /// missing cell by its conditional mean.
 ///
 /// ```swift
-/// let data = IncompleteMatrix(rows: [[1, 2], [2, nil], [3, 7], [nil, 4], [4, 5]])
+/// let data = try IncompleteMatrix(rows: [[1, 2], [2, nil], [3, 7], [nil, 4], [4, 5]])
 /// let fit = try GaussianEM().fit(data)
 /// fit.mean, fit.covariance, fit.logLikelihood, fit.hasConverged
-/// let completed = fit.completed(data)
+/// let completed = try fit.completed(data)
 /// ```
 ///
 /// Each iteration takes one E-step over rows grouped by missingness pattern (conditional
@@ -32,17 +32,22 @@ public struct GaussianEM: Sendable {
 
     /// Fits the model to `data`.
     ///
+    /// The options and the data are checked in this order, the first problem being thrown:
+    /// the options; at least one column and at most `maximumColumnCount`; no column with
+    /// nothing observed; enough usable rows (rows with an observed cell): at least two, and
+    /// more than p without a ridge prior; no constant column.
+    ///
     /// - Parameters:
     ///   - data: n×p cells, NaN where missing.
     ///   - progress: called after every iteration (on the calling thread).
-    /// - Throws: `EMError` when the data cannot identify the model (a column with nothing
-    ///   observed, a constant column, too few rows, linearly dependent columns), or when an
-    ///   imputed value is beyond the range of a Double.
+    /// - Throws: `EMOptionsError` when an option is out of range; `EMError` when the data
+    ///   cannot identify the model (a column with nothing observed, too few rows, a constant
+    ///   column, linearly dependent columns), or when an imputed value is beyond the range
+    ///   of a Double.
     /// - Complexity: per iteration O(n·p² + Σ_patterns |m|³), where |m| is a pattern's
     ///   number of missing columns.
     public func fit(_ data: IncompleteMatrix, progress: ((IterationRecord) -> Void)? = nil) throws -> EMResult {
-        precondition(options.tolerance >= 0 && options.maxIterations >= 0 && options.ridge >= 0 && options.starts >= 0,
-                     "invalid EMOptions")
+        try options.validate()
         let clock = ContinuousClock()
         let began = clock.now
         let p = data.columnCount
@@ -50,15 +55,18 @@ public struct GaussianEM: Sendable {
         guard p <= Self.maximumColumnCount else { throw EMError.tooManyColumns(count: p, limit: Self.maximumColumnCount) }
 
         let scaling = ColumnScaling(data)
-        for j in 0..<p {
-            if scaling.observedCounts[j] == 0 { throw EMError.columnEntirelyMissing(column: data.columnNames[j]) }
-            if !(scaling.scale[j] > 0) || !scaling.scale[j].isFinite { throw EMError.constantColumn(column: data.columnNames[j]) }
+        for j in 0..<p where scaling.observedCounts[j] == 0 {
+            throw EMError.columnEntirelyMissing(column: data.columnNames[j])
         }
         let layout = PatternLayout(data)
         let standardized = StandardizedData(data, layout: layout, scaling: scaling)
         let n = standardized.rowCount
         guard n > 0 else { throw EMError.noData }
-        if options.ridge == 0 && n <= p { throw EMError.tooFewRows(rows: n, columns: p) }
+        // Before constancy: with one row every column is "constant", which hides the cause.
+        if n < 2 || (options.ridge == 0 && n <= p) { throw EMError.tooFewRows(rows: n, columns: p) }
+        for j in 0..<p where !(scaling.scale[j] > 0) || !scaling.scale[j].isFinite {
+            throw EMError.constantColumn(column: data.columnNames[j])
+        }
 
         let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let problem = Problem(step: ExpectationStep(data: standardized, threads: threads), options: options,
@@ -82,12 +90,32 @@ public struct GaussianEM: Sendable {
         }
         let startsAgree = options.starts == 0 ? nil : starts.allSatisfy { $0.maxDifferenceFromBest <= agreementThreshold }
 
-        let model = GaussianModel(
-            columnNames: data.columnNames,
-            mean: (0..<p).map { scaling.center[$0] + scaling.scale[$0] * best.theta.mean[$0] },
-            scale: scaling.scale,
-            standardizedCovariance: Matrix(rowCount: p, columnCount: p, storage: best.theta.covariance))
-        let imputed = model.imputedValues(for: data, layout: layout)
+        let model: GaussianModel
+        do {
+            model = try GaussianModel(
+                columnNames: data.columnNames,
+                mean: (0..<p).map { scaling.center[$0] + scaling.scale[$0] * best.theta.mean[$0] },
+                scale: scaling.scale,
+                standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: best.theta.covariance))
+        } catch {
+            // A mean beyond the largest Double (extrapolating from values near it) makes the
+            // conditional mean of every missing cell of its column so: name the first. (A
+            // column without missing cells has its sample mean, computed without overflow.)
+            guard case .nonFiniteMean(let column) = error, let j = data.columnNames.firstIndex(of: column),
+                  let i = (0..<data.rowCount).first(where: { data.values[$0 * p + j].isNaN }) else { throw error }
+            throw EMError.imputationOutOfRange(column: column, row: i + 1)
+        }
+        let imputed: [Double]
+        do {
+            imputed = try model.imputedValues(for: data, layout: layout)
+        } catch {
+            // Unreachable in practice: the E-step has just solved every pattern with an
+            // observed cell under the same Σ, and the pattern with none needs no solve.
+            if case .illConditioned(let columns) = error {
+                throw EMError.singularCovariance(columns: columns, iteration: best.history.records.count)
+            }
+            throw error
+        }
         if let k = imputed.firstIndex(where: { !$0.isFinite }) {
             // The conditional mean lies beyond the largest Double (extrapolating from values near it).
             let cell = data.values.indices.lazy.filter { data.values[$0].isNaN }.dropFirst(k).first!
@@ -171,6 +199,8 @@ public struct GaussianEM: Sendable {
             rowsWithNothingObserved: nothingObserved,
             patternGroups: layout.groupsByFrequency,
             options: options,
-            warnings: warnings)
+            warnings: warnings,
+            fittedShape: (rowCount: data.rowCount, columnCount: p),
+            fittedFingerprint: data.fingerprint)
     }
 }

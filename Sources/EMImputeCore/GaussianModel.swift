@@ -7,12 +7,16 @@ import Foundation
 /// so that columns of magnitude near 1e300, whose variances overflow a Double, still
 /// impute exactly.
 ///
+/// Every model is valid: its initialisers and its decoder check the parts (one mean and one
+/// scale per uniquely named column, finite means, positive finite scales, a finite,
+/// symmetric, positive-definite S) and throw otherwise.
+///
 /// ```swift
 /// let model = fit.model
-/// var row: [Double] = [1.2, .nan, 3.4]
-/// model.impute(row: &row)   // row[1] is now E[x₂ | x₁ = 1.2, x₃ = 3.4]
+/// var row: [Double] = [1.2, .nan, 3.4]   // in the order of model.columnNames
+/// try model.impute(row: &row)   // row[1] is now E[x₂ | x₁ = 1.2, x₃ = 3.4]
 /// ```
-public struct GaussianModel: Codable, Sendable, Equatable {
+public struct GaussianModel: Sendable, Equatable {
     /// The modelled columns, in order.
     public let columnNames: [String]
     /// μ.
@@ -22,24 +26,82 @@ public struct GaussianModel: Codable, Sendable, Equatable {
     /// S = D⁻¹ Σ D⁻¹ with D = diag(scale).
     public let standardizedCovariance: Matrix
 
-    /// A model from its parts. - Precondition: dimensions agree; scales are positive.
-    public init(columnNames: [String], mean: [Double], scale: [Double], standardizedCovariance: Matrix) {
-        let p = columnNames.count
-        precondition(mean.count == p && scale.count == p, "one mean and one scale per column")
-        precondition(standardizedCovariance.rowCount == p && standardizedCovariance.columnCount == p, "p×p covariance")
-        precondition(scale.allSatisfy { $0 > 0 && $0.isFinite }, "scales must be positive")
+    /// A model from its parts, Σ = diag(scale) · S · diag(scale).
+    ///
+    /// - Parameters:
+    ///   - columnNames: p ≥ 1 unique names.
+    ///   - mean: p finite means.
+    ///   - scale: p positive finite scales.
+    ///   - standardizedCovariance: S, p×p, finite, exactly symmetric and positive definite
+    ///     (its Cholesky factorisation succeeds with every pivot above 10⁻¹⁰ of its diagonal entry).
+    /// - Throws: `GaussianModelError` naming the first part that is not so.
+    /// - Complexity: O(p³).
+    public init(columnNames: [String], mean: [Double], scale: [Double], standardizedCovariance: Matrix) throws(GaussianModelError) {
+        try Self.validate(columnNames: columnNames, mean: mean, scale: scale, standardizedCovariance: standardizedCovariance)
         self.columnNames = columnNames
         self.mean = mean
         self.scale = scale
         self.standardizedCovariance = standardizedCovariance
     }
 
-    /// A model from a mean vector and a covariance matrix.
-    public init(columnNames: [String], mean: [Double], covariance: Matrix) {
-        let s = (0..<columnNames.count).map { covariance[$0, $0].squareRoot() }
+    /// A model from a mean vector and a covariance matrix Σ (finite, exactly symmetric,
+    /// positive definite); the scales become √Σⱼⱼ.
+    ///
+    /// - Throws: `GaussianModelError` as `init(columnNames:mean:scale:standardizedCovariance:)`.
+    /// - Complexity: O(p³).
+    public init(columnNames: [String], mean: [Double], covariance: Matrix) throws(GaussianModelError) {
+        let p = columnNames.count
+        guard p > 0 else { throw .noColumns }
+        guard mean.count == p, covariance.rowCount == p, covariance.columnCount == p else {
+            throw .dimensionMismatch(columns: p, means: mean.count, scales: p,
+                                     covarianceRows: covariance.rowCount, covarianceColumns: covariance.columnCount)
+        }
+        try Self.checkEntries(covariance, names: columnNames)
+        for j in 0..<p where !(covariance[j, j] > 0) { throw .notPositiveDefinite(column: columnNames[j]) }
+        let s = (0..<p).map { covariance[$0, $0].squareRoot() }
+        // One triangle, mirrored, so that S is exactly as symmetric as Σ.
         var st = covariance
-        for i in 0..<s.count { for j in 0..<s.count { st[i, j] = covariance[i, j] / s[i] / s[j] } }
-        self.init(columnNames: columnNames, mean: mean, scale: s, standardizedCovariance: st)
+        for i in 0..<p {
+            for j in 0...i {
+                st[i, j] = covariance[i, j] / s[i] / s[j]
+                st[j, i] = st[i, j]
+            }
+        }
+        try self.init(columnNames: columnNames, mean: mean, scale: s, standardizedCovariance: st)
+    }
+
+    /// Checks the parts as the initialisers document.
+    static func validate(columnNames: [String], mean: [Double], scale: [Double], standardizedCovariance s: Matrix) throws(GaussianModelError) {
+        let p = columnNames.count
+        guard p > 0 else { throw .noColumns }
+        guard mean.count == p, scale.count == p, s.rowCount == p, s.columnCount == p else {
+            throw .dimensionMismatch(columns: p, means: mean.count, scales: scale.count,
+                                     covarianceRows: s.rowCount, covarianceColumns: s.columnCount)
+        }
+        if let repeated = IncompleteMatrix.firstRepeatedName(columnNames) { throw .duplicateColumnName(repeated) }
+        if let j = mean.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteMean(column: columnNames[j]) }
+        if let j = scale.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+            throw .invalidScale(column: columnNames[j], value: scale[j])
+        }
+        try checkEntries(s, names: columnNames)
+        do {
+            _ = try CholeskyFactorization(s.storage, order: p)
+        } catch {
+            throw .notPositiveDefinite(column: columnNames[error.pivot])
+        }
+    }
+
+    /// Every entry of the p×p `matrix` finite, and the matrix exactly symmetric.
+    private static func checkEntries(_ matrix: Matrix, names: [String]) throws(GaussianModelError) {
+        let p = names.count
+        for i in 0..<p {
+            for j in 0...i {
+                guard matrix[i, j].isFinite, matrix[j, i].isFinite else {
+                    throw .nonFiniteCovariance(row: names[i], column: names[j])
+                }
+                guard matrix[i, j] == matrix[j, i] else { throw .asymmetricCovariance(row: names[i], column: names[j]) }
+            }
+        }
     }
 
     /// Number of variables.
@@ -67,33 +129,83 @@ public struct GaussianModel: Codable, Sendable, Equatable {
     }
 
     /// Replaces every NaN of `row` by its conditional mean given the row's other cells.
-    /// - Precondition: `row.count == dimension`.
-    public func impute(row: inout [Double]) {
-        precondition(row.count == dimension, "row length differs from the model's dimension")
-        ConditionalImputer(self).impute(&row)
+    ///
+    /// Cells are matched to columns by position: `row[j]` is column `columnNames[j]`. To
+    /// match by name, put the rows in an `IncompleteMatrix` with column names and call
+    /// `completed(_:)`.
+    ///
+    /// - Throws: `DataError` when `row.count` differs from `dimension` or a cell is ±∞;
+    ///   `GaussianModelError.illConditioned` when Σ is too close to singular for the row's
+    ///   missing columns. `row` is unchanged then.
+    /// - Complexity: O(p³) (one factorisation); use a `ConditionalImputer` for many rows.
+    public func impute(row: inout [Double]) throws {
+        try ConditionalImputer(self).impute(&row)
     }
 
     /// The conditional standard deviation of each missing cell of `row` given its observed
-    /// cells (√ of the diagonal of Σ_mm − Σ_mo Σ_oo⁻¹ Σ_om); 0 for observed cells.
-    public func conditionalStandardDeviations(row: [Double]) -> [Double] {
-        precondition(row.count == dimension, "row length differs from the model's dimension")
-        return ConditionalImputer(self).conditionalStandardDeviations(row)
+    /// cells (√ of the diagonal of Σ_mm − Σ_mo Σ_oo⁻¹ Σ_om); 0 for observed cells. Cells are
+    /// matched to columns by position, as in `impute(row:)`.
+    ///
+    /// - Throws: as `impute(row:)`.
+    public func conditionalStandardDeviations(row: [Double]) throws -> [Double] {
+        try ConditionalImputer(self).conditionalStandardDeviations(row)
     }
 
-    /// The matrix with every missing cell replaced by its conditional mean.
+    /// `data` with every missing cell replaced by its conditional mean, in `data`'s column order.
     ///
+    /// Columns are matched by name: when `data` has the model's columns (in any order),
+    /// each is imputed as the model's column of that name. Data without names of their own
+    /// (the default names `V1`, `V2`, … that `IncompleteMatrix` gives) whose names are not
+    /// the model's are matched by position instead, and must have `dimension` columns.
+    ///
+    /// - Throws: `DataError.columnsDiffer` when the names differ (a column missing or
+    ///   unknown), `DataError.columnCountMismatch` when data with default names have another
+    ///   number of columns; `GaussianModelError.illConditioned` as `impute(row:)`.
     /// - Complexity: O(n·p) plus one small factorisation per distinct missingness pattern.
-    public func completed(_ data: IncompleteMatrix) -> Matrix {
-        precondition(data.columnCount == dimension, "column count differs from the model's dimension")
+    public func completed(_ data: IncompleteMatrix) throws -> Matrix {
+        let p = dimension, n = data.rowCount
+        guard let position = try positions(of: data) else {
+            return try completedInModelOrder(data)
+        }
+        // Reorder into the model's columns, complete, and put the columns back.
+        var values = [Double](repeating: .nan, count: n * p)
+        for i in 0..<n { for k in 0..<p { values[i * p + k] = data.values[i * p + position[k]] } }
+        let reordered = IncompleteMatrix(checkedRowCount: n, columnCount: p, values: values, columnNames: columnNames)
+        let filled = try completedInModelOrder(reordered)
+        var out = data.values
+        for i in 0..<n { for k in 0..<p { out[i * p + position[k]] = filled.storage[i * p + k] } }
+        return Matrix(checkedRowCount: n, columnCount: p, storage: out)
+    }
+
+    /// For each model column, the column of `data` that holds it; nil when they are the same
+    /// (same names in the same order, or default names matched by position).
+    func positions(of data: IncompleteMatrix) throws(DataError) -> [Int]? {
+        if data.columnNames == columnNames { return nil }
+        let index = Dictionary(uniqueKeysWithValues: data.columnNames.enumerated().map { ($1, $0) })
+        let missing = columnNames.filter { index[$0] == nil }
+        if missing.isEmpty && data.columnCount == dimension {
+            return columnNames.map { index[$0]! }
+        }
+        if data.hasDefaultColumnNames {
+            guard data.columnCount == dimension else { throw .columnCountMismatch(count: data.columnCount, expected: dimension) }
+            return nil
+        }
+        let known = Set(columnNames)
+        throw .columnsDiffer(missing: missing, unexpected: data.columnNames.filter { !known.contains($0) })
+    }
+
+    /// `data`, whose columns are the model's in order, completed.
+    private func completedInModelOrder(_ data: IncompleteMatrix) throws(GaussianModelError) -> Matrix {
         var values = data.values
-        let imputed = imputedValues(for: data, layout: PatternLayout(data))
+        let imputed = try imputedValues(for: data, layout: PatternLayout(data))
         var k = 0
         for i in values.indices where values[i].isNaN { values[i] = imputed[k]; k += 1 }
-        return Matrix(rowCount: data.rowCount, columnCount: data.columnCount, storage: values)
+        return Matrix(checkedRowCount: data.rowCount, columnCount: data.columnCount, storage: values)
     }
 
-    /// The conditional means of the missing cells of `data`, in row-major order.
-    func imputedValues(for data: IncompleteMatrix, layout: PatternLayout) -> [Double] {
+    /// The conditional means of the missing cells of `data` (the model's columns, in order),
+    /// in row-major order.
+    func imputedValues(for data: IncompleteMatrix, layout: PatternLayout) throws(GaussianModelError) -> [Double] {
         let n = data.rowCount, p = data.columnCount
         var offset = [Int](repeating: 0, count: n + 1)
         for i in 0..<n {
@@ -105,7 +217,7 @@ public struct GaussianModel: Codable, Sendable, Equatable {
         let imputer = ConditionalImputer(self)
         var row = [Double](repeating: 0, count: p)
         for g in layout.patterns.indices where !layout.missing[g].isEmpty {
-            imputer.prepare(observed: layout.observed[g], missing: layout.missing[g])
+            try imputer.prepare(missing: layout.missing[g])
             for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
                 let i = layout.order[r]
                 for j in 0..<p { row[j] = data.values[i * p + j] }
@@ -114,95 +226,6 @@ public struct GaussianModel: Codable, Sendable, Equatable {
             }
         }
         return out
-    }
-}
-
-/// Imputes rows under a `GaussianModel`: each missing cell becomes its conditional mean given
-/// the row's observed cells. Reuse one imputer for many rows (it factorises the covariance
-/// once); it is not thread-safe.
-///
-/// ```swift
-/// let imputer = ConditionalImputer(model)
-/// for var row in rows { imputer.impute(&row) }
-/// ```
-public final class ConditionalImputer {
-    private let model: GaussianModel
-    private var solver: ConditionalSolver
-    // Owned buffers: the solver keeps pointers to the precision and the pattern between
-    // `prepare` and the fills that follow.
-    private let precision: UnsafeMutablePointer<Double>
-    private let missing: UnsafeMutablePointer<Int>
-    private let deviation: UnsafeMutablePointer<Double>
-    private let conditional: UnsafeMutablePointer<Double>
-    private let work: UnsafeMutablePointer<Double>
-
-    /// An imputer for `model`.
-    public init(_ model: GaussianModel) {
-        self.model = model
-        let p = model.dimension
-        // The model was validated at fit time (or when its file was read): S is positive definite.
-        let factor = try? CholeskyFactorization(model.standardizedCovariance.storage, order: p)
-        let k = factor?.inverse ?? [Double](repeating: .nan, count: p * p)
-        precision = .allocate(capacity: max(1, p * p))
-        precision.initialize(from: k, count: p * p)
-        missing = .allocate(capacity: max(1, p))
-        deviation = .allocate(capacity: max(1, p))
-        conditional = .allocate(capacity: max(1, p))
-        work = .allocate(capacity: max(1, p))
-        solver = ConditionalSolver(columnCount: p)
-    }
-
-    deinit {
-        solver.deallocate()
-        precision.deallocate()
-        missing.deallocate()
-        deviation.deallocate()
-        conditional.deallocate()
-        work.deallocate()
-    }
-
-    /// Solves for the pattern with missing columns `m` (ascending).
-    func prepare(observed o: [Int], missing m: [Int]) {
-        for (a, j) in m.enumerated() { missing[a] = j }
-        _ = solver.solve(precision: precision, missing: UnsafeBufferPointer(start: missing, count: m.count))
-    }
-
-    /// Fills the missing cells of `row` for the pattern last prepared.
-    func fillPrepared(_ row: inout [Double], observed o: [Int], missing m: [Int]) {
-        let mu = model.mean, s = model.scale
-        deviation.update(repeating: 0, count: row.count)
-        for j in o { deviation[j] = row[j] / s[j] - mu[j] / s[j] }
-        solver.conditionalDeviations(deviation, into: conditional, work: work)
-        for (a, j) in m.enumerated() { row[j] = mu[j] + s[j] * conditional[a] }
-    }
-
-    /// Replaces the NaN cells of `row` by their conditional means.
-    /// - Precondition: `row.count` equals the model's dimension.
-    public func impute(_ row: inout [Double]) {
-        precondition(row.count == model.dimension, "row length differs from the model's dimension")
-        let (o, m) = split(row)
-        guard !m.isEmpty else { return }
-        prepare(observed: o, missing: m)
-        fillPrepared(&row, observed: o, missing: m)
-    }
-
-    /// The conditional standard deviation of each NaN cell of `row` (0 for observed cells).
-    public func conditionalStandardDeviations(_ row: [Double]) -> [Double] {
-        precondition(row.count == model.dimension, "row length differs from the model's dimension")
-        let (o, m) = split(row)
-        var out = [Double](repeating: 0, count: row.count)
-        guard !m.isEmpty else { return out }
-        prepare(observed: o, missing: m)
-        for (a, j) in m.enumerated() {
-            out[j] = model.scale[j] * solver.conditionalCovariance[a * m.count + a].squareRoot()
-        }
-        return out
-    }
-
-    private func split(_ row: [Double]) -> (observed: [Int], missing: [Int]) {
-        var o: [Int] = [], m: [Int] = []
-        for (j, v) in row.enumerated() { if v.isNaN { m.append(j) } else { o.append(j) } }
-        return (o, m)
     }
 }
 

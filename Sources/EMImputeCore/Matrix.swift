@@ -4,7 +4,7 @@
 /// var m = Matrix(rowCount: 2, columnCount: 2)
 /// m[0, 1] = 3
 /// ```
-public struct Matrix: Equatable, Sendable, Codable {
+public struct Matrix: Equatable, Sendable {
     /// Number of rows.
     public let rowCount: Int
     /// Number of columns.
@@ -21,19 +21,35 @@ public struct Matrix: Equatable, Sendable, Codable {
     }
 
     /// A matrix over the given row-major entries.
-    /// - Precondition: `storage.count == rowCount * columnCount`.
-    public init(rowCount: Int, columnCount: Int, storage: [Double]) {
-        precondition(storage.count == rowCount * columnCount, "storage does not match the dimensions")
-        self.rowCount = rowCount
-        self.columnCount = columnCount
-        self.storage = storage
+    /// - Throws: `DataError` when a dimension is negative or `storage.count` is not
+    ///   `rowCount * columnCount`.
+    public init(rowCount: Int, columnCount: Int, storage: [Double]) throws(DataError) {
+        guard rowCount >= 0, columnCount >= 0 else {
+            throw .negativeDimension(rowCount: rowCount, columnCount: columnCount)
+        }
+        let (cells, overflow) = rowCount.multipliedReportingOverflow(by: columnCount)
+        guard !overflow, storage.count == cells else {
+            throw .valueCountMismatch(count: storage.count, rowCount: rowCount, columnCount: columnCount)
+        }
+        self.init(checkedRowCount: rowCount, columnCount: columnCount, storage: storage)
     }
 
     /// A matrix from an array of equally long rows.
-    public init(rows: [[Double]]) {
+    /// - Throws: `DataError.rowLengthMismatch` when a row is longer or shorter than the first.
+    public init(rows: [[Double]]) throws(DataError) {
         let columns = rows.first?.count ?? 0
-        precondition(rows.allSatisfy { $0.count == columns }, "rows differ in length")
-        self.init(rowCount: rows.count, columnCount: columns, storage: rows.flatMap { $0 })
+        if let i = rows.firstIndex(where: { $0.count != columns }) {
+            throw .rowLengthMismatch(row: i, count: rows[i].count, expected: columns)
+        }
+        self.init(checkedRowCount: rows.count, columnCount: columns, storage: rows.flatMap { $0 })
+    }
+
+    /// A matrix over entries the caller has already matched to the dimensions.
+    init(checkedRowCount rowCount: Int, columnCount: Int, storage: [Double]) {
+        assert(rowCount >= 0 && columnCount >= 0 && storage.count == rowCount * columnCount)
+        self.rowCount = rowCount
+        self.columnCount = columnCount
+        self.storage = storage
     }
 
     /// The `n`×`n` identity matrix.

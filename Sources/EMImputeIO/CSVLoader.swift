@@ -211,14 +211,14 @@ private final class TableBuilder: CSVRecordSink {
             profiles.append(ColumnProfile(name: names[j], position: j + 1, kind: kind, observed: observed[j], missing: missing[j]))
         }
         let modelled = profiles.indices.filter { profiles[$0].kind == .numeric }
-        let matrix = assemble(modelled)
+        let matrix = try assemble(modelled)
         return LoadedTable(input: input, options: options, columns: profiles, modelledColumns: modelled,
                            matrix: matrix, rowCount: rows, byteCount: byteCount)
     }
 
     /// Copies the modelled columns into one row-major matrix, freeing each chunk once copied,
     /// so the peak stays near one copy of the data.
-    private func assemble(_ modelled: [Int]) -> IncompleteMatrix {
+    private func assemble(_ modelled: [Int]) throws -> IncompleteMatrix {
         let p = modelled.count, n = rows
         var values = [Double](repeating: .nan, count: n * p)
         let chunk = ChunkedColumn.chunkSize
@@ -233,6 +233,6 @@ private final class TableBuilder: CSVRecordSink {
                 }
             }
         }
-        return IncompleteMatrix(rowCount: n, columnCount: p, values: values, columnNames: modelled.map { names[$0] })
+        return try IncompleteMatrix(rowCount: n, columnCount: p, values: values, columnNames: modelled.map { names[$0] })
     }
 }

@@ -153,9 +153,13 @@ public struct ModelFile: Codable, Sendable {
                 throw invalid("an observed range in 'adjustment.observed' is not finite or its minimum exceeds its maximum")
             }
         }
-        let s = Matrix(rows: standardizedCovariance)
+        let s = try Matrix(rows: standardizedCovariance)
         guard GaussianModel.isPositiveDefinite(s) else { throw invalid("the covariance matrix is not positive definite") }
-        return GaussianModel(columnNames: columns, mean: mean, scale: scale, standardizedCovariance: s)
+        do {
+            return try GaussianModel(columnNames: columns, mean: mean, scale: scale, standardizedCovariance: s)
+        } catch {
+            throw invalid(error.description)
+        }
     }
 
     /// The adjustment `apply` makes to imputed cells: the training run's choices, each

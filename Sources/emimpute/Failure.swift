@@ -21,6 +21,12 @@ enum Failure {
                 return (dataError, e.description)
             case let e as EMError:
                 return (dataError, "\(e.description). Remedy: \(e.remedy).")
+            case let e as EMOptionsError:
+                return (usageError, e.description)
+            case let e as DataError:
+                return (dataError, e.description)
+            case let e as GaussianModelError:
+                return (dataError, e.description)
             case let e as OutputError:
                 if case .brokenPipe = e { return (brokenPipe, nil) }
                 return (cannotCreateOutput, "\(e.description). \(remedy(for: e))")

@@ -26,7 +26,7 @@ struct LibraryExampleTests {
 
         // docs:begin Docs/Library.md
         // Ten observations of three variables; nil marks a missing cell.
-        let data = IncompleteMatrix(
+        let data = try IncompleteMatrix(
             rows: [
                 [5.1, 3.5, 1.4],
                 [4.9, nil, 1.4],
@@ -63,20 +63,20 @@ struct LibraryExampleTests {
         print("warnings:", fit.warnings.map(\.code))
 
         // The completed matrix: observed cells unchanged, missing ones their conditional means.
-        let completed = fit.completed(data)
+        let completed = try fit.completed(data)
         for row in completed.rows { print(fixed(row)) }
 
         // Impute a new row with the fitted model, with the uncertainty of the imputation.
         let model = fit.model
         var row = [6.0, Double.nan, 5.0]
-        let sd = model.conditionalStandardDeviations(row: row)
-        model.impute(row: &row)
+        let sd = try model.conditionalStandardDeviations(row: row)
+        try model.impute(row: &row)
         print("width given length 6 and petal 5:", String(format: "%.3f ± %.3f", row[1], sd[1]))
 
         // Many rows: one imputer factorises Σ once.
         let imputer = ConditionalImputer(model)
         var batch: [[Double]] = [[.nan, 3.0, .nan], [7.0, .nan, 6.5]]
-        for k in batch.indices { imputer.impute(&batch[k]) }
+        for k in batch.indices { try imputer.impute(&batch[k]) }
         for row in batch { print(fixed(row)) }
 
         // A model that the data cannot identify is an error that names the column.
@@ -114,11 +114,11 @@ struct LibraryExampleTests {
         func print(_ items: Any..., separator: String = " ") { printed.append(items, separator: separator) }
 
         // docs:begin README.md
-        let data = IncompleteMatrix(rows: [[1.0, 2.0], [2.0, nil], [3.0, 7.0], [nil, 4.0], [5.0, 6.0]],
-                                    columnNames: ["x", "y"])
+        let data = try IncompleteMatrix(rows: [[1.0, 2.0], [2.0, nil], [3.0, 7.0], [nil, 4.0], [5.0, 6.0]],
+                                        columnNames: ["x", "y"])
         let fit = try GaussianEM().fit(data)
         print(fit.mean, fit.covariance.rows, fit.logLikelihood, fit.hasConverged)
-        let completed = fit.completed(data)  // a Matrix with the conditional means filled in
+        let completed = try fit.completed(data)  // a Matrix with the conditional means filled in
         print(completed.rows)
         // docs:end
 

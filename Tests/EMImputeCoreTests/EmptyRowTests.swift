@@ -39,8 +39,8 @@ struct EmptyRowTests {
         let naive = naiveLogLikelihood(padded, mean: withEmpty.mean, covariance: nested(withEmpty.covariance))
         #expect(relativeDifference(withEmpty.logLikelihood, naive) < 1e-10)
 
-        let completedBase = nested(base.completed(incomplete(rows)))
-        let completed = nested(withEmpty.completed(incomplete(padded)))
+        let completedBase = try nested(base.completed(incomplete(rows)))
+        let completed = try nested(withEmpty.completed(incomplete(padded)))
         var k = 0
         var worst = 0.0
         for i in padded.indices {
@@ -54,7 +54,7 @@ struct EmptyRowTests {
         #expect(worst < 1e-10, "imputations differ by \(worst)")
         // Through the model, too.
         var row = empty
-        withEmpty.model.impute(row: &row)
+        try withEmpty.model.impute(row: &row)
         #expect(maxRelativeDifference(row, withEmpty.mean, floor: sd) < 1e-14)
     }
 }

@@ -18,8 +18,8 @@ struct EquivarianceTests {
     }
 
     /// Completed matrix as nested arrays.
-    static func completed(_ result: EMResult, _ rows: [[Double]], names: [String] = Self.names) -> [[Double]] {
-        nested(result.completed(incomplete(rows, names: names)))
+    static func completed(_ result: EMResult, _ rows: [[Double]], names: [String] = Self.names) throws -> [[Double]] {
+        try nested(result.completed(incomplete(rows, names: names)))
     }
 
     @Test("permuting the rows leaves μ, Σ and ℓ unchanged and permutes the imputations")
@@ -35,7 +35,7 @@ struct EquivarianceTests {
         #expect(relativeDifference(moved.logLikelihood, base.logLikelihood) < 1e-12)
         #expect(moved.patternCount == base.patternCount)
 
-        let a = Self.completed(base, Self.rows), b = Self.completed(moved, permuted)
+        let a = try Self.completed(base, Self.rows), b = try Self.completed(moved, permuted)
         var worst = 0.0
         for (newIndex, oldIndex) in permutation.enumerated() {
             for j in 0..<4 { worst = max(worst, abs(b[newIndex][j] - a[oldIndex][j]) / sd[j]) }
@@ -59,7 +59,7 @@ struct EquivarianceTests {
         #expect(relativeDifference(moved.logLikelihood, base.logLikelihood) < 1e-12)
         #expect(moved.model.columnNames == permutedNames)
 
-        let a = Self.completed(base, Self.rows), b = Self.completed(moved, permuted, names: permutedNames)
+        let a = try Self.completed(base, Self.rows), b = try Self.completed(moved, permuted, names: permutedNames)
         var worst = 0.0
         for i in a.indices { for (k, j) in permutation.enumerated() { worst = max(worst, abs(b[i][k] - a[i][j]) / sd[j]) } }
         #expect(worst < 1e-9, "imputations differ by \(worst) sd")
@@ -94,7 +94,7 @@ struct EquivarianceTests {
         #expect(relativeDifference(moved.logLikelihood, expectedLL) < 1e-11,
                 "ℓ \(moved.logLikelihood) vs \(expectedLL)")
 
-        let c0 = Self.completed(base, Self.rows), c1 = Self.completed(moved, transformed)
+        let c0 = try Self.completed(base, Self.rows), c1 = try Self.completed(moved, transformed)
         var worst = 0.0
         for i in c0.indices {
             for col in 0..<p {

@@ -38,8 +38,8 @@ struct GroupedVersusNaiveTests {
     }
 
     @Test("patternGroups() counts equal a naive Dictionary<[Bool], Int> count (p = 45)")
-    func patternGroupsMatchNaiveCount() {
-        let data = incomplete(Self.rows)
+    func patternGroupsMatchNaiveCount() throws {
+        let data = try incomplete(Self.rows)
         let naive = Self.naivePatternCounts(Self.rows)
         #expect(naive.count > 150, "only \(naive.count) patterns: not a stress test")
         #expect(Self.patternCounts(data) == naive)
@@ -54,7 +54,7 @@ struct GroupedVersusNaiveTests {
     }
 
     @Test("patternGroups() counts equal a naive count beyond 64 columns (p = 130)")
-    func patternGroupsBeyondOneWord() {
+    func patternGroupsBeyondOneWord() throws {
         let p = 130
         var g = TestRandom(seed: 52)
         var rows: [[Double]] = []
@@ -71,7 +71,7 @@ struct GroupedVersusNaiveTests {
         for _ in 0..<300 {
             rows.append((0..<p).map { _ in g.uniform() < 0.02 ? .nan : g.normal() })
         }
-        let data = incomplete(rows)
+        let data = try incomplete(rows)
         let naive = Self.naivePatternCounts(rows)
         #expect(Self.patternCounts(data) == naive)
         // Pattern k of `special` was planted 1 + k % 3 times.
@@ -82,7 +82,7 @@ struct GroupedVersusNaiveTests {
 
     @Test("ℓ at the estimates equals the naive row-by-row ℓ; imputations are the conditional means")
     func likelihoodAndImputationsMatchNaive() throws {
-        let data = incomplete(Self.rows)
+        let data = try incomplete(Self.rows)
         let result = try GaussianEM().fit(data)
         #expect(result.hasConverged)
         #expect(result.patternCount == Self.naivePatternCounts(Self.rows).count)
@@ -107,8 +107,8 @@ struct GroupedVersusNaiveTests {
         #expect(worst < 1e-9, "imputations differ from the conditional means by \(worst)")
 
         // completed(_:) puts them in the right cells, and GaussianModel.completed agrees.
-        let completed = nested(result.completed(data))
-        let fromModel = nested(result.model.completed(data))
+        let completed = try nested(result.completed(data))
+        let fromModel = try nested(result.model.completed(data))
         var cellError = 0.0
         for (i, row) in Self.rows.enumerated() {
             let full = naiveConditionalMean(row, mean: mean, covariance: cov)

@@ -22,7 +22,7 @@ struct LibraryUsageTests {
 
     @Test("fit rows with nil, read the estimates, complete the matrix")
     func fitAndComplete() throws {
-        let data = IncompleteMatrix(rows: Self.table, columnNames: ["height", "weight", "age"])
+        let data = try IncompleteMatrix(rows: Self.table, columnNames: ["height", "weight", "age"])
         #expect(data.rowCount == 80)
         #expect(data.columnCount == 3)
         #expect(data.missingCount == Self.table.joined().filter { $0 == nil }.count)
@@ -54,7 +54,7 @@ struct LibraryUsageTests {
         #expect(relativeDifference(fit.logLikelihood, naive) < 1e-12, "ℓ \(fit.logLikelihood) vs \(naive)")
 
         // The completed matrix keeps the observed cells and fills the rest with conditional means.
-        let completed = fit.completed(data)
+        let completed = try fit.completed(data)
         #expect(completed.rowCount == 80 && completed.columnCount == 3)
         for (i, row) in Self.table.enumerated() {
             let expected = naiveConditionalMean(rows[i], mean: mean, covariance: nested(covariance))
@@ -72,20 +72,20 @@ struct LibraryUsageTests {
 
     @Test("the fitted model imputes new rows, with conditional standard deviations")
     func modelImputesNewRows() throws {
-        let data = IncompleteMatrix(rows: Self.table, columnNames: ["height", "weight", "age"])
+        let data = try IncompleteMatrix(rows: Self.table, columnNames: ["height", "weight", "age"])
         let model = try GaussianEM().fit(data).model
         let sigma = nested(model.covariance)
 
         var row: [Double] = [180, .nan, .nan]
         let original = row
-        model.impute(row: &row)
+        try model.impute(row: &row)
         let expected = naiveConditionalMean(original, mean: model.mean, covariance: sigma)
         #expect(abs(row[0] - 180) == 0)
         #expect(abs(row[1] - expected[1]) < 1e-10 * sigma[1][1].squareRoot())
         #expect(abs(row[2] - expected[2]) < 1e-10 * sigma[2][2].squareRoot())
 
         // √diag(Σ_mm − Σ_mo Σ_oo⁻¹ Σ_om), computed naively.
-        let sds = model.conditionalStandardDeviations(row: original)
+        let sds = try model.conditionalStandardDeviations(row: original)
         let o = [0], m = [1, 2]
         let soo = try #require(naiveInverse(submatrix(sigma, o, o))).inverse
         let correction = matMul(matMul(submatrix(sigma, m, o), soo), submatrix(sigma, o, m))
@@ -96,8 +96,8 @@ struct LibraryUsageTests {
         }
 
         // The same model completes another matrix of the same shape.
-        let other = IncompleteMatrix(rows: [[170, nil, 30], [nil, 80, nil]], columnNames: ["height", "weight", "age"])
-        let filled = model.completed(other)
+        let other = try IncompleteMatrix(rows: [[170, nil, 30], [nil, 80, nil]], columnNames: ["height", "weight", "age"])
+        let filled = try model.completed(other)
         let e0 = naiveConditionalMean([170, .nan, 30], mean: model.mean, covariance: sigma)
         let e1 = naiveConditionalMean([.nan, 80, .nan], mean: model.mean, covariance: sigma)
         #expect(abs(filled[0, 1] - e0[1]) < 1e-10 * sigma[1][1].squareRoot())
@@ -107,7 +107,7 @@ struct LibraryUsageTests {
 
     @Test("the documentation example (three complete rows in two dimensions)")
     func smallExample() throws {
-        let data = IncompleteMatrix(rows: [[1, 2], [2, nil], [3, 7], [nil, 4], [4, 5]])
+        let data = try IncompleteMatrix(rows: [[1, 2], [2, nil], [3, 7], [nil, 4], [4, 5]])
         var options = EMOptions()
         options.tolerance = 1e-12
         options.maxIterations = 100_000
@@ -122,7 +122,7 @@ struct LibraryUsageTests {
             for k in 0..<2 { #expect(abs(g.covariance[j][k]) * sd[j] * sd[k] < 1e-8) }
         }
         #expect(relativeDifference(fit.logLikelihood, naiveLogLikelihood(rows, mean: fit.mean, covariance: nested(fit.covariance))) < 1e-12)
-        let completed = fit.completed(data)
+        let completed = try fit.completed(data)
         let e1 = naiveConditionalMean(rows[1], mean: fit.mean, covariance: nested(fit.covariance))
         let e3 = naiveConditionalMean(rows[3], mean: fit.mean, covariance: nested(fit.covariance))
         #expect(abs(completed[1, 1] - e1[1]) < 1e-10 * sd[1])
@@ -130,8 +130,8 @@ struct LibraryUsageTests {
     }
 
     @Test("errors are reported as EMError values with a description and a remedy")
-    func errorsArePublic() {
-        let data = IncompleteMatrix(rows: [[1, nil], [2, nil], [3, nil]], columnNames: ["x", "y"])
+    func errorsArePublic() throws {
+        let data = try IncompleteMatrix(rows: [[1, nil], [2, nil], [3, nil]], columnNames: ["x", "y"])
         do {
             _ = try GaussianEM().fit(data)
             Issue.record("fitted a column with nothing observed")

@@ -102,7 +102,7 @@ enum TestCSV {
                 values.append(numericCodes.contains(v) ? .nan : v)
             }
         }
-        return IncompleteMatrix(rowCount: records.count - 1, columnCount: columns.count, values: values, columnNames: columns)
+        return try IncompleteMatrix(rowCount: records.count - 1, columnCount: columns.count, values: values, columnNames: columns)
     }
 }
 
@@ -161,7 +161,7 @@ struct ReferenceAgreementTests {
         #expect(llError < 1e-9)
 
         // The conditional means the fixture lists (row = 0-based data row in the file).
-        let completed = nested(result.completed(data))
+        let completed = try nested(result.completed(data))
         let sd = result.model.standardDeviations
         var imputedError = 0.0
         for cell in fixture.imputed {

@@ -21,7 +21,7 @@ struct StartsAndThreadsTests {
 
     @Test("starts: 3, seed: 7 agree on a well-posed problem, and reproduce exactly")
     func randomStartsAgreeAndReproduce() throws {
-        let data = incomplete(Self.rows)
+        let data = try incomplete(Self.rows)
         let first = try GaussianEM(options: Self.options(starts: 3, seed: 7)).fit(data)
         let second = try GaussianEM(options: Self.options(starts: 3, seed: 7)).fit(data)
         let single = try GaussianEM(options: Self.options()).fit(data)
@@ -52,7 +52,7 @@ struct StartsAndThreadsTests {
 
     @Test("a different seed reaches the same optimum")
     func otherSeed() throws {
-        let data = incomplete(Self.rows)
+        let data = try incomplete(Self.rows)
         let a = try GaussianEM(options: Self.options(starts: 3, seed: 7)).fit(data)
         let b = try GaussianEM(options: Self.options(starts: 3, seed: 8)).fit(data)
         #expect(b.startsAgree == true)
@@ -66,7 +66,7 @@ struct StartsAndThreadsTests {
         // Enough rows that the E-step splits them into several blocks (otherwise the thread
         // count could not matter and the test would prove nothing).
         let rows = mcarDataset(n: 9000, p: 20, rate: 0.1, seed: 102)
-        let data = incomplete(rows)
+        let data = try incomplete(rows)
         let layout = PatternLayout(data)
         let standardized = StandardizedData(data, layout: layout, scaling: ColumnScaling(data))
         let blocks = ExpectationStep(data: standardized, threads: 2).blockCount

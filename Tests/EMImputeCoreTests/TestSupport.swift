@@ -196,9 +196,9 @@ func maskAtRandom(_ x: [[Double]], intercept a: Double, slope b: Double, center:
     }
 }
 
-func incomplete(_ rows: [[Double]], names: [String]? = nil) -> IncompleteMatrix {
+func incomplete(_ rows: [[Double]], names: [String]? = nil) throws -> IncompleteMatrix {
     let p = rows.first?.count ?? 0
-    return IncompleteMatrix(rowCount: rows.count, columnCount: p, values: rows.flatMap { $0 }, columnNames: names)
+    return try IncompleteMatrix(rowCount: rows.count, columnCount: p, values: rows.flatMap { $0 }, columnNames: names)
 }
 
 func rowsOf(_ data: IncompleteMatrix) -> [[Double]] {

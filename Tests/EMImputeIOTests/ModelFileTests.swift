@@ -203,7 +203,7 @@ struct ModelFileTests {
     @Test func anAdjustmentOfAnotherShapeThrows() throws {
         let table = try load(Self.csv)
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: true, clampToObservedRange: false)
-        let other = IncompleteMatrix(rows: [[1, nil], [2, 3]])
+        let other = try IncompleteMatrix(rows: [[1, nil], [2, 3]])
         #expect(throws: ImputedValueAdjustment.ShapeError.columnCount(expected: 3, found: 2)) {
             try adjustment.adjusted([1], of: other)
         }

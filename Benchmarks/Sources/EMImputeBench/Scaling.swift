@@ -35,7 +35,7 @@ func measureScaling(_ point: ScalingPoint, cores: Int) throws -> ScalingResult {
     spec.patternPool = point.patternPool
     let values = try SyntheticData.matrix(spec)
     let missing = values.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
-    let data = IncompleteMatrix(rowCount: point.rows, columnCount: point.columns, values: values)
+    let data = try IncompleteMatrix(rowCount: point.rows, columnCount: point.columns, values: values)
     let dsyrk = dsyrkYardstick(values, rows: point.rows, columns: point.columns)
     let (all, _) = try measureEM(data, threads: cores, acceleration: .none, maxIterations: scalingIterations)
     let single = cores > 1 ? try measureEM(data, threads: 1, acceleration: .none, maxIterations: scalingIterations).0 : all

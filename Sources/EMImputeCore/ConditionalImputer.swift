@@ -1,0 +1,134 @@
+/// Imputes rows under a `GaussianModel`: each missing cell becomes its conditional mean given
+/// the row's observed cells. Reuse one imputer for many rows (it factorises the covariance
+/// once); it is not thread-safe.
+///
+/// Rows are matched to the model's columns by position: `row[j]` is column
+/// `model.columnNames[j]`.
+///
+/// ```swift
+/// let imputer = ConditionalImputer(model)
+/// for k in rows.indices { try imputer.impute(&rows[k]) }
+/// ```
+public final class ConditionalImputer {
+    private let model: GaussianModel
+    private var solver: ConditionalSolver
+    /// Whether K = Σ⁻¹ (standardised) is finite: not so when S, though positive definite, is
+    /// so close to singular that its inverse overflows; every pattern then fails to prepare.
+    private let hasFinitePrecision: Bool
+    /// The pattern last prepared successfully, nil before the first or after a failure: the
+    /// solver's buffers hold that pattern's solution only while this is set.
+    private var prepared: [Int]?
+    /// Whether that pattern has nothing observed: its conditional distribution is then the
+    /// marginal N(μ, Σ), used as it is, without a solve that rounding could defeat.
+    private var preparedIsMarginal = false
+    // Owned buffers, zero-initialised: the solver keeps pointers to the precision and the
+    // pattern between `prepare` and the fills that follow.
+    private let precision: UnsafeMutablePointer<Double>
+    private let missing: UnsafeMutablePointer<Int>
+    private let deviation: UnsafeMutablePointer<Double>
+    private let conditional: UnsafeMutablePointer<Double>
+    private let work: UnsafeMutablePointer<Double>
+
+    /// An imputer for `model`.
+    /// - Complexity: O(p³) (Σ is factorised and inverted once).
+    public init(_ model: GaussianModel) {
+        self.model = model
+        let p = model.dimension
+        // A model is validated when it is made, so S factorises; should it not, the NaN
+        // precision fails every `prepare` with a typed error.
+        let factor = try? CholeskyFactorization(model.standardizedCovariance.storage, order: p)
+        let k = factor?.inverse ?? [Double](repeating: .nan, count: p * p)
+        hasFinitePrecision = k.allSatisfy(\.isFinite)
+        precision = .allocate(capacity: max(1, p * p))
+        precision.initialize(repeating: 0, count: max(1, p * p))
+        precision.update(from: k, count: p * p)
+        missing = .allocate(capacity: max(1, p))
+        missing.initialize(repeating: 0, count: max(1, p))
+        deviation = .allocate(capacity: max(1, p))
+        deviation.initialize(repeating: 0, count: max(1, p))
+        conditional = .allocate(capacity: max(1, p))
+        conditional.initialize(repeating: 0, count: max(1, p))
+        work = .allocate(capacity: max(1, p))
+        work.initialize(repeating: 0, count: max(1, p))
+        solver = ConditionalSolver(columnCount: p)
+    }
+
+    deinit {
+        precision.deallocate()
+        missing.deallocate()
+        deviation.deallocate()
+        conditional.deallocate()
+        work.deallocate()
+    }
+
+    /// Solves for the pattern with missing columns `m` (ascending); a pattern with nothing
+    /// observed needs no solve (its conditional distribution is the marginal one).
+    /// - Throws: `GaussianModelError.illConditioned` when K_mm is not numerically positive
+    ///   definite (or K is not finite); nothing is prepared then.
+    func prepare(missing m: [Int]) throws(GaussianModelError) {
+        prepared = nil
+        preparedIsMarginal = m.count == model.dimension
+        if preparedIsMarginal {
+            prepared = m
+            return
+        }
+        for (a, j) in m.enumerated() { missing[a] = j }
+        guard hasFinitePrecision, solver.solve(precision: precision, missing: UnsafeBufferPointer(start: missing, count: m.count)) else {
+            throw .illConditioned(missingColumns: m.map { model.columnNames[$0] })
+        }
+        prepared = m
+    }
+
+    /// Fills the missing cells of `row` for the pattern last prepared.
+    /// - Precondition: `prepare(missing: m)` succeeded last (a programmer error otherwise).
+    func fillPrepared(_ row: inout [Double], observed o: [Int], missing m: [Int]) {
+        precondition(prepared == m, "fillPrepared without a successful prepare of this pattern")
+        let mu = model.mean, s = model.scale
+        if preparedIsMarginal {
+            for j in m { row[j] = mu[j] }
+            return
+        }
+        deviation.update(repeating: 0, count: row.count)
+        for j in o { deviation[j] = row[j] / s[j] - mu[j] / s[j] }
+        solver.conditionalDeviations(deviation, into: conditional, work: work)
+        for (a, j) in m.enumerated() { row[j] = mu[j] + s[j] * conditional[a] }
+    }
+
+    /// Replaces the NaN cells of `row` by their conditional means.
+    ///
+    /// - Throws: `DataError.columnCountMismatch` when `row.count` is not the model's
+    ///   dimension, `DataError.infiniteValue` when a cell is ±∞,
+    ///   `GaussianModelError.illConditioned` when Σ is too close to singular for the row's
+    ///   missing columns. `row` is unchanged then.
+    public func impute(_ row: inout [Double]) throws {
+        let (o, m) = try split(row)
+        guard !m.isEmpty else { return }
+        try prepare(missing: m)
+        fillPrepared(&row, observed: o, missing: m)
+    }
+
+    /// The conditional standard deviation of each NaN cell of `row` (0 for observed cells).
+    /// - Throws: as `impute(_:)`.
+    public func conditionalStandardDeviations(_ row: [Double]) throws -> [Double] {
+        let (_, m) = try split(row)
+        var out = [Double](repeating: 0, count: row.count)
+        guard !m.isEmpty else { return out }
+        try prepare(missing: m)
+        if preparedIsMarginal { return model.standardDeviations }
+        for (a, j) in m.enumerated() {
+            out[j] = model.scale[j] * solver.conditionalCovariance[a * m.count + a].squareRoot()
+        }
+        return out
+    }
+
+    private func split(_ row: [Double]) throws(DataError) -> (observed: [Int], missing: [Int]) {
+        guard row.count == model.dimension else {
+            throw .columnCountMismatch(count: row.count, expected: model.dimension)
+        }
+        var o: [Int] = [], m: [Int] = []
+        for (j, v) in row.enumerated() {
+            if v.isNaN { m.append(j) } else if v.isInfinite { throw .infiniteValue(row: 0, column: j) } else { o.append(j) }
+        }
+        return (o, m)
+    }
+}
