@@ -132,7 +132,7 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case .duplicateColumnName(let name, let first):
             return "\(location): column name '\(shown(name))' is used again (first at column \(first)). Rename one of them in the header."
         case .unknownColumn(let name):
-            return "\(file): no column is named '\(shown(name))'. Column names are case-sensitive; run 'emimpute describe \(ShellQuoting.quoted(self.file))' to list them."
+            return "\(file): no column is named '\(shown(name))'. Column names are case-sensitive; run 'emimpute describe \(file)' to list them."
         case .mixedColumn(let name, let cells, let total):
             let list = cells.map { "line \($0.line) '\($0.text)' (\($0.reason))" }.joined(separator: ", ")
             let exclude = "leave the column out with --exclude \(ShellQuoting.quoted(name))"
@@ -144,7 +144,10 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             }
             return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list). Fix those cells, or \(exclude)."
         case .notNumeric(let name, let cells):
-            let list = cells.map { "line \($0.line) '\($0.text)' (\($0.reason))" }.joined(separator: ", ")
+            let list = cells.map { "line \($0.line) '\($0.text)'" + ($0.reason == "not a number" ? "" : " (\($0.reason))") }.joined(separator: ", ")
+            if let first = cells.first, OffendingCell.notationReasons.contains(first.reason) {
+                return "\(location): column '\(shown(name))' was chosen with --columns but is not numeric (\(list)). Write every number with a decimal point and without thousands separators (1234.5)."
+            }
             return "\(location): column '\(shown(name))' was chosen with --columns but is not numeric (\(list)). Choose numeric columns only, or add missing-value codes with --na."
         case .tooLarge:
             return "\(location): a field is too large to parse (out of memory). Check that the quoting is balanced."

@@ -20,51 +20,61 @@ enum NumberNotation: Equatable {
 
     /// The notation of a cell that `DecimalParser` did not read (already trimmed).
     ///
-    /// - Complexity: O(length).
+    /// - Complexity: O(length), without allocating: it runs on every cell of a text column.
     static func of(_ cell: UnsafeBufferPointer<UInt8>) -> NumberNotation {
+        let comma = UInt8(ascii: ","), dot = UInt8(ascii: ".")
         var i = 0
         let n = cell.count
         if i < n, cell[i] == UInt8(ascii: "+") || cell[i] == UInt8(ascii: "-") { i += 1 }
         // Most text fails here, at its first character.
-        guard i < n, cell[i] &- 48 < 10 || cell[i] == UInt8(ascii: ",") else { return .other }
-        var groups: [Int] = []        // digits per group
-        var separators: [UInt8] = []  // between the groups
-        var digits = 0
+        guard i < n, cell[i] &- 48 < 10 || cell[i] == comma else { return .other }
+        let firstDigit = cell[i]
+        var digits = 0                   // in the current group
+        var separators = 0
+        var firstGroup = 0               // digits before the first separator
+        var first: UInt8 = 0, last: UInt8 = 0
+        var commas = 0, dots = 0
+        var allSame = true               // every separator equals the first
+        var sameBeforeLast = true        // every separator but the last equals the first
+        var middleGroupsOfThree = true   // every group ended by the second or a later separator
         while i < n {
             let b = cell[i]
             if b &- 48 < 10 {
                 digits += 1
-            } else if b == UInt8(ascii: ",") || b == UInt8(ascii: ".") || b == UInt8(ascii: " ") || b == UInt8(ascii: "'") {
-                groups.append(digits)
-                separators.append(b)
+            } else if b == comma || b == dot || b == UInt8(ascii: " ") || b == UInt8(ascii: "'") {
+                if separators == 0 {
+                    firstGroup = digits
+                    first = b
+                } else {
+                    guard digits > 0 else { return .other }
+                    if digits != 3 { middleGroupsOfThree = false }
+                }
+                sameBeforeLast = allSame
+                if b != first { allSame = false }
+                separators += 1
+                last = b
+                if b == comma { commas += 1 }
+                if b == dot { dots += 1 }
                 digits = 0
             } else {
                 return .other
             }
             i += 1
         }
-        groups.append(digits)
-        guard !separators.isEmpty, groups.dropFirst().allSatisfy({ $0 > 0 }) else { return .other }
-        let comma = UInt8(ascii: ",")
-        let last = separators.count - 1
-        let thousandsGroups = { (count: Int) in
-            (1...3).contains(groups[0]) && groups[1..<count].allSatisfy { $0 == 3 }
-        }
-        if separators[last] == comma, separators.dropLast().allSatisfy({ $0 != comma }) {
-            // A decimal comma, with thousands separators of one kind before it.
-            if last == 0 {
+        guard separators > 0, digits > 0 else { return .other }
+        let firstGroupFits = (1...3).contains(firstGroup)
+        if last == comma, commas == 1 {
+            // A decimal comma, perhaps with thousands separators of one kind before it.
+            if separators == 1 {
                 // `1,000` may be a thousand; `0,500`, `1,5` and `1234,5` may not.
-                let firstDigit = cell[cell[0] &- 48 < 10 ? 0 : 1]
-                let couldBeThousands = (1...3).contains(groups[0]) && groups[1] == 3 && firstDigit != UInt8(ascii: "0")
-                return couldBeThousands ? .ambiguousComma : .decimalComma
+                return firstGroupFits && digits == 3 && firstDigit != UInt8(ascii: "0") ? .ambiguousComma : .decimalComma
             }
-            guard Set(separators.dropLast()).count == 1, thousandsGroups(last + 1) else { return .other }
-            return .decimalComma
+            return sameBeforeLast && firstGroupFits && middleGroupsOfThree ? .decimalComma : .other
         }
         // Thousands separators of one kind, then perhaps a decimal point.
-        let hasFraction = separators[last] == UInt8(ascii: ".") && separators.dropLast().allSatisfy { $0 != UInt8(ascii: ".") } && last > 0
-        let grouping = hasFraction ? separators.dropLast() : separators[...]
-        guard Set(grouping).count == 1, thousandsGroups(grouping.count + 1) else { return .other }
-        return .thousandsSeparators
+        if last == dot, dots == 1, separators > 1 {
+            return sameBeforeLast && firstGroupFits && middleGroupsOfThree ? .thousandsSeparators : .other
+        }
+        return allSame && firstGroupFits && middleGroupsOfThree && digits == 3 ? .thousandsSeparators : .other
     }
 }
