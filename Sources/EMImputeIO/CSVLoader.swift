@@ -6,12 +6,16 @@ import Foundation
 ///
 /// A column is numeric when every cell that is not a missing-value code parses as a finite
 /// decimal number. A column that is mostly numeric but has some other cells is an error
-/// that names those cells, never silently dropped or coerced.
+/// that names those cells, never silently dropped or coerced; a text column whose cells look
+/// numeric (a decimal comma, thousands separators, an undeclared code: `NumericLookTally`) is
+/// read as text with a `CSVWarning` in `LoadedTable.warnings`. Columns are named by
+/// `HeaderNames`; cells and codes are trimmed by `MissingTokens.trimmed`.
 public enum CSVLoader {
     /// Loads `name` (a path, or `-` for standard input).
     ///
     /// - Parameter progress: told the bytes read so far, every 64 MiB.
-    /// - Throws: `CSVError`.
+    /// - Throws: `CSVError` (`.cannotSpool` when standard input or a pipe cannot be copied
+    ///   to a temporary file in TMPDIR).
     /// - Complexity: O(bytes); memory about 8 bytes per modelled cell.
     public static func load(_ name: String, options: CSVReadOptions = CSVReadOptions(),
                             progress: ((Int) -> Void)? = nil) throws -> LoadedTable {
@@ -153,7 +157,7 @@ private final class TableBuilder: CSVRecordSink {
             do {
                 names = try HeaderNames.names(header: firstRecord, file: file, line: line)
             } catch {
-                self.error = error as? CSVError
+                self.error = error
                 return
             }
         } else {

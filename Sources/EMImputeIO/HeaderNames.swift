@@ -19,7 +19,7 @@ enum HeaderNames {
     ///
     /// - Throws: `CSVError` `.duplicateColumnName` at `file:line:column` for a repeated name.
     /// - Complexity: O(total length of the cells).
-    static func names(header cells: [[UInt8]], file: String, line: Int) throws -> [String] {
+    static func names(header cells: [[UInt8]], file: String, line: Int) throws(CSVError) -> [String] {
         let given = cells.map { String(decoding: MissingTokens.trimmed($0), as: UTF8.self) }
         var firstColumn: [String: Int] = [:]
         for (j, name) in given.enumerated() where !name.isEmpty {
