@@ -26,6 +26,27 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case notNumeric(name: String, offending: [OffendingCell])
         /// The parser ran out of memory or a field exceeded its limits.
         case tooLarge
+        /// Standard input (or another input that is not a regular file, such as a pipe) could
+        /// not be copied to a temporary file in `folder` (TMPDIR, or the system's default),
+        /// as it must be for the output to be written.
+        case cannotSpool(folder: String, reason: String)
+        /// The input read to write the output is not the input that was fitted: it changed
+        /// between the two reads.
+        case inputChanged(InputChange)
+    }
+
+    /// How the input differs, when read again, from what was read the first time.
+    public enum InputChange: Sendable, Equatable {
+        /// It was deleted.
+        case removed
+        /// Another file now stands at its path (renamed over it).
+        case replaced
+        /// Its size went from `from` to `to` bytes (for example, it was truncated).
+        case resized(from: Int, to: Int)
+        /// Its modification time changed.
+        case modified
+        /// Its bytes differ (same size and modification time).
+        case rewritten
     }
 
     /// A cell that is neither a finite number nor a missing-value code.
@@ -34,10 +55,27 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         public let line: Int
         /// The cell's text (at most 40 characters).
         public let text: String
-        /// Why it is not a number ("not a number", "out of range").
+        /// Why it is not a number: "not a number", "out of range", or a notation the loader
+        /// does not read (`decimalCommaReason`, `thousandsSeparatorsReason`).
         public let reason: String
         /// Whether `text` is the whole cell, printable as is (so usable as an --na code).
         public let isExact: Bool
+
+        /// The `reason` of a cell that is a number written with a decimal comma.
+        public static let decimalCommaReason = "a decimal comma"
+        /// The `reason` of a cell that is a number written with thousands separators.
+        public static let thousandsSeparatorsReason = "thousands separators"
+        static let notationReasons: Set<String> = [decimalCommaReason, thousandsSeparatorsReason]
+
+        /// The reason for a cell that `DecimalParser` refused with `failure`.
+        static func reason(_ failure: DecimalParser.Failure, _ cell: UnsafeBufferPointer<UInt8>) -> String {
+            if failure == .outOfRange { return "out of range" }
+            switch NumberNotation.of(cell) {
+            case .decimalComma: return decimalCommaReason
+            case .thousandsSeparators, .ambiguousComma: return thousandsSeparatorsReason
+            case .other: return "not a number"
+            }
+        }
 
         /// A cell from its parts.
         public init(line: Int, text: String, reason: String, isExact: Bool = true) {
@@ -67,14 +105,17 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `file:line:column` as far as known.
     public var location: String {
-        var s = file
+        var s = PrintableText.escaping(file)
         if let line { s += ":\(line)" }
         if let column { s += (line == nil ? ":column " : ":") + "\(column)" }
         return s
     }
 
-    /// One line saying where and what, then what to do.
+    /// One line saying where and what, then what to do. Names and cell texts from the data
+    /// are shown with `PrintableText`, so no invisible character reaches the terminal raw.
     public var description: String {
+        let file = PrintableText.escaping(self.file)
+        func shown(_ name: String) -> String { PrintableText.escaping(name) }
         switch kind {
         case .cannotOpen(let reason):
             return "\(file): cannot open: \(reason). Check the path and permissions."
@@ -89,21 +130,39 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case .raggedRow(let expected, let found):
             return "\(location): this row has \(found) field(s) but the header has \(expected). Fix the row, or quote fields that contain the delimiter (or choose the right one with --delimiter)."
         case .duplicateColumnName(let name, let first):
-            return "\(location): column name '\(name)' is used again (first at column \(first)). Rename one of them in the header."
+            return "\(location): column name '\(shown(name))' is used again (first at column \(first)). Rename one of them in the header."
         case .unknownColumn(let name):
-            return "\(file): no column is named '\(name)'. Column names are case-sensitive; run 'emimpute describe \(file)' to list them."
+            return "\(file): no column is named '\(shown(name))'. Column names are case-sensitive; run 'emimpute describe \(file)' to list them."
         case .mixedColumn(let name, let cells, let total):
             let list = cells.map { "line \($0.line) '\($0.text)' (\($0.reason))" }.joined(separator: ", ")
-            let exclude = "leave the column out with --exclude '\(name)'"
-            if let code = cells.first, code.isExact, code.text.count <= 20 {
-                return "\(location): column '\(name)' is numeric except for \(total) cell(s): \(list). If these are missing-value codes add --na '\(code.text)'; otherwise \(exclude)."
+            let exclude = "leave the column out with --exclude \(ShellQuoting.quoted(name))"
+            if let first = cells.first, OffendingCell.notationReasons.contains(first.reason) {
+                return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list). Write every number with a decimal point and without thousands separators (1234.5), or \(exclude)."
             }
-            return "\(location): column '\(name)' is numeric except for \(total) cell(s): \(list). Fix those cells, or \(exclude)."
+            if let code = cells.first, code.isExact, code.text.count <= 20 {
+                return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list). If these are missing-value codes add --na \(ShellQuoting.quoted(code.text)); otherwise \(exclude)."
+            }
+            return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list). Fix those cells, or \(exclude)."
         case .notNumeric(let name, let cells):
-            let list = cells.map { "line \($0.line) '\($0.text)'" }.joined(separator: ", ")
-            return "\(location): column '\(name)' was chosen with --columns but is not numeric (\(list)). Choose numeric columns only, or add missing-value codes with --na."
+            let list = cells.map { "line \($0.line) '\($0.text)'" + ($0.reason == "not a number" ? "" : " (\($0.reason))") }.joined(separator: ", ")
+            if let first = cells.first, OffendingCell.notationReasons.contains(first.reason) {
+                return "\(location): column '\(shown(name))' was chosen with --columns but is not numeric (\(list)). Write every number with a decimal point and without thousands separators (1234.5)."
+            }
+            return "\(location): column '\(shown(name))' was chosen with --columns but is not numeric (\(list)). Choose numeric columns only, or add missing-value codes with --na."
         case .tooLarge:
             return "\(location): a field is too large to parse (out of memory). Check that the quoting is balanced."
+        case .cannotSpool(let folder, let reason):
+            return "\(file): cannot copy the input to a temporary file in the folder '\(shown(folder))': \(reason). Set TMPDIR to a writable folder with room for the input (an input that is not a regular file is copied there as it is read)."
+        case .inputChanged(let change):
+            let what: String
+            switch change {
+            case .removed: what = "it was deleted"
+            case .replaced: what = "another file was put in its place"
+            case .resized(let from, let to): what = "its size went from \(from) to \(to) bytes"
+            case .modified: what = "it was modified"
+            case .rewritten: what = "its bytes are not the same"
+            }
+            return "\(file): the input changed while emimpute was working on it (\(what)). It is read twice, to fit and then to copy its cells to the output, and the two reads must see the same bytes; the output was not completed. Run again once nothing is writing to the file, or work on a copy."
         }
     }
 }

@@ -6,12 +6,16 @@ import Foundation
 ///
 /// A column is numeric when every cell that is not a missing-value code parses as a finite
 /// decimal number. A column that is mostly numeric but has some other cells is an error
-/// that names those cells, never silently dropped or coerced.
+/// that names those cells, never silently dropped or coerced; a text column whose cells look
+/// numeric (a decimal comma, thousands separators, an undeclared code: `NumericLookTally`) is
+/// read as text with a `CSVWarning` in `LoadedTable.warnings`. Columns are named by
+/// `HeaderNames`; cells and codes are trimmed by `MissingTokens.trimmed`.
 public enum CSVLoader {
     /// Loads `name` (a path, or `-` for standard input).
     ///
     /// - Parameter progress: told the bytes read so far, every 64 MiB.
-    /// - Throws: `CSVError`.
+    /// - Throws: `CSVError` (`.cannotSpool` when standard input or a pipe cannot be copied
+    ///   to a temporary file in TMPDIR).
     /// - Complexity: O(bytes); memory about 8 bytes per modelled cell.
     public static func load(_ name: String, options: CSVReadOptions = CSVReadOptions(),
                             progress: ((Int) -> Void)? = nil) throws -> LoadedTable {
@@ -34,11 +38,12 @@ public enum CSVLoader {
                 close(fd)
                 throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file"))
             }
-            var template = Array((NSTemporaryDirectory() + "/emimpute-input-XXXXXX").utf8CString)
+            var template = Array((CSVReader.spoolFolder + "/emimpute-input-XXXXXX").utf8CString)
             let spool = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard spool >= 0 else {
+                let reason = String(cString: strerror(errno))
                 if fd != 0 { close(fd) }
-                throw CSVError(file: display, kind: .cannotOpen(reason: "cannot create a temporary file to hold the input"))
+                throw CSVError(file: display, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: reason))
             }
             let path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
             InterruptCleanup.register(path)
@@ -64,7 +69,14 @@ public enum CSVLoader {
                 throw builder.error ?? error
             }
             if let error = builder.error { throw error }
-            return try builder.finish(input: input, byteCount: reader.bytesRead)
+            // What the writer will read again: the input itself, or its spool file.
+            let snapshot = InputSnapshot(byteCount: reader.bytesRead, checksum: reader.checksum.value,
+                                         status: InputSnapshot.FileStatus(fd: spoolFD ?? fd))
+            var warnings: [CSVWarning] = []
+            if let last = reader.unterminatedLastLine {
+                warnings.append(.missingFinalLineEnd(line: last.line, text: last.text))
+            }
+            return try builder.finish(input: input, snapshot: snapshot, trailing: warnings)
         } catch {
             input.removeSpool()
             throw error
@@ -81,6 +93,9 @@ private final class TableBuilder: CSVRecordSink {
     var shouldStop: Bool { error != nil }
 
     var names: [String] = []
+    /// The modelled or excluded columns asked for, trimmed as header names are.
+    let requestedColumns: [String]
+    let excludedColumns: [String]
     var columnCount = 0
     var started = false
     var firstRecord: [[UInt8]] = []
@@ -97,12 +112,15 @@ private final class TableBuilder: CSVRecordSink {
     @exclusivity(unchecked) var numeric: [Int] = []
     @exclusivity(unchecked) var nonNumeric: [Int] = []
     @exclusivity(unchecked) var offenders: [[CSVError.OffendingCell]] = []
+    @exclusivity(unchecked) var looks: [NumericLookTally] = []
     @exclusivity(unchecked) var store: [ChunkedColumn] = []
 
     init(options: CSVReadOptions, file: String) {
         self.options = options
         self.file = file
         tokens = MissingTokens(options.missingTokens)
+        requestedColumns = options.columns.map(MissingTokens.trimmed)
+        excludedColumns = options.excluded.map(MissingTokens.trimmed)
     }
 
     func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
@@ -136,31 +154,27 @@ private final class TableBuilder: CSVRecordSink {
     private func establishColumns(line: Int) {
         columnCount = firstRecord.count
         if options.hasHeader {
-            var seen: [String: Int] = [:]
-            for (j, f) in firstRecord.enumerated() {
-                var name = String(decoding: f, as: UTF8.self)
-                if name.isEmpty { name = "V\(j + 1)" }
-                if let first = seen[name] {
-                    error = CSVError(file: file, line: line, column: j + 1, kind: .duplicateColumnName(name: name, firstColumn: first))
-                    return
-                }
-                seen[name] = j + 1
-                names.append(name)
+            do {
+                names = try HeaderNames.names(header: firstRecord, file: file, line: line)
+            } catch {
+                self.error = error
+                return
             }
         } else {
-            names = (0..<columnCount).map { "V\($0 + 1)" }
+            names = HeaderNames.positional(count: columnCount)
         }
-        for requested in options.columns + options.excluded where !names.contains(requested) {
+        for requested in requestedColumns + excludedColumns where !names.contains(requested) {
             error = CSVError(file: file, kind: .unknownColumn(name: requested))
             return
         }
-        modelCandidate = names.map { !options.excluded.contains($0) && (options.columns.isEmpty || options.columns.contains($0)) }
+        modelCandidate = names.map { !excludedColumns.contains($0) && (requestedColumns.isEmpty || requestedColumns.contains($0)) }
         storing = modelCandidate
         observed = Array(repeating: 0, count: columnCount)
         missing = observed
         numeric = observed
         nonNumeric = observed
         offenders = Array(repeating: [], count: columnCount)
+        looks = Array(repeating: NumericLookTally(), count: columnCount)
         store = Array(repeating: ChunkedColumn(), count: columnCount)
     }
 
@@ -180,16 +194,19 @@ private final class TableBuilder: CSVRecordSink {
             if storing[j] { store[j].append(v) }
         case .failure(let why):
             nonNumeric[j] += 1
+            looks[j].add(bytes)
             if offenders[j].count < 3 {
                 let shown = PrintableText.of(bytes)
-                offenders[j].append(.init(line: line, text: shown.text, reason: why == .outOfRange ? "out of range" : "not a number",
+                offenders[j].append(.init(line: line, text: shown.text, reason: CSVError.OffendingCell.reason(why, bytes),
                                           isExact: shown.isExact))
             }
             if storing[j] { storing[j] = false; store[j].removeAll() }
         }
     }
 
-    func finish(input: CSVInput, byteCount: Int) throws -> LoadedTable {
+    /// The table; `trailing` are warnings about the input as a whole, listed after the columns'.
+    func finish(input: CSVInput, snapshot: InputSnapshot, trailing: [CSVWarning]) throws -> LoadedTable {
+        var warnings: [CSVWarning] = []
         if !started { throw CSVError(file: file, kind: .empty) }
         if rows == 0 { throw CSVError(file: file, kind: .noDataRows) }
         var profiles: [ColumnProfile] = []
@@ -199,7 +216,7 @@ private final class TableBuilder: CSVRecordSink {
                 kind = .excluded
             } else if nonNumeric[j] == 0 {
                 kind = .numeric
-            } else if !options.columns.isEmpty {
+            } else if !requestedColumns.isEmpty {
                 throw CSVError(file: file, line: offenders[j].first?.line, column: j + 1,
                                kind: .notNumeric(name: names[j], offending: offenders[j]))
             } else if numeric[j] >= nonNumeric[j] {
@@ -207,13 +224,17 @@ private final class TableBuilder: CSVRecordSink {
                                kind: .mixedColumn(name: names[j], offending: offenders[j], total: nonNumeric[j]))
             } else {
                 kind = .text
+                if let evidence = looks[j].evidence(plainNumbers: numeric[j]) {
+                    warnings.append(.textLooksNumeric(column: names[j], position: j + 1, numbers: numeric[j] + looks[j].numbers,
+                                                      observed: observed[j], evidence: evidence))
+                }
             }
             profiles.append(ColumnProfile(name: names[j], position: j + 1, kind: kind, observed: observed[j], missing: missing[j]))
         }
         let modelled = profiles.indices.filter { profiles[$0].kind == .numeric }
         let matrix = try assemble(modelled)
         return LoadedTable(input: input, options: options, columns: profiles, modelledColumns: modelled,
-                           matrix: matrix, rowCount: rows, byteCount: byteCount)
+                           matrix: matrix, rowCount: rows, byteCount: snapshot.byteCount, warnings: warnings + trailing, snapshot: snapshot)
     }
 
     /// Copies the modelled columns into one row-major matrix, freeing each chunk once copied,

@@ -2,11 +2,14 @@
 public struct CSVReadOptions: Sendable, Equatable {
     /// The field delimiter byte (`,` by default).
     public var delimiter: UInt8 = UInt8(ascii: ",")
-    /// Whether the first record names the columns; otherwise they are named V1…Vp.
+    /// Whether the first record names the columns; otherwise they are named V1…Vp (the
+    /// naming rule is `HeaderNames`).
     public var hasHeader = true
-    /// Cell texts (after trimming surrounding spaces) that mean "missing".
+    /// Cell texts that mean "missing". A cell matches a code when the two are equal without
+    /// the spaces and tabs around them (`MissingTokens.trimmed`): `" 41 "` matches `41`.
     public var missingTokens: [String] = CSVReadOptions.defaultMissingTokens
-    /// If non-empty, exactly these numeric columns are modelled.
+    /// If non-empty, exactly these numeric columns are modelled (names are trimmed as header
+    /// names are).
     public var columns: [String] = []
     /// Columns never modelled; they pass through untouched.
     public var excluded: [String] = []

@@ -50,6 +50,11 @@ final class CSVReader {
     private var onSegment: ((UnsafeRawBufferPointer) throws -> Void)?
     /// Total bytes read.
     private(set) var bytesRead = 0
+    /// The checksum of every byte read (a byte-order mark included).
+    private(set) var checksum = StreamingChecksum()
+    /// The end of the input as read so far: whether its last byte ends a line, and the start
+    /// of its last line.
+    private var ending = InputEnding()
 
     init(delimiter: UInt8, file: String) throws {
         self.delimiter = delimiter
@@ -92,6 +97,8 @@ final class CSVReader {
             bytesRead += got
             if bytesRead >= nextProgress { progress?(bytesRead); nextProgress += 64 << 20 }
             let bytes = UnsafeRawBufferPointer(start: buffer, count: got)
+            checksum.update(bytes)
+            ending.update(bytes)
             if head != nil {
                 head!.append(contentsOf: bytes)
                 if head!.count < 3 { continue }
@@ -107,6 +114,14 @@ final class CSVReader {
         if csv_fini(&parser, CSVReader.onField, CSVReader.onRecord, context) != 0 || csv_error(&parser) != 0 {
             throw error(for: csv_error(&parser), atEnd: true)
         }
+    }
+
+    /// Once the input has been read: its last line, when the input does not end with a line
+    /// end (and that line is not blank), as `(line number, text shown with PrintableText)`.
+    var unterminatedLastLine: (line: Int, text: String)? {
+        guard !ending.endsWithLineEnd, ending.lastLineHasText else { return nil }
+        let text = ending.lastLineStart.withUnsafeBufferPointer { PrintableText.of($0, limit: InputEnding.shownLength).text }
+        return (line, ending.lastLineIsLonger && !text.hasSuffix("…") ? text + "…" : text)
     }
 
     /// The first bytes of the input: a UTF-8 byte-order mark is not part of the first column's name.
@@ -171,9 +186,45 @@ final class CSVReader {
             let w = Foundation.write(fd, p + done, count - done)
             if w < 0 {
                 if errno == EINTR { continue }
-                throw CSVError(file: file, kind: .cannotOpen(reason: "cannot spool standard input to a temporary file: \(String(cString: strerror(errno)))"))
+                throw CSVError(file: file, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: String(cString: strerror(errno))))
             }
             done += w
         }
+    }
+
+    /// The folder in which a spool file is made: TMPDIR, or the system's default.
+    static var spoolFolder: String { NSTemporaryDirectory() }
+}
+
+/// The end of a byte stream as seen so far: whether it ends a line, and the beginning of its
+/// last line (a cut-off stream ends inside a line).
+struct InputEnding {
+    /// Characters of the last line to show.
+    static let shownLength = 60
+    private(set) var endsWithLineEnd = true
+    /// The first bytes of the last line: enough for `shownLength` characters of up to 4 bytes.
+    private(set) var lastLineStart: [UInt8] = []
+    private(set) var lastLineIsLonger = false
+    /// Whether the last line has anything but spaces and tabs (blank lines are skipped).
+    private(set) var lastLineHasText = false
+
+    /// Adds the next bytes of the stream.
+    ///
+    /// - Complexity: O(bytes after the last line end in `bytes`).
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let last = bytes.last else { return }
+        endsWithLineEnd = last == 0x0A || last == 0x0D
+        var start = bytes.count
+        while start > 0, bytes[start - 1] != 0x0A, bytes[start - 1] != 0x0D { start -= 1 }
+        if start > 0 {
+            lastLineStart = []
+            lastLineIsLonger = false
+            lastLineHasText = false
+        }
+        let piece = bytes[start...]
+        if piece.contains(where: { $0 != 0x20 && $0 != 0x09 }) { lastLineHasText = true }
+        let room = 4 * Self.shownLength - lastLineStart.count
+        lastLineStart += piece.prefix(max(0, room))
+        if piece.count > room { lastLineIsLonger = true }
     }
 }

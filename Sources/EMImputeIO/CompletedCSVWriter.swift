@@ -8,7 +8,9 @@ import Foundation
 /// The input is read a second time and split into fields by a scanner that follows the same
 /// strict RFC 4180 rules as the loader; every record is checked against what the loader saw
 /// (field count, and that each replaced field is a missing-value code), so a disagreement
-/// is an internal error, never silently wrong output.
+/// is an internal error, never silently wrong output. The input must not change between the
+/// two reads: its identity, size and modification time are checked before the second read,
+/// and the bytes it reads against the checksum of the first (`CSVError.Kind.inputChanged`).
 public enum CompletedCSVWriter {
     /// An inconsistency between the loader and the writer: a bug, reported as such.
     public struct Inconsistency: Error, CustomStringConvertible {
@@ -23,6 +25,8 @@ public enum CompletedCSVWriter {
     /// (row-major order of the missing cells of `table.matrix`), formatted by `format`
     /// (given the value and the modelled column's index).
     ///
+    /// - Throws: `CSVError` (`.inputChanged` when the input is not the one loaded), an
+    ///   `Inconsistency`, or the output's errors. The output is then incomplete: abandon it.
     /// - Complexity: O(bytes of the input).
     public static func write(_ table: LoadedTable, imputedValues: [Double], to output: OutputTarget,
                              format: @escaping (Double, Int) -> String = { v, _ in ShortestDecimal.format(v) }) throws {
@@ -32,14 +36,25 @@ public enum CompletedCSVWriter {
     /// As above, reading through a buffer of `bufferSize` bytes (tests use tiny ones).
     static func write(_ table: LoadedTable, imputedValues: [Double], to output: OutputTarget,
                       format: @escaping (Double, Int) -> String, bufferSize: Int) throws {
+        let file = table.input.displayName
         let fd = open(table.input.path, O_RDONLY)
         guard fd >= 0 else {
-            throw CSVError(file: table.input.displayName, kind: .cannotOpen(reason: "cannot read the input again to write the output: \(String(cString: strerror(errno)))"))
+            if errno == ENOENT { throw CSVError(file: file, kind: .inputChanged(.removed)) }
+            throw CSVError(file: file, kind: .cannotOpen(reason: "cannot read the input again to write the output: \(String(cString: strerror(errno)))"))
         }
         defer { close(fd) }
+        if let change = table.snapshot.change(to: InputSnapshot.FileStatus(fd: fd)) {
+            throw CSVError(file: file, kind: .inputChanged(change))
+        }
         var scan = Scan(table: table, imputed: imputedValues, output: output, format: format)
         scan.buffer = [UInt8](repeating: 0, count: max(1, bufferSize))
-        try scan.run(fd: fd)
+        do {
+            try scan.run(fd: fd)
+        } catch let error as Inconsistency {
+            // A changed input explains a disagreement better than a bug does.
+            try scan.readToEnd(fd: fd)
+            throw error
+        }
     }
 
     /// Streams the input through a fixed buffer (grown only for a record longer than it), so
@@ -58,6 +73,10 @@ public enum CompletedCSVWriter {
         let modelledIndex: [Int]
         /// Whether imputed numbers can be written as they are (see `run`).
         let plainNumbers: Bool
+        /// Bytes read so far and their checksum, compared with the loader's at the end.
+        var bytesRead = 0
+        var checksum = StreamingChecksum()
+        var isVerified = false
 
         init(table: LoadedTable, imputed: [Double], output: OutputTarget, format: @escaping (Double, Int) -> String) {
             self.table = table
@@ -66,10 +85,7 @@ public enum CompletedCSVWriter {
             self.format = format
             scanner = RecordScanner(delimiter: table.options.delimiter)
             tokens = MissingTokens(table.options.missingTokens)
-            plainNumbers = !Array("0123456789.eE+-\"".utf8).contains(table.options.delimiter)
-                && !table.options.missingTokens.contains { code in
-                    Array(code.utf8).withUnsafeBufferPointer { if case .success = DecimalParser.parse($0) { return true } else { return false } }
-                }
+            plainNumbers = !Array("0123456789.eE+-\"".utf8).contains(table.options.delimiter) && !tokens.includesNumber
             var index = [Int](repeating: -1, count: table.columns.count)
             for (c, j) in table.modelledColumns.enumerated() { index[j] = c }
             modelledIndex = index
@@ -86,10 +102,43 @@ public enum CompletedCSVWriter {
                 let got = buffer.withUnsafeMutableBytes { b in read(fd, b.baseAddress! + filled, b.count - filled) }
                 if got < 0 && errno == EINTR { continue }
                 if got < 0 { throw CSVError(file: table.input.displayName, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
-                if got == 0 { return nil }
+                if got == 0 { try verify(); return nil }
+                try buffer.withUnsafeBytes { try account(UnsafeRawBufferPointer(rebasing: $0[filled..<(filled + got)])) }
                 filled += got
                 return from
             }
+        }
+
+        /// Adds bytes read to the checksum; more bytes than the loader read is a change.
+        mutating func account(_ bytes: UnsafeRawBufferPointer) throws {
+            bytesRead += bytes.count
+            checksum.update(bytes)
+            if bytesRead > table.snapshot.byteCount {
+                throw CSVError(file: table.input.displayName, kind: .inputChanged(.resized(from: table.snapshot.byteCount, to: bytesRead)))
+            }
+        }
+
+        /// At the end of the input: the bytes must be those the loader read.
+        mutating func verify() throws {
+            guard !isVerified else { return }
+            isVerified = true
+            if let change = table.snapshot.change(byteCount: bytesRead, checksum: checksum.value) {
+                throw CSVError(file: table.input.displayName, kind: .inputChanged(change))
+            }
+        }
+
+        /// Reads the rest of the input (after an inconsistency) and verifies it.
+        mutating func readToEnd(fd: Int32) throws {
+            guard !isVerified else { return }
+            var scratch = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let got = scratch.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+                if got < 0 && errno == EINTR { continue }
+                if got < 0 { return }
+                if got == 0 { break }
+                try scratch.withUnsafeBytes { try account(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            }
+            try verify()
         }
 
         mutating func run(fd: Int32) throws {

@@ -176,7 +176,8 @@ public struct ImputationReport: Codable, Sendable {
         rowsUsed = result.rowsUsed
         rowsWithNothingObserved = result.rowsWithNothingObserved
         imputedCells = result.imputedValues.count
-        warnings = result.warnings
+        // The loader's first: a misread input matters more than anything about the fit.
+        warnings = table.warnings.map(\.reportWarning) + result.warnings
         if let adjustment, adjustment.isActive {
             var what: [String] = []
             let rounded = adjustment.roundedColumns(names)

@@ -17,6 +17,11 @@ public struct LoadedTable: Sendable {
     public let rowCount: Int
     /// Bytes read.
     public let byteCount: Int
+    /// What the loader noticed but read without error (a column read as text that looks
+    /// numeric, an input that does not end with a line end), in input order.
+    public let warnings: [CSVWarning]
+    /// What was read, for the writer to check that it reads the same input again.
+    let snapshot: InputSnapshot
 
     /// Names of the modelled columns.
     public var modelledNames: [String] { modelledColumns.map { columns[$0].name } }

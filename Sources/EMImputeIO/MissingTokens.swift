@@ -1,14 +1,24 @@
 /// The missing-value codes, matched against a cell's bytes without allocating.
+///
+/// One trimming rule serves cells, codes and header names alike (`trimmed(_:)`): the spaces
+/// and tabs around the text are not part of it. A code is trimmed as a cell is, so
+/// `--na ' 41 '` means the cells `41`, ` 41` and `"41 "`.
 struct MissingTokens {
     private let tokens: [[UInt8]]
     private let longest: Int
+    /// Whether some code reads as a number (`--na -99`): imputed numbers must then be
+    /// spelled so that they never read back as that code.
+    let includesNumber: Bool
 
     init(_ strings: [String]) {
-        tokens = strings.map { Array($0.utf8) }
+        tokens = strings.map { Self.trimmed(Array($0.utf8)) }
         longest = tokens.map(\.count).max() ?? 0
+        includesNumber = tokens.contains { code in
+            code.withUnsafeBufferPointer { if case .success = DecimalParser.parse($0) { return true } else { return false } }
+        }
     }
 
-    /// Whether the cell (already trimmed of surrounding spaces) is a missing-value code.
+    /// Whether the cell (already trimmed with `trimmed(_:)`) is a missing-value code.
     @inline(__always)
     func matches(_ cell: UnsafeBufferPointer<UInt8>) -> Bool {
         if cell.count > longest { return false }
@@ -19,10 +29,20 @@ struct MissingTokens {
         }
         return false
     }
+
+    /// The text without the spaces and tabs around it: the rule for cells, codes and names.
+    static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { Array($0.trimmingSpaces()) }
+    }
+
+    /// `trimmed(_:)` for a string.
+    static func trimmed(_ text: String) -> String {
+        String(decoding: trimmed(Array(text.utf8)), as: UTF8.self)
+    }
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {
-    /// The bytes without leading and trailing spaces and tabs.
+    /// The bytes without leading and trailing spaces and tabs (see `MissingTokens.trimmed`).
     @inline(__always)
     func trimmingSpaces() -> UnsafeBufferPointer<UInt8> {
         guard let base = baseAddress else { return self }

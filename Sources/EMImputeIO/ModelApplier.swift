@@ -15,6 +15,8 @@ public enum ModelApplier {
         public var imputedCells = 0
         /// Rows with at least one imputed cell.
         public var rowsWithImputedCells = 0
+        /// What the reader noticed about the input (`.missingFinalLineEnd`).
+        public var warnings: [CSVWarning] = []
     }
 
     /// Reads `name` (a path or `-`), imputes the model's columns, writes to `output`;
@@ -47,7 +49,11 @@ public enum ModelApplier {
         try sink.drain(isFinal: true)
         if let error = sink.error { throw error }
         if !sink.sawHeader { throw CSVError(file: display, kind: .empty) }
-        return sink.summary
+        var summary = sink.summary
+        if let last = reader.unterminatedLastLine {
+            summary.warnings.append(.missingFinalLineEnd(line: last.line, text: last.text))
+        }
+        return summary
     }
 }
 
@@ -117,7 +123,18 @@ private final class ApplySink: CSVRecordSink {
         if !sawHeader {
             sawHeader = true
             columnCount = firstFields.count
-            let names = options.hasHeader ? firstFields.map { String(decoding: $0, as: UTF8.self) } : (0..<columnCount).map { "V\($0 + 1)" }
+            // The loader's naming rule, so that a model applies to the file it was fitted on.
+            let names: [String]
+            if options.hasHeader {
+                do {
+                    names = try HeaderNames.names(header: firstFields, file: file, line: line)
+                } catch {
+                    self.error = error
+                    return
+                }
+            } else {
+                names = HeaderNames.positional(count: columnCount)
+            }
             modelIndex = [Int](repeating: -1, count: columnCount)
             for (k, name) in model.columnNames.enumerated() {
                 guard let j = names.firstIndex(of: name) else {
@@ -157,7 +174,7 @@ private final class ApplySink: CSVRecordSink {
             let shown = PrintableText.of(cell)
             error = CSVError(file: file, line: line, column: j + 1, kind: .mixedColumn(
                 name: model.columnNames[k],
-                offending: [.init(line: line, text: shown.text, reason: why == .outOfRange ? "out of range" : "not a number", isExact: shown.isExact)],
+                offending: [.init(line: line, text: shown.text, reason: CSVError.OffendingCell.reason(why, cell), isExact: shown.isExact)],
                 total: 1))
         }
     }

@@ -14,6 +14,8 @@ public struct TableDescription: Codable, Sendable {
     public var modelledColumns: [String]
     /// Distinct patterns with their row counts.
     public var patterns: [ImputationReport.Pattern]
+    /// The loader's warnings (`CSVWarning`), as the JSON report lists them.
+    public var warnings: [EMWarning]
 
     /// Describes a loaded table.
     public init(_ table: LoadedTable) {
@@ -24,6 +26,7 @@ public struct TableDescription: Codable, Sendable {
         patterns = table.matrix.patternGroups().map { g in
             .init(missing: g.pattern.missingColumns.map { table.modelledNames[$0] }, rows: g.rowCount)
         }
+        warnings = table.warnings.map(\.reportWarning)
     }
 
     /// Pretty-printed JSON with sorted keys.

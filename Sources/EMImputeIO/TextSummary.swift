@@ -2,7 +2,9 @@ import EMImputeCore
 import Foundation
 
 /// Plain-language text for people: the end-of-run summary of `impute` and the column and
-/// pattern tables of `describe`, built by the same table code.
+/// pattern tables of `describe`, built by the same table code. Column names and messages
+/// come from the data: they are shown with `PrintableText`, so no escape code, line break or
+/// invisible character reaches the terminal raw.
 public enum TextSummary {
     /// The summary printed after `impute`.
     public static func impute(_ r: ImputationReport) -> String {
@@ -26,21 +28,23 @@ public enum TextSummary {
             lines.append("  starts: \(r.starts.count), \(agree ? "all reached the same optimum" : "reached DIFFERENT optima (the best was kept)")")
         }
         lines.append("  time: load \(seconds(r.timings.load)), EM \(seconds(r.timings.em)), write \(seconds(r.timings.write))")
-        for w in r.warnings {
-            lines.append("warning: \(w.message)")
-            lines.append("  remedy: \(w.remedy)")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        lines += warningLines(r.warnings)
+        return lines.map(PrintableText.escaping).joined(separator: "\n") + "\n"
     }
 
-    /// The column table and the missingness patterns of `describe`.
+    /// Each warning as a `warning:` line and a `remedy:` line.
+    static func warningLines(_ warnings: [EMWarning]) -> [String] {
+        warnings.flatMap { ["warning: \($0.message)", "  remedy: \($0.remedy)"] }
+    }
+
+    /// The column table and the missingness patterns of `describe`, then the loader's warnings.
     public static func describe(_ table: LoadedTable) -> String {
-        var out = "\(table.input.displayName): \(table.rowCount) rows, \(table.columns.count) columns\n\n"
+        var out = "\(PrintableText.escaping(table.input.displayName)): \(table.rowCount) rows, \(table.columns.count) columns\n\n"
         let rows = table.columns.map { c in
-            [c.name, c.kind.rawValue, String(c.observed), String(c.missing), fixed(c.percentMissing, 1)]
+            [PrintableText.escaping(c.name), c.kind.rawValue, String(c.observed), String(c.missing), fixed(c.percentMissing, 1)]
         }
         out += grid(header: ["column", "type", "observed", "missing", "% missing"], rows: rows, rightAligned: [2, 3, 4])
-        let names = table.modelledNames
+        let names = table.modelledNames.map(PrintableText.escaping)
         let groups = table.matrix.patternGroups()
         out += "\nmissingness patterns of the \(names.count) modelled column(s): \(groups.count) distinct\n"
         if names.count <= 30 {
@@ -55,6 +59,9 @@ public enum TextSummary {
                 [String(g.rowCount), g.pattern.missingCount == 0 ? "(complete)" : g.pattern.missingColumns.map { names[$0] }.joined(separator: ", ")]
             }
             out += grid(header: ["rows", "missing columns"], rows: body, rightAligned: [0])
+        }
+        if !table.warnings.isEmpty {
+            out += "\n" + warningLines(table.warnings.map(\.reportWarning)).map(PrintableText.escaping).joined(separator: "\n") + "\n"
         }
         return out
     }

@@ -18,6 +18,7 @@ enum Failure {
             switch error {
             case let e as CSVError:
                 if case .cannotOpen = e.kind { return (cannotOpenInput, e.description) }
+                if case .cannotSpool = e.kind { return (cannotCreateOutput, e.description) }
                 return (dataError, e.description)
             case let e as EMError:
                 return (dataError, "\(e.description). Remedy: \(e.remedy).")
