@@ -292,7 +292,8 @@ enum FuzzRegressionExpectations {
             }
             // One column: without a header its first cell is text and its second 4 (1 against 1).
             guard o.hasHeader else { return .mixedColumn }
-            return .loaded(rows: 1, modelled: 1, bothFail: .constantColumn(column: "\u{FFFD};\u{FFFD}"))
+            // One data row: too few rows, whatever the column holds (checked before constancy).
+            return .loaded(rows: 1, modelled: 1, bothFail: .tooFewRows(rows: 1, columns: 1))
         },
         // `a,a` CR `1,2` CR `3,4` CR.
         "cr-duplicate-header.csv": { o in
@@ -329,11 +330,16 @@ enum FuzzRegressionExpectations {
             case ",":
                 if o.hasHeader {
                     // Columns V1 and 35. With 0 a code, V1 keeps one observed value.
-                    if o.isMissing("0") { return .loaded(rows: 2, modelled: 2, bothFail: .constantColumn(column: "V1")) }
+                    // Only row `1e308,4` keeps an observed cell: one usable row.
+                    if o.isMissing("0") { return .loaded(rows: 2, modelled: 2, bothFail: .tooFewRows(rows: 1, columns: 2)) }
                     return .loaded(rows: 2, modelled: 2, fit: .fails(.tooFewRows(rows: 2, columns: 2)), fitWithRidge: .fits)
                 }
                 guard o.isMissing("") else { return .mixedColumn }
-                if o.isMissing("0") { return .loaded(rows: 3, modelled: 2, bothFail: .constantColumn(column: "V1")) }
+                // Two usable rows for two columns: too few without a prior; with one, V1 is constant.
+                if o.isMissing("0") {
+                    return .loaded(rows: 3, modelled: 2, fit: .fails(.tooFewRows(rows: 2, columns: 2)),
+                                   fitWithRidge: .fails(.constantColumn(column: "V1")))
+                }
                 // The original bug: (0,0) and (1e308,4) put row 1 (V2 = 35) near 8.75e309.
                 return .loaded(rows: 3, modelled: 2, fit: .fails(.imputationOutOfRange(column: "V1", row: 1)), fitWithRidge: .fits)
             case "0", "e": return .raggedRow  // `0,0` / `1e308,4` split
