@@ -95,12 +95,17 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong.
     public let kind: Kind
 
+    /// Whether the reader could leave the column out (`impute` can; `apply` cannot drop a
+    /// column its model needs), which decides the remedy offered for a bad cell.
+    public let canLeaveColumnOut: Bool
+
     /// An error at a place.
-    public init(file: String, line: Int? = nil, column: Int? = nil, kind: Kind) {
+    public init(file: String, line: Int? = nil, column: Int? = nil, kind: Kind, canLeaveColumnOut: Bool = true) {
         self.file = file
         self.line = line
         self.column = column
         self.kind = kind
+        self.canLeaveColumnOut = canLeaveColumnOut
     }
 
     /// `file:line:column` as far as known.
@@ -135,7 +140,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file): no column is named '\(shown(name))'. Column names are case-sensitive; run 'emimpute describe \(file)' to list them."
         case .mixedColumn(let name, let cells, let total):
             let list = cells.map { "line \($0.line) '\($0.text)' (\($0.reason))" }.joined(separator: ", ")
-            let exclude = "leave the column out with --exclude \(ShellQuoting.quoted(name))"
+            let exclude = canLeaveColumnOut ? "leave the column out with --exclude \(ShellQuoting.quoted(name))"
+                                            : "fit the model again without that column"
             if let first = cells.first, OffendingCell.notationReasons.contains(first.reason) {
                 return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list). Write every number with a decimal point and without thousands separators (1234.5), or \(exclude)."
             }

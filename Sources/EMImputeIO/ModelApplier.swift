@@ -175,7 +175,7 @@ private final class ApplySink: CSVRecordSink {
             error = CSVError(file: file, line: line, column: j + 1, kind: .mixedColumn(
                 name: model.columnNames[k],
                 offending: [.init(line: line, text: shown.text, reason: CSVError.OffendingCell.reason(why, cell), isExact: shown.isExact)],
-                total: 1))
+                total: 1), canLeaveColumnOut: false)
         }
     }
 

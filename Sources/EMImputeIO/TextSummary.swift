@@ -5,9 +5,9 @@ import Foundation
 /// pattern tables of `describe`, built by the same table code. Column names and messages
 /// come from the data: they are shown with `PrintableText`, so no escape code, line break or
 /// invisible character reaches the terminal raw.
-public enum TextSummary {
+package enum TextSummary {
     /// The summary printed after `impute`.
-    public static func impute(_ r: ImputationReport) -> String {
+    package static func impute(_ r: ImputationReport) -> String {
         let numeric = r.columnSummary.filter { $0.type == "numeric" }
         let text = r.columnSummary.filter { $0.type == "text" }.count
         let excluded = r.columnSummary.filter { $0.type == "excluded" }.count
@@ -33,12 +33,12 @@ public enum TextSummary {
     }
 
     /// Each warning as a `warning:` line and a `remedy:` line.
-    static func warningLines(_ warnings: [EMWarning]) -> [String] {
+    package static func warningLines(_ warnings: [EMWarning]) -> [String] {
         warnings.flatMap { ["warning: \($0.message)", "  remedy: \($0.remedy)"] }
     }
 
     /// The column table and the missingness patterns of `describe`, then the loader's warnings.
-    public static func describe(_ table: LoadedTable) -> String {
+    package static func describe(_ table: LoadedTable) -> String {
         var out = "\(PrintableText.escaping(table.input.displayName)): \(table.rowCount) rows, \(table.columns.count) columns\n\n"
         let rows = table.columns.map { c in
             [PrintableText.escaping(c.name), c.kind.rawValue, String(c.observed), String(c.missing), fixed(c.percentMissing, 1)]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EMImpute
+import EMImputeIO
 import Foundation
 
 struct ApplyCommand: ParsableCommand {
@@ -102,6 +103,7 @@ struct ApplyCommand: ParsableCommand {
         }
         if !quiet {
             Failure.printError("emimpute: \(summary.rows) rows; imputed \(summary.imputedCells) cell(s) in \(summary.rowsWithImputedCells) row(s) with the model in \(model)\(adjusted)")
+            TextSummary.warningLines(summary.warnings.map(\.reportWarning)).forEach { Failure.printError(PrintableText.escaping($0)) }
         }
     }
 }

@@ -46,12 +46,13 @@ struct FitOptions: ParsableArguments {
         }
     }
 
-    // Bounds past which a value is a mistake, not a choice; kept in one place.
+    // Bounds past which a value is a mistake, not a choice: the library's, so the flags and
+    // `EMOptions.validate()` cannot disagree.
     static let toleranceLimit = 1.0
-    static let iterationLimit = 10_000_000
-    static let ridgeLimit = 1e12
-    static let startLimit = 10_000
-    static let threadLimit = 1024
+    static let iterationLimit = EMOptions.maximumIterationCap
+    static let ridgeLimit = EMOptions.maximumRidge
+    static let startLimit = EMOptions.maximumStarts
+    static let threadLimit = EMOptions.maximumThreads
 
     /// A number as people write it (1e+12, not 1000000000000.0).
     private static func show(_ x: Double) -> String { String(format: "%g", x) }
