@@ -1,0 +1,287 @@
+/// Everything EM needs from a table's rows under a multivariate normal model, summarised
+/// per missingness pattern, built in one streaming pass and mergeable.
+///
+/// For the rows of one pattern the conditional means of the missing cells are affine in the
+/// observed ones, so the E-step's contributions to Σx and Σxxᵀ, and the pattern's
+/// observed-data log-likelihood, follow exactly from three numbers: the pattern's row count,
+/// the mean of its observed variables and their centred cross-products (comoments). A
+/// pattern with few rows keeps its rows instead (`PatternGroupStatistics`), which costs less
+/// than |O| + |O|² numbers.
+///
+/// ```swift
+/// var batch = PatternStatistics(columnNames: ["x", "y"])
+/// try batch.add(row: [1, 2]); try batch.add(row: [2, .nan])
+/// var total = PatternStatistics(columnNames: ["x", "y"])
+/// try total.merge(batch)                   // any number of batches, in any grouping
+/// let fit = try GaussianEM().fit(total)    // the same MLE as a fit on the rows
+/// ```
+///
+/// Means and comoments are updated by Welford's recurrence and merged by Chan et al.'s
+/// pairwise formula, both numerically stable. Values are stored divided by a per-column
+/// power of two chosen from the column's first observed value when it is beyond 2^±64, so
+/// columns of magnitude near 1e300 neither overflow nor lose precision (division by a power
+/// of two is exact).
+public struct PatternStatistics: Sendable, Equatable, Codable {
+    /// The columns, in order.
+    public let columnNames: [String]
+    /// Rows added, including rows with nothing observed.
+    public private(set) var rowCount: Int = 0
+    /// Per column, the power of two that stored values are divided by (1 until a first
+    /// observed value beyond 2^±64 sets it).
+    public private(set) var units: [Double]
+    /// The groups, by pattern.
+    public private(set) var groups: [MissingnessPattern: PatternGroupStatistics] = [:]
+    /// A pattern keeps its rows while it has at most this many; beyond, its moments.
+    public let rowLimit: RowLimit
+
+    /// When a pattern keeps its rows.
+    public enum RowLimit: Sendable, Equatable, Codable {
+        /// While the rows cost less memory than the moments: n·|O| ≤ |O| + |O|(|O|+1)/2,
+        /// about |O|/2 rows.
+        case automatic
+        /// Always keep rows (the row-wise engine; for tests and for row-level models).
+        case always
+        /// Never keep rows beyond the first (moments from the start).
+        case never
+
+        func keepsRows(count n: Int, observed o: Int) -> Bool {
+            switch self {
+            case .automatic: return n * o <= o + o * (o + 1) / 2
+            case .always: return true
+            case .never: return false
+            }
+        }
+    }
+
+    /// Empty statistics over `columnNames`.
+    public init(columnNames: [String], rowLimit: RowLimit = .automatic) {
+        self.columnNames = columnNames
+        self.rowLimit = rowLimit
+        units = [Double](repeating: 1, count: columnNames.count)
+        unitIsSet = [Bool](repeating: false, count: columnNames.count)
+    }
+
+    /// Whether each column's unit has been chosen.
+    private var unitIsSet: [Bool]
+
+    /// Number of columns.
+    public var columnCount: Int { columnNames.count }
+
+    /// Adds one row; NaN marks a missing cell.
+    /// - Throws: `DataError.columnCountMismatch` for a row of another length,
+    ///   `DataError.infiniteValue` for an infinite cell (row index: rows added so far).
+    /// - Complexity: O(|O|²) for a pattern kept as moments, O(|O|) while it keeps rows.
+    public mutating func add(row: [Double]) throws(DataError) {
+        guard row.count == columnCount else { throw .columnCountMismatch(count: row.count, expected: columnCount) }
+        try row.withUnsafeBufferPointer { (r) throws(DataError) in try add(r) }
+    }
+
+    /// Adds one row given as a buffer of `columnCount` cells; NaN marks a missing cell.
+    public mutating func add(_ row: UnsafeBufferPointer<Double>) throws(DataError) {
+        let p = columnCount
+        guard row.count == p else { throw .columnCountMismatch(count: row.count, expected: p) }
+        var words = [UInt64](repeating: 0, count: MissingnessPattern.wordCount(p))
+        var observed: [Double] = []
+        observed.reserveCapacity(p)
+        for j in 0..<p {
+            let v = row[j]
+            if v.isNaN { words[j >> 6] |= 1 << UInt64(j & 63); continue }
+            guard v.isFinite else { throw .infiniteValue(row: rowCount, column: j) }
+            if !unitIsSet[j] { setUnit(j, from: v) }
+            observed.append(v / units[j])
+        }
+        rowCount += 1
+        let pattern = MissingnessPattern(words: words, columnCount: p)
+        if observed.isEmpty { groups[pattern, default: PatternGroupStatistics(observedCount: 0)].count += 1; return }
+        var group = groups.removeValue(forKey: pattern) ?? PatternGroupStatistics(observedCount: observed.count)
+        group.add(observed, keepingRows: rowLimit.keepsRows(count: group.count + 1, observed: observed.count))
+        groups[pattern] = group
+    }
+
+    /// Adds every row of `data`.
+    public init(_ data: IncompleteMatrix, rowLimit: RowLimit = .automatic) {
+        self.init(columnNames: data.columnNames, rowLimit: rowLimit)
+        let p = data.columnCount
+        data.values.withUnsafeBufferPointer { x in
+            for i in 0..<data.rowCount {
+                // An IncompleteMatrix holds no infinite value and has the right width.
+                try! add(UnsafeBufferPointer(rebasing: x[(i * p)..<((i + 1) * p)]))
+            }
+        }
+    }
+
+    /// Folds `other` (statistics of other rows over the same columns) into these, as if its
+    /// rows had been added here.
+    /// - Throws: `DataError.columnsDiffer` when the columns are not the same, in order.
+    public mutating func merge(_ other: PatternStatistics) throws(DataError) {
+        guard other.columnNames == columnNames else {
+            throw .columnsDiffer(missing: columnNames.filter { !other.columnNames.contains($0) },
+                                 unexpected: other.columnNames.filter { !columnNames.contains($0) })
+        }
+        // A column's unit is the first one set; other's values are rescaled to it (exactly:
+        // both are powers of two).
+        var factor = [Double](repeating: 1, count: columnCount)
+        for j in 0..<columnCount where other.unitIsSet[j] {
+            if !unitIsSet[j] { unitIsSet[j] = true; units[j] = other.units[j] }
+            factor[j] = other.units[j] / units[j]
+        }
+        rowCount += other.rowCount
+        // Patterns in a fixed order, so that the result does not depend on hashing.
+        for pattern in other.groups.keys.sorted() {
+            var incoming = other.groups[pattern]!
+            incoming.rescale(by: pattern.observedColumns.map { factor[$0] })
+            var group = groups.removeValue(forKey: pattern) ?? PatternGroupStatistics(observedCount: incoming.observedCount)
+            group.merge(incoming, keepingRows: rowLimit.keepsRows(count: group.count + incoming.count, observed: incoming.observedCount))
+            groups[pattern] = group
+        }
+    }
+
+    /// The statistics of the same rows over the columns `kept` only (ascending indices): the
+    /// other columns are marginalised out — dropped from each group's rows or moments, and
+    /// groups that then share a pattern merged. Exact: a streaming reader can model every
+    /// column that looks numeric and drop those that turn out to be text at the end.
+    public func keepingColumns(_ kept: [Int]) -> PatternStatistics {
+        var out = PatternStatistics(columnNames: kept.map { columnNames[$0] }, rowLimit: rowLimit)
+        out.rowCount = rowCount
+        out.units = kept.map { units[$0] }
+        out.unitIsSet = kept.map { unitIsSet[$0] }
+        for pattern in patterns {
+            let group = groups[pattern]!
+            let observed = pattern.observedColumns
+            // Positions, within the group's observed variables, of the kept observed columns.
+            let positions = observed.enumerated().filter { kept.contains($0.element) }.map(\.offset)
+            let missing = kept.enumerated().filter { pattern.isMissing($0.element) }.map(\.offset)
+            let reduced = MissingnessPattern(missingColumns: missing, columnCount: kept.count)
+            let part = group.keepingVariables(positions)
+            if positions.isEmpty {
+                out.groups[reduced, default: PatternGroupStatistics(observedCount: 0)].count += group.count
+                continue
+            }
+            var target = out.groups.removeValue(forKey: reduced) ?? PatternGroupStatistics(observedCount: positions.count)
+            target.merge(part, keepingRows: rowLimit.keepsRows(count: target.count + part.count, observed: positions.count))
+            out.groups[reduced] = target
+        }
+        return out
+    }
+
+    /// The patterns, in `MissingnessPattern` order (complete rows first).
+    public var patterns: [MissingnessPattern] { groups.keys.sorted() }
+
+    private mutating func setUnit(_ j: Int, from v: Double) {
+        unitIsSet[j] = true
+        let magnitude = abs(v)
+        guard magnitude > 0x1p64 || (magnitude < 0x1p-64 && magnitude > 0) else { return }
+        units[j] = Double(sign: .plus, exponent: magnitude.exponent, significand: 1)
+    }
+}
+
+/// The rows of one missingness pattern: their count and either the rows themselves or the
+/// mean and comoment matrix of their observed variables (in the statistics' units).
+public struct PatternGroupStatistics: Sendable, Equatable, Codable {
+    /// Observed variables of the pattern (|O|).
+    public let observedCount: Int
+    /// Rows of the pattern.
+    public fileprivate(set) var count: Int = 0
+    /// The rows' observed cells, row after row, while the group keeps its rows; nil once
+    /// it keeps moments.
+    public private(set) var rows: [Double]?
+    /// Mean of the observed variables (|O|), when the group keeps moments.
+    public private(set) var mean: [Double]?
+    /// Σ (x − x̄)(x − x̄)ᵀ over the rows, |O|×|O| row-major, when the group keeps moments.
+    public private(set) var comoment: [Double]?
+
+    init(observedCount: Int) {
+        self.observedCount = observedCount
+        rows = []
+    }
+
+    /// Whether the group keeps its rows.
+    public var keepsRows: Bool { rows != nil }
+
+    /// The group's mean and comoment, computed from its rows when it keeps them.
+    public var moments: (mean: [Double], comoment: [Double]) {
+        if let mean, let comoment { return (mean, comoment) }
+        var m = Self(observedCount: observedCount)
+        m.convertToMoments()
+        let o = observedCount
+        let r = rows ?? []
+        for i in 0..<count { m.add(Array(r[(i * o)..<((i + 1) * o)]), keepingRows: false) }
+        return (m.mean ?? [Double](repeating: 0, count: o), m.comoment ?? [Double](repeating: 0, count: o * o))
+    }
+
+    mutating func add(_ x: [Double], keepingRows: Bool) {
+        let o = observedCount
+        if rows != nil, !keepingRows { convertToMoments() }
+        count += 1
+        if rows != nil { rows!.append(contentsOf: x); return }
+        // Welford: δ = x − x̄ₙ₋₁; x̄ₙ = x̄ₙ₋₁ + δ/n; Mₙ = Mₙ₋₁ + (n−1)/n · δδᵀ.
+        let n = Double(count)
+        var delta = x
+        for a in 0..<o { delta[a] = x[a] - mean![a]; mean![a] += delta[a] / n }
+        let w = (n - 1) / n
+        comoment!.withUnsafeMutableBufferPointer { c in
+            for a in 0..<o { for b in a..<o { c[a * o + b] += w * delta[a] * delta[b] } }
+            for a in 0..<o { for b in 0..<a { c[a * o + b] = c[b * o + a] } }
+        }
+    }
+
+    mutating func merge(_ other: PatternGroupStatistics, keepingRows: Bool) {
+        let o = observedCount
+        if keepingRows, rows != nil, let r = other.rows {
+            rows!.append(contentsOf: r)
+            count += other.count
+            return
+        }
+        if rows != nil { convertToMoments() }
+        if let r = other.rows {
+            for i in 0..<other.count { add(Array(r[(i * o)..<((i + 1) * o)]), keepingRows: false) }
+            return
+        }
+        // Chan et al.: δ = x̄_b − x̄_a; x̄ = x̄_a + δ·n_b/n; M = M_a + M_b + δδᵀ·n_a·n_b/n.
+        let na = Double(count), nb = Double(other.count), n = na + nb
+        guard nb > 0 else { return }
+        let otherMean = other.mean!, otherComoment = other.comoment!
+        var delta = [Double](repeating: 0, count: o)
+        for a in 0..<o { delta[a] = otherMean[a] - mean![a]; mean![a] += delta[a] * nb / n }
+        let w = na * nb / n
+        for a in 0..<o { for b in 0..<o { comoment![a * o + b] += otherComoment[a * o + b] + w * delta[a] * delta[b] } }
+        count += other.count
+    }
+
+    /// The same rows over the variables at `positions` only.
+    func keepingVariables(_ positions: [Int]) -> PatternGroupStatistics {
+        let o = observedCount, k = positions.count
+        var out = PatternGroupStatistics(observedCount: k)
+        out.count = count
+        if let r = rows {
+            out.rows = []
+            out.rows!.reserveCapacity(count * k)
+            for i in 0..<count { for a in positions { out.rows!.append(r[i * o + a]) } }
+        } else {
+            out.rows = nil
+            out.mean = positions.map { mean![$0] }
+            out.comoment = positions.flatMap { a in positions.map { b in comoment![a * o + b] } }
+        }
+        return out
+    }
+
+    /// Multiplies variable a's values by `factor[a]` (powers of two: exact).
+    mutating func rescale(by factor: [Double]) {
+        guard factor.contains(where: { $0 != 1 }) else { return }
+        let o = observedCount
+        if rows != nil { for i in 0..<count { for a in 0..<o { rows![i * o + a] *= factor[a] } } }
+        if mean != nil { for a in 0..<o { mean![a] *= factor[a] } }
+        if comoment != nil { for a in 0..<o { for b in 0..<o { comoment![a * o + b] *= factor[a] * factor[b] } } }
+    }
+
+    private mutating func convertToMoments() {
+        let o = observedCount
+        let kept = rows ?? []
+        let n = count
+        rows = nil
+        count = 0
+        mean = [Double](repeating: 0, count: o)
+        comoment = [Double](repeating: 0, count: o * o)
+        for i in 0..<n { add(Array(kept[(i * o)..<((i + 1) * o)]), keepingRows: false) }
+    }
+}
