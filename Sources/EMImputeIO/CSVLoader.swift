@@ -89,117 +89,50 @@ private final class TableBuilder: CSVRecordSink {
     let options: CSVReadOptions
     let file: String
     let tokens: MissingTokens
-    var error: CSVError?
-    var shouldStop: Bool { error != nil }
+    var error: CSVError? { frame.error }
+    var shouldStop: Bool { frame.error != nil }
 
-    var names: [String] = []
-    /// The modelled or excluded columns asked for, trimmed as header names are.
-    let requestedColumns: [String]
-    let excludedColumns: [String]
-    var columnCount = 0
-    var started = false
-    var firstRecord: [[UInt8]] = []
     // Touched for every cell: only this builder, on one thread, ever accesses them, so the
     // dynamic exclusivity checks of class properties are pure cost here.
-    @exclusivity(unchecked) var fieldIndex = 0
+    @exclusivity(unchecked) var frame: RecordFrame
     @exclusivity(unchecked) var rows = 0
 
     // Per column.
     @exclusivity(unchecked) var modelCandidate: [Bool] = []
     @exclusivity(unchecked) var storing: [Bool] = []
-    @exclusivity(unchecked) var observed: [Int] = []
-    @exclusivity(unchecked) var missing: [Int] = []
-    @exclusivity(unchecked) var numeric: [Int] = []
-    @exclusivity(unchecked) var nonNumeric: [Int] = []
-    @exclusivity(unchecked) var offenders: [[CSVError.OffendingCell]] = []
-    @exclusivity(unchecked) var looks: [NumericLookTally] = []
+    @exclusivity(unchecked) var tallies: [ColumnTally] = []
     @exclusivity(unchecked) var store: [ChunkedColumn] = []
 
     init(options: CSVReadOptions, file: String) {
         self.options = options
         self.file = file
         tokens = MissingTokens(options.missingTokens)
-        requestedColumns = options.columns.map(MissingTokens.trimmed)
-        excludedColumns = options.excluded.map(MissingTokens.trimmed)
+        frame = RecordFrame(options: options, file: file)
     }
 
     func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
-        // After an error libcsv may still deliver the rest of the segment it was given (a
-        // CR-terminated record does not end a segment), and the columns may not exist.
-        guard error == nil else { return }
-        if !started { firstRecord.append(Array(bytes)); return }
-        let j = fieldIndex
-        fieldIndex += 1
-        if j < columnCount { cell(j, bytes, line: line) }
+        if let j = frame.column(of: bytes) { cell(j, bytes, line: line) }
     }
 
     func endRecord(line: Int) {
-        guard error == nil else { return }
-        if !started {
-            started = true
-            establishColumns(line: line)
-            if error != nil || options.hasHeader { firstRecord = []; return }
-            for (j, f) in firstRecord.enumerated() { f.withUnsafeBufferPointer { cell(j, $0, line: line) } }
-            fieldIndex = firstRecord.count
-            firstRecord = []
-        }
-        if fieldIndex != columnCount {
-            error = CSVError(file: file, line: line, kind: .raggedRow(expected: columnCount, found: fieldIndex))
-            return
-        }
-        rows += 1
-        fieldIndex = 0
+        if frame.endRecord(line: line, establish: establish, cell: { j, bytes in cell(j, bytes, line: line) }) == .row { rows += 1 }
     }
 
-    private func establishColumns(line: Int) {
-        columnCount = firstRecord.count
-        if options.hasHeader {
-            do {
-                names = try HeaderNames.names(header: firstRecord, file: file, line: line)
-            } catch {
-                self.error = error
-                return
-            }
-        } else {
-            names = HeaderNames.positional(count: columnCount)
-        }
-        for requested in requestedColumns + excludedColumns where !names.contains(requested) {
-            error = CSVError(file: file, kind: .unknownColumn(name: requested))
-            return
-        }
-        modelCandidate = names.map { !excludedColumns.contains($0) && (requestedColumns.isEmpty || requestedColumns.contains($0)) }
+    private func establish(_ columns: ColumnSelection) {
+        modelCandidate = columns.isCandidate
         storing = modelCandidate
-        observed = Array(repeating: 0, count: columnCount)
-        missing = observed
-        numeric = observed
-        nonNumeric = observed
-        offenders = Array(repeating: [], count: columnCount)
-        looks = Array(repeating: NumericLookTally(), count: columnCount)
-        store = Array(repeating: ChunkedColumn(), count: columnCount)
+        tallies = Array(repeating: ColumnTally(), count: columns.count)
+        store = Array(repeating: ChunkedColumn(), count: columns.count)
     }
 
     @inline(__always)
     private func cell(_ j: Int, _ raw: UnsafeBufferPointer<UInt8>, line: Int) {
-        let bytes = raw.trimmingSpaces()
-        if tokens.matches(bytes) {
-            missing[j] += 1
+        switch tallies[j].read(raw, tokens: tokens, isCandidate: modelCandidate[j], line: line) {
+        case .missing:
             if storing[j] { store[j].append(.nan) }
-            return
-        }
-        observed[j] += 1
-        guard modelCandidate[j] else { return }
-        switch DecimalParser.parse(bytes) {
-        case .success(let v):
-            numeric[j] += 1
+        case .number(let v):
             if storing[j] { store[j].append(v) }
-        case .failure(let why):
-            nonNumeric[j] += 1
-            looks[j].add(bytes)
-            if offenders[j].count < 3 {
-                let shown = PrintableText.of(bytes)
-                offenders[j].append(.init(line: line, text: shown.text, reason: CSVError.OffendingCell.reason(why, bytes),
-                                          isExact: shown.isExact))
-            }
+        case .other:
             if storing[j] { storing[j] = false; store[j].removeAll() }
         }
     }
@@ -207,29 +140,14 @@ private final class TableBuilder: CSVRecordSink {
     /// The table; `trailing` are warnings about the input as a whole, listed after the columns'.
     func finish(input: CSVInput, snapshot: InputSnapshot, trailing: [CSVWarning]) throws -> LoadedTable {
         var warnings: [CSVWarning] = []
-        if !started { throw CSVError(file: file, kind: .empty) }
+        guard frame.hasRecords, let columns = frame.columns else { throw CSVError(file: file, kind: .empty) }
         if rows == 0 { throw CSVError(file: file, kind: .noDataRows) }
         var profiles: [ColumnProfile] = []
-        for j in 0..<columnCount {
-            var kind: ColumnProfile.Kind
-            if !modelCandidate[j] {
-                kind = .excluded
-            } else if nonNumeric[j] == 0 {
-                kind = .numeric
-            } else if !requestedColumns.isEmpty {
-                throw CSVError(file: file, line: offenders[j].first?.line, column: j + 1,
-                               kind: .notNumeric(name: names[j], offending: offenders[j]))
-            } else if numeric[j] >= nonNumeric[j] {
-                throw CSVError(file: file, line: offenders[j].first?.line, column: j + 1,
-                               kind: .mixedColumn(name: names[j], offending: offenders[j], total: nonNumeric[j]))
-            } else {
-                kind = .text
-                if let evidence = looks[j].evidence(plainNumbers: numeric[j]) {
-                    warnings.append(.textLooksNumeric(column: names[j], position: j + 1, numbers: numeric[j] + looks[j].numbers,
-                                                      observed: observed[j], evidence: evidence))
-                }
-            }
-            profiles.append(ColumnProfile(name: names[j], position: j + 1, kind: kind, observed: observed[j], missing: missing[j]))
+        for j in 0..<columns.count {
+            let (kind, warning) = try tallies[j].classification(position: j, name: columns.names[j], isCandidate: modelCandidate[j],
+                                                                columnsWereRequested: columns.columnsWereRequested, file: file)
+            if let warning { warnings.append(warning) }
+            profiles.append(tallies[j].profile(name: columns.names[j], position: j, kind: kind))
         }
         let modelled = profiles.indices.filter { profiles[$0].kind == .numeric }
         let matrix = try assemble(modelled)
@@ -254,6 +172,6 @@ private final class TableBuilder: CSVRecordSink {
                 }
             }
         }
-        return try IncompleteMatrix(rowCount: n, columnCount: p, values: values, columnNames: modelled.map { names[$0] })
+        return try IncompleteMatrix(rowCount: n, columnCount: p, values: values, columnNames: modelled.map { frame.columns!.names[$0] })
     }
 }

@@ -116,6 +116,38 @@ final class CSVReader {
         }
     }
 
+    /// Reads the bytes `range` of the regular file `fd` (with `pread`, so several readers can
+    /// share one descriptor), feeding `sink`, and ends the input there. `range` must begin at
+    /// the start of a record (0, or just after a line end outside quotes); lines are numbered
+    /// from `firstLine`. A range that begins at 0 skips a byte-order mark.
+    func read(fd: Int32, range: Range<Int>, firstLine: Int, into sink: any CSVRecordSink) throws {
+        self.sink = sink
+        line = firstLine
+        let blockSize = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset = range.lowerBound
+        while offset < range.upperBound, !sink.shouldStop {
+            let got = pread(fd, buffer, min(blockSize, range.upperBound - offset), off_t(offset))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
+            }
+            // The file shrank under us: what is missing is reported by the caller's size check.
+            if got == 0 { break }
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: got)
+            bytesRead += got
+            ending.update(bytes)
+            if offset == 0 { try feedStart(bytes) } else { try feedLines(bytes) }
+            offset += got
+        }
+        if sink.shouldStop { return }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        if csv_fini(&parser, CSVReader.onField, CSVReader.onRecord, context) != 0 || csv_error(&parser) != 0 {
+            throw error(for: csv_error(&parser), atEnd: true)
+        }
+    }
+
     /// Once the input has been read: its last line, when the input does not end with a line
     /// end (and that line is not blank), as `(line number, text shown with PrintableText)`.
     var unterminatedLastLine: (line: Int, text: String)? {
@@ -126,13 +158,15 @@ final class CSVReader {
 
     /// The first bytes of the input: a UTF-8 byte-order mark is not part of the first column's name.
     private func feedStart(_ start: [UInt8]) throws {
-        try start.withUnsafeBytes { bytes in
-            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
-                try onSegment?(UnsafeRawBufferPointer(rebasing: bytes[0..<3]))
-                try feedLines(UnsafeRawBufferPointer(rebasing: bytes[3...]))
-            } else {
-                try feedLines(bytes)
-            }
+        try start.withUnsafeBytes { bytes in try feedStart(bytes) }
+    }
+
+    private func feedStart(_ bytes: UnsafeRawBufferPointer) throws {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            try onSegment?(UnsafeRawBufferPointer(rebasing: bytes[0..<3]))
+            try feedLines(UnsafeRawBufferPointer(rebasing: bytes[3...]))
+        } else {
+            try feedLines(bytes)
         }
     }
 

@@ -61,6 +61,26 @@ struct NumericLookTally {
         }
     }
 
+    /// Adds the tally of cells that came after this tally's: the result is the tally of
+    /// all of them, read in order (texts keep their order of first appearance).
+    mutating func merge(_ later: NumericLookTally) {
+        if decimalCommaExample.isEmpty { decimalCommaExample = later.decimalCommaExample }
+        if thousandsExample.isEmpty { thousandsExample = later.thousandsExample }
+        if ambiguousExample.isEmpty { ambiguousExample = later.ambiguousExample }
+        decimalComma += later.decimalComma
+        thousands += later.thousands
+        ambiguous += later.ambiguous
+        others += later.others
+        if later.isFreeText { isFreeText = true; texts = []; counts = [] }
+        guard !isFreeText else { return }
+        for (text, count) in zip(later.texts, later.counts) {
+            if let k = texts.firstIndex(of: text) { counts[k] += count; continue }
+            if texts.count == Self.maximumDistinctTexts { isFreeText = true; texts = []; counts = []; return }
+            texts.append(text)
+            counts.append(count)
+        }
+    }
+
     /// The most frequent other text and its count (the first seen among equals), unless the
     /// column is free text.
     var candidateCode: (text: [UInt8], count: Int)? {

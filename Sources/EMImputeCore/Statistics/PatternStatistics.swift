@@ -285,3 +285,117 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
         for i in 0..<n { add(Array(kept[(i * o)..<((i + 1) * o)]), keepingRows: false) }
     }
 }
+
+// MARK: - Coding
+
+/// A documented, deterministic encoding (the synthesized one would write the groups in hash
+/// order, which changes from run to run):
+///
+/// ```json
+/// { "columns": ["x", "y"], "rowCount": 3, "units": [1, 1], "rowLimit": "automatic",
+///   "groups": [ { "missing": [],  "count": 2, "mean": [1.5, 2], "comoment": [[0.5, 0], [0, 0]] },
+///               { "missing": [1], "count": 1, "rows": [[2]] } ] }
+/// ```
+///
+/// Groups come in `MissingnessPattern` order; `missing` lists a group's missing columns
+/// (0-based); a group has either `rows` (each row's observed cells, in column order) or `mean`
+/// and `comoment` (over its observed columns). Values are in the column's unit: the number
+/// meant is the stored one times `units[j]` (a power of two, 1 unless the column's values are
+/// beyond 2^±64).
+extension PatternStatistics {
+    private enum CodingKeys: String, CodingKey { case columns, rowCount, units, rowLimit, groups }
+    private enum GroupKeys: String, CodingKey { case missing, count, rows, mean, comoment }
+
+    /// Decodes statistics, checking that every group fits the columns.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let names = try c.decode([String].self, forKey: .columns)
+        let limit: RowLimit
+        switch try c.decode(String.self, forKey: .rowLimit) {
+        case "automatic": limit = .automatic
+        case "always": limit = .always
+        case "never": limit = .never
+        case let other: throw DecodingError.dataCorruptedError(forKey: .rowLimit, in: c, debugDescription: "unknown row limit '\(other)'")
+        }
+        self.init(columnNames: names, rowLimit: limit)
+        let p = names.count
+        rowCount = try c.decode(Int.self, forKey: .rowCount)
+        units = try c.decode([Double].self, forKey: .units)
+        guard units.count == p, units.allSatisfy({ $0 > 0 && $0.isFinite && $0.significandBitPattern == 0 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .units, in: c, debugDescription: "expected \(p) positive powers of two")
+        }
+        var list = try c.nestedUnkeyedContainer(forKey: .groups)
+        var total = 0
+        while !list.isAtEnd {
+            let g = try list.nestedContainer(keyedBy: GroupKeys.self)
+            let missing = try g.decode([Int].self, forKey: .missing)
+            guard missing.allSatisfy({ $0 >= 0 && $0 < p }), Set(missing).count == missing.count else {
+                throw DecodingError.dataCorruptedError(forKey: .missing, in: g, debugDescription: "a missing column lies outside 0..<\(p) or repeats")
+            }
+            let pattern = MissingnessPattern(missingColumns: missing, columnCount: p)
+            guard groups[pattern] == nil else {
+                throw DecodingError.dataCorruptedError(forKey: .missing, in: g, debugDescription: "the pattern appears twice")
+            }
+            let o = p - missing.count
+            var group = PatternGroupStatistics(observedCount: o)
+            group.count = try g.decode(Int.self, forKey: .count)
+            guard group.count > 0 else { throw DecodingError.dataCorruptedError(forKey: .count, in: g, debugDescription: "a group has no rows") }
+            if let rows = try g.decodeIfPresent([[Double]].self, forKey: .rows) {
+                guard rows.count == group.count, rows.allSatisfy({ $0.count == o && $0.allSatisfy(\.isFinite) }) else {
+                    throw DecodingError.dataCorruptedError(forKey: .rows, in: g, debugDescription: "expected \(group.count) rows of \(o) finite values")
+                }
+                group.setRows(rows.flatMap { $0 })
+            } else if o > 0 {
+                let mean = try g.decode([Double].self, forKey: .mean)
+                let comoment = try g.decode([[Double]].self, forKey: .comoment)
+                guard mean.count == o, comoment.count == o, comoment.allSatisfy({ $0.count == o }),
+                      mean.allSatisfy(\.isFinite), comoment.joined().allSatisfy(\.isFinite) else {
+                    throw DecodingError.dataCorruptedError(forKey: .comoment, in: g, debugDescription: "expected a mean of \(o) and a \(o)×\(o) comoment, finite")
+                }
+                group.setMoments(mean: mean, comoment: Array(comoment.joined()))
+            }
+            for j in pattern.observedColumns { unitIsSet[j] = true }
+            total += group.count
+            groups[pattern] = group
+        }
+        guard total == rowCount else {
+            throw DecodingError.dataCorruptedError(forKey: .rowCount, in: c, debugDescription: "the groups hold \(total) rows, not \(rowCount)")
+        }
+    }
+
+    /// Encodes the statistics as documented above.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(columnNames, forKey: .columns)
+        try c.encode(rowCount, forKey: .rowCount)
+        try c.encode(units, forKey: .units)
+        let limit: String
+        switch rowLimit {
+        case .automatic: limit = "automatic"
+        case .always: limit = "always"
+        case .never: limit = "never"
+        }
+        try c.encode(limit, forKey: .rowLimit)
+        var list = c.nestedUnkeyedContainer(forKey: .groups)
+        for pattern in patterns {
+            let group = groups[pattern]!
+            var g = list.nestedContainer(keyedBy: GroupKeys.self)
+            let o = group.observedCount
+            try g.encode(pattern.missingColumns, forKey: .missing)
+            try g.encode(group.count, forKey: .count)
+            if o == 0 {
+                continue  // rows with nothing observed: their count says it all
+            } else if let rows = group.rows {
+                try g.encode((0..<group.count).map { Array(rows[($0 * o)..<(($0 + 1) * o)]) }, forKey: .rows)
+            } else if let mean = group.mean, let comoment = group.comoment {
+                try g.encode(mean, forKey: .mean)
+                try g.encode((0..<o).map { Array(comoment[($0 * o)..<(($0 + 1) * o)]) }, forKey: .comoment)
+            }
+        }
+    }
+}
+
+extension PatternGroupStatistics {
+    fileprivate mutating func setRows(_ values: [Double]) { rows = values; mean = nil; comoment = nil }
+    fileprivate mutating func setMoments(mean m: [Double], comoment c: [Double]) { rows = nil; mean = m; comoment = c }
+}

@@ -1,0 +1,193 @@
+import EMImputeCore
+import Foundation
+
+/// Pass 1: reads a CSV once, streaming, into `TableStatistics` — nothing of the table is
+/// held but the statistics — with the dialect, header, missing-value and classification
+/// rules of `CSVLoader` (shared with it: `ColumnSelection`, `ColumnTally`).
+///
+/// A regular file is split into byte ranges at record boundaries (`RecordBoundaries`) and
+/// each range is parsed by its own libcsv parser, on up to `threads` threads. The ranges
+/// depend on the file alone and their results are merged in file order, so the statistics
+/// are bit-identical for any number of threads. Standard input and other streams are read
+/// sequentially, as one range.
+///
+/// Every column that may be modelled is read as numeric; once all cells have been seen the
+/// columns are classified as the loader classifies them and those that are text are
+/// marginalised out of the statistics (`PatternStatistics.keepingColumns`), exactly.
+public enum CSVStatisticsReader {
+    /// Reads `name` (a path, or `-` for standard input).
+    ///
+    /// - Parameters:
+    ///   - threads: threads to parse with (default: all cores); the result does not depend on it.
+    /// - Throws: `CSVError`, with the line of the first problem in the file.
+    /// - Complexity: O(bytes); memory O(threads × chunk + statistics).
+    public static func read(_ name: String, options: CSVReadOptions = CSVReadOptions(), threads: Int? = nil) throws -> TableStatistics {
+        try read(name, options: options, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                 chunkSize: RecordBoundaries.defaultChunkSize)
+    }
+
+    /// `read(_:options:threads:)` with the cut-point spacing given (tests use tiny ones).
+    static func read(_ name: String, options: CSVReadOptions, threads: Int, chunkSize: Int) throws -> TableStatistics {
+        let display = name == "-" ? "<stdin>" : name
+        let fd: Int32 = name == "-" ? 0 : open(name, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
+        defer { if fd != 0 { close(fd) } }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file")) }
+        let whole: Part
+        if name != "-", (info.st_mode & S_IFMT) == S_IFREG {
+            whole = try readRanges(fd: fd, size: Int(info.st_size), options: options, file: display,
+                                   threads: max(1, threads), chunkSize: chunkSize)
+        } else {
+            let builder = StatisticsBuilder(options: options, file: display, columns: nil, skipsHeader: false)
+            let reader = try CSVReader(delimiter: options.delimiter, file: display)
+            do {
+                try reader.read(fd: fd, into: builder)
+            } catch {
+                throw builder.error ?? error
+            }
+            if let error = builder.error { throw error }
+            whole = Part(builder: builder, lastLine: reader.unterminatedLastLine)
+        }
+        return try finish(whole, options: options, file: display)
+    }
+
+    /// The builder of a range (or of everything read so far) and, for the last range, the
+    /// input's unterminated last line.
+    private struct Part: @unchecked Sendable {
+        var builder: StatisticsBuilder
+        var lastLine: (line: Int, text: String)?
+        var error: (any Error)?
+    }
+
+    private static func readRanges(fd: Int32, size: Int, options: CSVReadOptions, file: String,
+                                   threads: Int, chunkSize: Int) throws -> Part {
+        // The columns first, from the first record, so that every range knows them.
+        let head = StatisticsBuilder(options: options, file: file, columns: nil, skipsHeader: false)
+        let headReader = try CSVReader(delimiter: options.delimiter, file: file)
+        let headStop = FirstRecordStop(head)
+        do {
+            try headReader.read(fd: fd, range: 0..<size, firstLine: 1, into: headStop)
+        } catch {
+            // An error after the first record belongs to the range that holds it.
+            if head.columns == nil { throw head.error ?? error }
+        }
+        if let error = head.error { throw error }
+        guard let columns = head.columns else { throw CSVError(file: file, kind: .empty) }
+
+        let chunks = try RecordBoundaries.split(fd: fd, size: size, chunkSize: chunkSize, threads: threads, file: file)
+        let merge = OrderedMerge(window: 2 * threads)
+        try WorkerPool.run(count: chunks.count, threads: threads) { k in
+            merge.waitForTurn(k)
+            if merge.hasFailed { merge.deliver(k, nil); return }
+            let builder = StatisticsBuilder(options: options, file: file, columns: columns, skipsHeader: k == 0 && options.hasHeader)
+            var part = Part(builder: builder)
+            do {
+                let reader = try CSVReader(delimiter: options.delimiter, file: file)
+                try reader.read(fd: fd, range: chunks[k].bytes, firstLine: chunks[k].firstLine, into: builder)
+                if k == chunks.count - 1 { part.lastLine = reader.unterminatedLastLine }
+                part.error = builder.error
+            } catch {
+                part.error = builder.error ?? error
+            }
+            merge.deliver(k, part)
+        }
+        return try merge.result()
+    }
+
+    /// Folds the parts into one in range order as they arrive, keeping at most `window`
+    /// parts waiting; after a part with an error, the rest are skipped.
+    private final class OrderedMerge: @unchecked Sendable {
+        private let lock = NSCondition()
+        private let window: Int
+        private var waiting: [Int: Part?] = [:]
+        private var next = 0
+        private var isMerging = false
+        private var total: Part?
+        private var failure: (any Error)?
+
+        init(window: Int) { self.window = window }
+
+        var hasFailed: Bool { lock.lock(); defer { lock.unlock() }; return failure != nil }
+
+        /// Waits until part `k` may be built without holding too many parts.
+        func waitForTurn(_ k: Int) {
+            lock.lock()
+            while k >= next + window { lock.wait() }
+            lock.unlock()
+        }
+
+        func deliver(_ k: Int, _ part: Part?) {
+            lock.lock()
+            waiting[k] = .some(part)
+            guard !isMerging else { lock.unlock(); return }
+            isMerging = true
+            while let ready = waiting.removeValue(forKey: next) {
+                let skip = failure != nil
+                lock.unlock()
+                var error: (any Error)?
+                if !skip, let part = ready {
+                    if let e = part.error { error = e } else { error = fold(part) }
+                }
+                lock.lock()
+                if failure == nil, let error { failure = error }
+                next += 1
+                lock.broadcast()
+            }
+            isMerging = false
+            lock.unlock()
+        }
+
+        private func fold(_ part: Part) -> (any Error)? {
+            guard var sum = total else { total = part; return nil }
+            do { try sum.builder.merge(part.builder) } catch { return error }
+            sum.lastLine = part.lastLine
+            total = sum
+            return nil
+        }
+
+        func result() throws -> Part {
+            if let failure { throw failure }
+            return total!
+        }
+    }
+
+    /// Classifies the columns and keeps the statistics of the numeric ones.
+    private static func finish(_ whole: Part, options: CSVReadOptions, file: String) throws -> TableStatistics {
+        let builder = whole.builder
+        guard builder.hasRecords, let columns = builder.columns else { throw CSVError(file: file, kind: .empty) }
+        if builder.rows == 0 { throw CSVError(file: file, kind: .noDataRows) }
+        var profiles: [ColumnProfile] = []
+        var warnings: [CSVWarning] = []
+        var kept: [Int] = []
+        var candidate = 0
+        for j in 0..<columns.count {
+            let tally = builder.tallies[j]
+            let (kind, warning) = try tally.classification(position: j, name: columns.names[j], isCandidate: columns.isCandidate[j],
+                                                           columnsWereRequested: columns.columnsWereRequested, file: file)
+            if let warning { warnings.append(warning) }
+            profiles.append(tally.profile(name: columns.names[j], position: j, kind: kind))
+            if kind == .numeric { kept.append(candidate) }
+            if columns.isCandidate[j] { candidate += 1 }
+        }
+        if let last = whole.lastLine { warnings.append(.missingFinalLineEnd(line: last.line, text: last.text)) }
+        let statistics = kept.count == builder.statistics.columnCount ? builder.statistics : builder.statistics.keepingColumns(kept)
+        return TableStatistics(options: options, columns: profiles, observedRanges: kept.map { builder.ranges[$0] },
+                               statistics: statistics, warnings: warnings)
+    }
+}
+
+/// Passes the first record to a builder, then asks the reader to stop.
+private final class FirstRecordStop: CSVRecordSink {
+    private let target: StatisticsBuilder
+    private var isDone = false
+    init(_ target: StatisticsBuilder) { self.target = target }
+    var shouldStop: Bool { isDone || target.shouldStop }
+    func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) { if !isDone { target.field(bytes, line: line) } }
+    func endRecord(line: Int) {
+        guard !isDone else { return }
+        target.endRecord(line: line)
+        isDone = true
+    }
+}

@@ -1,0 +1,194 @@
+import EMImputeCore
+import Foundation
+import Testing
+@testable import EMImputeIO
+
+/// Pass 1 (`CSVStatisticsReader`) against the loader, which reads the same rules into a
+/// matrix: the statistics of the loader's matrix are the reference, and the column profiles,
+/// warnings and errors (with their lines) must be the loader's exactly.
+@Suite("Statistics reader")
+struct StatisticsReaderTests {
+    static let datasets = ["airquality.csv", "penguins.csv", "survey.csv"]
+
+    static func dataset(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Datasets/\(name)").path
+    }
+
+    @Test(arguments: datasets)
+    func bundledDatasetsGiveTheLoadersColumnsAndStatistics(name: String) throws {
+        let path = Self.dataset(name)
+        var options = CSVReadOptions()
+        if name == "survey.csv" { options.missingTokens += ["-99"] }
+        let table = try CSVLoader.load(path, options: options)
+        for chunkSize in [1 << 20, 97] {
+            let read = try CSVStatisticsReader.read(path, options: options, threads: 2, chunkSize: chunkSize)
+            #expect(read.columns == table.columns)
+            #expect(read.warnings == table.warnings)
+            #expect(read.modelledColumns == table.modelledColumns)
+            expectClose(read.statistics, PatternStatistics(table.matrix))
+            #expect(read.observedRanges == ImputedValueAdjustment(table.matrix, roundIntegers: false, clampToObservedRange: false).observed)
+        }
+    }
+
+    /// Fixed chunking and in-order merging: the thread count cannot change a bit.
+    @Test func statisticsAreBitIdenticalForOneAndTwoThreads() throws {
+        let path = temporaryFile(Self.randomCSV(rows: 400, seed: 7, quotedNewlines: true))
+        for chunkSize in [64, 301, 4096] {
+            let one = try CSVStatisticsReader.read(path, options: CSVReadOptions(), threads: 1, chunkSize: chunkSize)
+            let two = try CSVStatisticsReader.read(path, options: CSVReadOptions(), threads: 2, chunkSize: chunkSize)
+            #expect(one == two)
+        }
+    }
+
+    /// Quoted fields holding line ends — some of them looking like whole records — at every
+    /// offset from the cut points: a boundary placed inside a quote would change the fields
+    /// (or fail). Fails if `RecordBoundaries` cut at the first line end after a cut point.
+    @Test(arguments: [31, 64, 113, 256])
+    func quotedLineEndsAroundCutPointsAreNotBoundaries(chunkSize: Int) throws {
+        let csv = Self.randomCSV(rows: 300, seed: UInt64(chunkSize), quotedNewlines: true)
+        let path = temporaryFile(csv)
+        let table = try CSVLoader.load(path)
+        let read = try CSVStatisticsReader.read(path, options: CSVReadOptions(), threads: 2, chunkSize: chunkSize)
+        #expect(read.columns == table.columns)
+        expectClose(read.statistics, PatternStatistics(table.matrix))
+        // The cut points did fall inside quoted fields.
+        let chunks = try Self.chunks(path, chunkSize: chunkSize)
+        #expect(chunks.count > 10)
+        let bytes = Array(csv.utf8)
+        for chunk in chunks.dropFirst() {
+            #expect(bytes[..<chunk.bytes.lowerBound].filter { $0 == 0x22 }.count % 2 == 0)
+            #expect(bytes[chunk.bytes.lowerBound - 1] == 0x0A)
+            #expect(chunk.firstLine == bytes[..<chunk.bytes.lowerBound].filter { $0 == 0x0A }.count + 1)
+        }
+    }
+
+    /// A bad cell, a short row and a stray quote near the end of the file, many ranges after
+    /// the first: the error and its line are the loader's.
+    @Test(arguments: ["x,oops", "1", "1\"2,3"])
+    func errorsInALaterRangeReportTheirLine(badRecord: String) throws {
+        var csv = "a,b\n"
+        for i in 0..<200 { csv += "\(i),\(i % 7)\n" }
+        csv += badRecord + "\n"
+        for i in 0..<30 { csv += "\(i),\(i % 5)\n" }
+        let path = temporaryFile(csv)
+        let expected = csvError { _ = try CSVLoader.load(path) }
+        #expect(expected?.line == 202)
+        for threads in [1, 2] {
+            let found = csvError { _ = try CSVStatisticsReader.read(path, options: CSVReadOptions(), threads: threads, chunkSize: 50) }
+            #expect(found == expected)
+        }
+    }
+
+    @Test(arguments: ["", "\n\n", "a,b\n", "a,b\n\n"])
+    func emptyInputOrOnlyAHeaderIsTheLoadersError(csv: String) throws {
+        let path = temporaryFile(csv)
+        let expected = csvError { _ = try CSVLoader.load(path) }
+        #expect(expected != nil)
+        #expect(csvError { _ = try CSVStatisticsReader.read(path, options: CSVReadOptions(), threads: 2, chunkSize: 2) } == expected)
+    }
+
+    @Test func headerErrorsAndOptionsAreTheLoaders() throws {
+        let path = temporaryFile("a,a\n1,2\n")
+        #expect(csvError { _ = try CSVStatisticsReader.read(path) } == csvError { _ = try CSVLoader.load(path) })
+        let good = temporaryFile("a,b,c\n1,2,x\n3,,y\n")
+        var options = CSVReadOptions()
+        options.excluded = ["b"]
+        let read = try CSVStatisticsReader.read(good, options: options)
+        #expect(read.columns == (try CSVLoader.load(good, options: options)).columns)
+        #expect(read.modelledNames == ["a"])
+        options.columns = ["nope"]
+        #expect(csvError { _ = try CSVStatisticsReader.read(good, options: options) } == csvError { _ = try CSVLoader.load(good, options: options) })
+    }
+
+    /// No header, a byte-order mark, CRLF and an unterminated last line, across ranges.
+    @Test func dialectDetailsAcrossRanges() throws {
+        var csv = "\u{FEFF}"
+        for i in 0..<100 { csv += "\(i),\(i % 3 == 0 ? "" : "\(i * 2)")\r\n" }
+        csv += "5,6"
+        let path = temporaryFile(csv)
+        var options = CSVReadOptions()
+        options.hasHeader = false
+        let table = try CSVLoader.load(path, options: options)
+        let read = try CSVStatisticsReader.read(path, options: options, threads: 2, chunkSize: 40)
+        #expect(read.columns == table.columns)
+        #expect(read.warnings == table.warnings)
+        #expect(!read.warnings.isEmpty)
+        expectClose(read.statistics, PatternStatistics(table.matrix))
+    }
+
+    @Test func fileRoundTripsExactly() throws {
+        let path = temporaryFile(Self.randomCSV(rows: 200, seed: 3, quotedNewlines: false))
+        let read = try CSVStatisticsReader.read(path, options: CSVReadOptions(), threads: 2, chunkSize: 128)
+        let file = temporaryFile(try read.json(), suffix: ".json")
+        var back = try TableStatistics.read(file)
+        back.warnings = read.warnings
+        #expect(back == read)
+    }
+
+    /// Merging the statistics of two batches gives those of the batches concatenated.
+    @Test func mergedBatchesAreTheConcatenation() throws {
+        let first = Self.randomCSV(rows: 150, seed: 11, quotedNewlines: false)
+        let second = Self.randomCSV(rows: 90, seed: 12, quotedNewlines: false)
+        var merged = try CSVStatisticsReader.read(temporaryFile(first))
+        try merged.merge(try CSVStatisticsReader.read(temporaryFile(second)))
+        let both = try CSVStatisticsReader.read(temporaryFile(first + second.split(separator: "\n", maxSplits: 1)[1]))
+        #expect(merged.columns == both.columns)
+        #expect(merged.observedRanges == both.observedRanges)
+        expectClose(merged.statistics, both.statistics)
+    }
+
+    @Test func batchesReadDifferentlyAreRefused() throws {
+        var a = try CSVStatisticsReader.read(temporaryFile("x,y\n1,2\n3,\n"))
+        let otherColumns = try CSVStatisticsReader.read(temporaryFile("x,z\n1,2\n3,\n"))
+        var options = CSVReadOptions()
+        options.missingTokens = ["-9"]
+        let otherCodes = try CSVStatisticsReader.read(temporaryFile("x,y\n1,2\n3,-9\n"), options: options)
+        #expect(throws: TableStatisticsError.self) { try a.merge(otherColumns) }
+        #expect(throws: TableStatisticsError.self) { try a.merge(otherCodes) }
+    }
+
+    // MARK: Support
+
+    static func chunks(_ path: String, chunkSize: Int) throws -> [RecordBoundaries.Chunk] {
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        var info = stat()
+        fstat(fd, &info)
+        return try RecordBoundaries.split(fd: fd, size: Int(info.st_size), chunkSize: chunkSize, threads: 2, file: path)
+    }
+
+    /// A seeded CSV: three numeric columns with missing cells, and a quoted text column whose
+    /// cells may hold line ends, doubled quotes and text that looks like records.
+    static func randomCSV(rows: Int, seed: UInt64, quotedNewlines: Bool) -> String {
+        var g = SplitMix64(seed: seed)
+        var csv = "x,note,y,z\n"
+        for i in 0..<rows {
+            func number(_ scale: Double) -> String {
+                Int.random(in: 0..<5, using: &g) == 0 ? "" : "\(Double(Int.random(in: -9999...9999, using: &g)) / 100 * scale)"
+            }
+            var note = "n\(i)"
+            if quotedNewlines, Int.random(in: 0..<3, using: &g) == 0 {
+                note = "\"line\n1,2,3,4\n\"\"q\"\",\n" + String(repeating: "\n", count: Int.random(in: 0..<4, using: &g)) + "end\""
+            }
+            csv += "\(number(1)),\(note),\(number(10)),\(number(0.1))\n"
+        }
+        return csv
+    }
+}
+
+/// The same groups, rows exactly, moments to 1e-12 relative.
+func expectClose(_ a: PatternStatistics, _ b: PatternStatistics, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a.columnNames == b.columnNames, sourceLocation: sourceLocation)
+    #expect(a.rowCount == b.rowCount, sourceLocation: sourceLocation)
+    #expect(a.patterns == b.patterns, sourceLocation: sourceLocation)
+    for pattern in a.patterns {
+        guard let x = a.groups[pattern], let y = b.groups[pattern] else { continue }
+        #expect(x.count == y.count, sourceLocation: sourceLocation)
+        #expect(x.rows == y.rows, sourceLocation: sourceLocation)
+        let (mx, cx) = x.moments, (my, cy) = y.moments
+        let scale = (mx + cx + my + cy).map(abs).max() ?? 0
+        let gap = zip(mx + cx, my + cy).map { abs($0 - $1) }.max() ?? 0
+        #expect(gap <= 1e-12 * max(scale, 1), "pattern \(pattern.missingColumns): \(gap)", sourceLocation: sourceLocation)
+    }
+}
