@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "generate-data", targets: ["GenerateData"]),
         .executable(name: "emimpute-bench", targets: ["EMImputeBench"]),
+        .executable(name: "statistics-bench", targets: ["StatisticsBench"]),
     ],
     dependencies: [
         .package(name: "EMImpute", path: ".."),
@@ -28,6 +29,11 @@ let package = Package(
                 "BLASYardstick",
                 .product(name: "EMImpute", package: "EMImpute"),
             ]
+        ),
+        // EM on pattern statistics against the row-wise engine and one dsyrk.
+        .executableTarget(
+            name: "StatisticsBench",
+            dependencies: ["SyntheticData", "BLASYardstick", .product(name: "EMImpute", package: "EMImpute")]
         ),
     ]
 )

@@ -78,15 +78,17 @@ public struct EMResult: Sendable {
 
     /// The dimensions of the matrix the fit ran on.
     let fittedShape: (rowCount: Int, columnCount: Int)
-    /// `IncompleteMatrix.fingerprint` of that matrix.
-    let fittedFingerprint: UInt64
+    /// `IncompleteMatrix.fingerprint` of that matrix; nil for a fit on `PatternStatistics`,
+    /// which holds no imputations.
+    let fittedFingerprint: UInt64?
 
     /// `data` with every missing cell replaced by its conditional mean (`imputedValues`).
     ///
     /// - Parameter data: the matrix this result was fitted on (same cells and column names).
     ///   Complete any other data with `model.completed(_:)`.
     /// - Throws: `DataError.shapeMismatch` when `data` has other dimensions,
-    ///   `DataError.notTheFittedData` when it has other cells or column names.
+    ///   `DataError.notTheFittedData` when it has other cells or column names, or when the fit
+    ///   ran on `PatternStatistics` (complete data with `model.completed(_:)` then).
     /// - Complexity: O(n·p).
     public func completed(_ data: IncompleteMatrix) throws(DataError) -> Matrix {
         guard data.rowCount == fittedShape.rowCount, data.columnCount == fittedShape.columnCount else {

@@ -1,17 +1,19 @@
 import Dispatch
 import Foundation
 
-/// The data as the E-step walks it: rows with at least one observed variable, standardised,
-/// grouped by missingness pattern and stored contiguously in that order.
+/// The data as the E-step walks it, on the standardised scale: rows kept one by one,
+/// grouped by missingness pattern and stored contiguously, and patterns summarised by their
+/// moments (`StandardizedMoments`). Rows and patterns with nothing observed are left out.
 struct StandardizedData {
     let p: Int
-    let layout: PatternLayout
-    /// Standardised cells of the rows in `layout.order` order (rows with nothing observed
-    /// left out); NaN where missing.
+    /// Standardised cells of the kept rows, group after group; NaN where missing.
     let values: [Double]
-    /// Pattern indices that enter the E-step (at least one observed variable), with the
-    /// range of rows of `values` each occupies.
-    let groups: [(pattern: Int, start: Int, count: Int)]
+    /// The groups of kept rows: the range of rows of `values` each occupies.
+    let groups: [(start: Int, count: Int)]
+    /// Missing columns of each group of kept rows (ascending).
+    let missing: [[Int]]
+    /// Patterns summarised by moments.
+    let moments: [StandardizedMoments]
     var rowCount: Int { values.count / max(p, 1) }
 
     /// Index of the first group whose rows extend past row `row` (binary search).
@@ -24,21 +26,28 @@ struct StandardizedData {
         return lo
     }
 
+    /// Every row of `data` kept, in `layout` order.
     init(_ data: IncompleteMatrix, layout: PatternLayout, scaling: ColumnScaling) {
         p = data.columnCount
-        self.layout = layout
-        var groups: [(Int, Int, Int)] = []
+        var groups: [(Int, Int)] = []
+        var missing: [[Int]] = []
+        var patternOfGroup: [Int] = []
         var rows = 0
         for g in layout.patterns.indices where !layout.observed[g].isEmpty {
-            groups.append((g, rows, layout.rowCount(ofPattern: g)))
+            groups.append((rows, layout.rowCount(ofPattern: g)))
+            missing.append(layout.missing[g])
+            patternOfGroup.append(g)
             rows += layout.rowCount(ofPattern: g)
         }
         self.groups = groups
+        self.missing = missing
+        moments = []
         var values = [Double](repeating: .nan, count: rows * p)
         let p = self.p
         values.withUnsafeMutableBufferPointer { out in
             data.values.withUnsafeBufferPointer { x in
-                for (g, start, count) in groups {
+                for (k, (start, count)) in groups.enumerated() {
+                    let g = patternOfGroup[k]
                     for r in 0..<count {
                         let source = x.baseAddress! + layout.order[layout.groupStart[g] + r] * p
                         let target = out.baseAddress! + (start + r) * p
@@ -48,6 +57,62 @@ struct StandardizedData {
             }
         }
         self.values = values
+    }
+
+    /// The groups of `statistics` (in its units), standardised by `scaling` (in the same units).
+    init(_ statistics: PatternStatistics, scaling: ColumnScaling) {
+        p = statistics.columnCount
+        var groups: [(Int, Int)] = []
+        var missing: [[Int]] = []
+        var moments: [StandardizedMoments] = []
+        var values: [Double] = []
+        let p = self.p
+        for pattern in statistics.patterns {
+            let group = statistics.groups[pattern]!
+            let observed = pattern.observedColumns
+            guard !observed.isEmpty, group.count > 0 else { continue }
+            if let rows = group.rows {
+                groups.append((values.count / p, group.count))
+                missing.append(pattern.missingColumns)
+                let o = observed.count
+                for i in 0..<group.count {
+                    var row = [Double](repeating: .nan, count: p)
+                    for (a, j) in observed.enumerated() { row[j] = scaling.standardize(rows[i * o + a], column: j) }
+                    values.append(contentsOf: row)
+                }
+            } else {
+                moments.append(StandardizedMoments(group, pattern: pattern, scaling: scaling))
+            }
+        }
+        self.groups = groups
+        self.missing = missing
+        self.moments = moments
+        self.values = values
+    }
+}
+
+/// One pattern's rows summarised on the standardised scale: count, mean of the observed
+/// variables and their comoment matrix.
+struct StandardizedMoments {
+    let count: Int
+    let observed: [Int]
+    let missing: [Int]
+    /// Standardised mean of the observed variables (|O|).
+    let mean: [Double]
+    /// Standardised comoment, |O|×|O| row-major.
+    let comoment: [Double]
+
+    init(_ group: PatternGroupStatistics, pattern: MissingnessPattern, scaling: ColumnScaling) {
+        count = group.count
+        observed = pattern.observedColumns
+        missing = pattern.missingColumns
+        let (m, c) = group.moments
+        let o = observed.count
+        let columns = observed
+        mean = (0..<o).map { scaling.standardize(m[$0], column: columns[$0]) }
+        var s = c
+        for a in 0..<o { for b in 0..<o { s[a * o + b] = c[a * o + b] / scaling.scale[columns[a]] / scaling.scale[columns[b]] } }
+        comoment = s
     }
 }
 
@@ -98,7 +163,7 @@ struct ExpectationStep {
     /// Accumulates the statistics at `theta` whose precision is `precision` (row-major p×p).
     /// Returns nil if some pattern's K_mm is not positive definite.
     func run(mean: [Double], precision: [Double]) -> SufficientStatistics? {
-        let p = data.p, blocks = blockCount
+        let p = data.p, rowBlocks = blockCount, blocks = rowBlocks + momentBlockCount
         var perBlock = [SufficientStatistics?](repeating: nil, count: blocks)
         perBlock.withUnsafeMutableBufferPointer { slots in
             let out = SendablePointer(base: slots.baseAddress!)
@@ -111,7 +176,9 @@ struct ExpectationStep {
                 defer { scratch.deallocate() }
                 var b = worker
                 while b < blocks {
-                    out.base[b] = accumulate(block: b, mean: mean, precision: precision, solver: &solver, scratch: scratch)
+                    out.base[b] = b < rowBlocks
+                        ? accumulate(block: b, mean: mean, precision: precision, solver: &solver, scratch: scratch)
+                        : accumulate(momentBlock: b - rowBlocks, mean: mean, precision: precision, solver: &solver)
                     b += workers
                 }
             }
@@ -123,6 +190,86 @@ struct ExpectationStep {
             total.add(s)
         }
         return total
+    }
+
+    /// Patterns summarised by moments per block: fixed, so the sums do not depend on threads.
+    static let momentsPerBlock = 64
+    var momentBlockCount: Int { (data.moments.count + Self.momentsPerBlock - 1) / Self.momentsPerBlock }
+
+    /// The E-step contributions of the patterns kept as moments, exactly as their rows would
+    /// give them. For a pattern with n rows, observed mean ȳ and comoment S, write d = ȳ − μ_o
+    /// and A = −K_mm⁻¹ K_mo, so that each row's z = (z_o, A z_o) with z_o = x_o − μ_o. Then
+    /// Σ z = n (d, A d) and Σ z zᵀ = L (S + n d dᵀ) Lᵀ with L = (I; A), to which the
+    /// conditional covariance n K_mm⁻¹ is added on the missing block.
+    private func accumulate(momentBlock b: Int, mean mu: [Double], precision: [Double],
+                            solver: inout ConditionalSolver) -> SufficientStatistics? {
+        let p = data.p
+        var stats = SufficientStatistics(columnCount: p)
+        let lo = b * Self.momentsPerBlock, hi = min(data.moments.count, lo + Self.momentsPerBlock)
+        var unit = [Double](repeating: 0, count: p)
+        var column = [Double](repeating: 0, count: p)
+        var work = [Double](repeating: 0, count: p)
+        for g in lo..<hi {
+            let group = data.moments[g]
+            let o = group.observed, m = group.missing
+            let no = o.count, nm = m.count, n = Double(group.count)
+            let solved = precision.withUnsafeBufferPointer { k in
+                m.withUnsafeBufferPointer { solver.solve(precision: k.baseAddress!, missing: $0) }
+            }
+            guard solved else { return nil }
+            // A, |m|×|o| row-major: column a is the conditional deviation of e_{o[a]}.
+            var a = [Double](repeating: 0, count: nm * no)
+            if nm > 0 {
+                for (c, j) in o.enumerated() {
+                    unit[j] = 1
+                    unit.withUnsafeBufferPointer { z in
+                        column.withUnsafeMutableBufferPointer { out in
+                            work.withUnsafeMutableBufferPointer { w in
+                                solver.conditionalDeviations(z.baseAddress!, into: out.baseAddress!, work: w.baseAddress!)
+                            }
+                        }
+                    }
+                    unit[j] = 0
+                    for r in 0..<nm { a[r * no + c] = column[r] }
+                }
+            }
+            // G = S + n d dᵀ.
+            let d = (0..<no).map { group.mean[$0] - mu[o[$0]] }
+            var gram = group.comoment
+            for x in 0..<no { for y in 0..<no { gram[x * no + y] += n * d[x] * d[y] } }
+            // AG (|m|×|o|) and A d.
+            var ag = [Double](repeating: 0, count: nm * no)
+            var ad = [Double](repeating: 0, count: nm)
+            for r in 0..<nm {
+                for c in 0..<no {
+                    let arc = a[r * no + c]
+                    ad[r] += arc * d[c]
+                    for y in 0..<no { ag[r * no + y] += arc * gram[c * no + y] }
+                }
+            }
+            func add(_ u: Int, _ v: Int, _ value: Double) {
+                if u <= v { stats.crossProduct[u * p + v] += value } else { stats.crossProduct[v * p + u] += value }
+            }
+            for x in 0..<no {
+                stats.sum[o[x]] += n * d[x]
+                for y in x..<no { add(o[x], o[y], gram[x * no + y]) }
+            }
+            let cc = solver.conditionalCovariance
+            for r in 0..<nm {
+                stats.sum[m[r]] += n * ad[r]
+                for y in 0..<no { add(m[r], o[y], ag[r * no + y]) }
+                for r2 in r..<nm {
+                    var v = n * cc[r * nm + r2]
+                    for c in 0..<no { v += ag[r * no + c] * a[r2 * no + c] }
+                    add(m[r], m[r2], v)
+                }
+            }
+            stats.rowCount += group.count
+            stats.observedCells += group.count * no
+            stats.missingCells += group.count * nm
+            stats.logDeterminantSum += n * solver.logDeterminantKmm
+        }
+        return stats
     }
 
     private func accumulate(block b: Int, mean: [Double], precision: [Double],
@@ -155,7 +302,7 @@ struct ExpectationStep {
                 mean.withUnsafeBufferPointer { mu in
                     while g < data.groups.count, data.groups[g].start < hi {
                         let group = data.groups[g]
-                        let m = data.layout.missing[group.pattern]
+                        let m = data.missing[g]
                         let nm = m.count, no = p - nm
                         let from = max(lo, group.start), to = min(hi, group.start + group.count)
                         let solved = m.withUnsafeBufferPointer { mp -> Bool in

@@ -1,0 +1,64 @@
+// statistics-bench: EM on per-pattern statistics against the row-wise engine and one dsyrk,
+// measured in the same run on the same synthetic data (issue #13).
+//
+//   statistics-bench [--rows N] [--columns P] [--missing RATE] [--mar] [--pool K] [--threads T]
+//
+// Prints, for the data: the time to build PatternStatistics (one streaming pass over rows in
+// memory), the number of patterns kept as moments or as rows, the seconds per EM iteration
+// of the row-wise fit and of the fit on statistics, and one single-threaded dsyrk over the
+// n×p matrix (the yardstick); and checks that both fits agree.
+import BLASYardstick
+import EMImpute
+import Foundation
+import SyntheticData
+
+var rows = 1_000_000, columns = 20, rate = 0.15, mechanism = MissingMechanism.mcar, pool: Int?, threads: Int?
+var arguments = ArraySlice(CommandLine.arguments.dropFirst())
+while let a = arguments.popFirst() {
+    switch a {
+    case "--rows": rows = Int(arguments.popFirst()!)!
+    case "--columns": columns = Int(arguments.popFirst()!)!
+    case "--missing": rate = Double(arguments.popFirst()!)!
+    case "--mar": mechanism = .mar
+    case "--pool": pool = Int(arguments.popFirst()!)!
+    case "--threads": threads = Int(arguments.popFirst()!)!
+    default: print("unknown argument \(a)"); exit(64)
+    }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+var spec = SyntheticSpec(rows: rows, columns: columns, missingRate: rate, mechanism: mechanism, correlation: 0.5, seed: 20_261_201)
+spec.patternPool = pool
+let values = try SyntheticData.matrix(spec)
+let data = try IncompleteMatrix(rowCount: rows, columnCount: columns, values: values)
+
+var t = now()
+let statistics = PatternStatistics(data)
+let buildSeconds = now() - t
+let moments = statistics.groups.values.filter { !$0.keepsRows }
+let kept = statistics.groups.values.filter(\.keepsRows)
+
+var options = EMOptions()
+options.threads = threads
+t = now()
+let rowWise = try GaussianEM(options: options).fit(data)
+let rowWiseSeconds = now() - t
+t = now()
+let onStatistics = try GaussianEM(options: options).fit(statistics)
+let statisticsSeconds = now() - t
+
+let complete = values.map { $0.isNaN ? 0 : $0 }
+let dsyrk = complete.withUnsafeBufferPointer { BLASYardstick.medianDsyrkSeconds($0.baseAddress!, rows: rows, columns: columns) }
+
+func perIteration(_ r: EMResult, _ total: Double) -> Double { total / Double(max(r.expectationSteps, 1)) }
+let difference = zip(rowWise.mean + rowWise.covariance.storage, onStatistics.mean + onStatistics.covariance.storage)
+    .map { abs($0 - $1) / max(abs($0), 1e-300) }.max() ?? 0
+print("data: \(rows) × \(columns), \(mechanism.rawValue) \(rate), pattern pool \(pool.map(String.init) ?? "none"), threads \(threads.map(String.init) ?? "all")")
+print("patterns: \(statistics.groups.count) (\(moments.count) as moments holding \(moments.map(\.count).reduce(0, +)) rows; \(kept.count) kept as rows holding \(kept.map(\.count).reduce(0, +)) rows)")
+print(String(format: "build statistics: %.3f s", buildSeconds))
+print(String(format: "row-wise fit: %.3f s, %d E-steps, %.4f s per E-step", rowWiseSeconds, rowWise.expectationSteps, perIteration(rowWise, rowWiseSeconds)))
+print(String(format: "statistics fit: %.3f s, %d E-steps, %.4f s per E-step", statisticsSeconds, onStatistics.expectationSteps, perIteration(onStatistics, statisticsSeconds)))
+print(String(format: "one dsyrk (n×p, 1 thread): %.4f s; statistics E-step / dsyrk = %.2f; row-wise E-step / dsyrk = %.2f",
+             dsyrk.wall, perIteration(onStatistics, statisticsSeconds) / dsyrk.wall, perIteration(rowWise, rowWiseSeconds) / dsyrk.wall))
+print(String(format: "largest relative difference of μ, Σ between the fits: %.2e", difference))

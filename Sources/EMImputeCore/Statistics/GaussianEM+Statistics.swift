@@ -1,0 +1,81 @@
+import Foundation
+
+extension GaussianEM {
+    /// Fits the model to the rows summarised by `statistics`: the same estimates as a fit on
+    /// those rows (to rounding), at a cost per iteration that grows with the number of
+    /// patterns, not rows.
+    ///
+    /// Patterns kept as moments enter the E-step through their count, mean and comoment
+    /// (see `PatternStatistics`); patterns that kept their rows, row by row. The checks, the
+    /// starts, the stopping rule and the warnings are those of `fit(_:progress:)`.
+    ///
+    /// The result holds no imputations (`imputedValues` is empty and `completed(_:)` throws
+    /// `DataError.notTheFittedData`): impute any rows with `model`.
+    ///
+    /// - Throws: as `fit(_:progress:)`.
+    /// - Complexity: per iteration O(Σ_kept rows p² + Σ_moment patterns (|m|·|o|·p + |m|³)).
+    public func fit(_ statistics: PatternStatistics, progress: ((IterationRecord) -> Void)? = nil) throws -> EMResult {
+        try options.validate()
+        let clock = ContinuousClock()
+        let began = clock.now
+        let p = statistics.columnCount
+        let names = statistics.columnNames
+        guard p > 0 else { throw EMError.noData }
+        guard p <= Self.maximumColumnCount else { throw EMError.tooManyColumns(count: p, limit: Self.maximumColumnCount) }
+
+        let scaling = ColumnScaling(statistics)
+        for j in 0..<p where scaling.observedCounts[j] == 0 { throw EMError.columnEntirelyMissing(column: names[j]) }
+        let nothingObserved = statistics.groups[MissingnessPattern(missingColumns: 0..<p, columnCount: p)]?.count ?? 0
+        let n = statistics.rowCount - nothingObserved
+        guard n > 0 else { throw EMError.noData }
+        if n < 2 || (options.ridge == 0 && n <= p) { throw EMError.tooFewRows(rows: n, columns: p) }
+        for j in 0..<p where !(scaling.scale[j] > 0) || !scaling.scale[j].isFinite {
+            throw EMError.constantColumn(column: names[j])
+        }
+        let standardized = StandardizedData(statistics, scaling: scaling)
+        let original = scaling.inOriginalUnits(statistics.units)
+
+        let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let problem = Problem(step: ExpectationStep(data: standardized, threads: threads), options: options,
+                              names: names, scaling: original, began: began, clock: clock)
+        let (best, starts, startsAgree) = try Self.runStarts(problem, options: options, progress: progress)
+
+        let model: GaussianModel
+        do {
+            model = try GaussianModel(
+                columnNames: names,
+                mean: (0..<p).map { original.center[$0] + original.scale[$0] * best.theta.mean[$0] },
+                scale: original.scale,
+                standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: best.theta.covariance))
+        } catch {
+            // A mean beyond the largest Double: every missing cell of its column would be too.
+            guard case .nonFiniteMean(let column) = error else { throw error }
+            throw EMError.imputationOutOfRange(column: column, row: 0)
+        }
+        let warnings = Self.warnings(best: best, problem: problem, options: options, starts: starts, startsAgree: startsAgree,
+                                     rowsWithNothingObserved: nothingObserved)
+        let groups = statistics.groups
+            .map { PatternGroup(pattern: $0.key, rowCount: $0.value.count) }
+            .sorted { $0.rowCount != $1.rowCount ? $0.rowCount > $1.rowCount : $0.pattern < $1.pattern }
+        return EMResult(
+            model: model,
+            logLikelihood: problem.originalScale(logLikelihood: best.final.logLikelihood),
+            objective: problem.originalScale(objective: best.final.objective),
+            iterations: best.history.records.count,
+            expectationSteps: best.expectationSteps,
+            hasConverged: best.hasConverged,
+            stopReason: best.hasConverged ? .tolerance : .maxIterations,
+            history: best.history,
+            rateOfConvergence: best.rate,
+            starts: starts,
+            startsAgree: startsAgree,
+            imputedValues: [],
+            rowsUsed: n,
+            rowsWithNothingObserved: nothingObserved,
+            patternGroups: groups,
+            options: options,
+            warnings: warnings,
+            fittedShape: (rowCount: statistics.rowCount, columnCount: p),
+            fittedFingerprint: nil)
+    }
+}
