@@ -122,11 +122,24 @@ public struct ImputationReport: Codable, Sendable {
     /// (computed from `adjustment` when not given); the summaries describe them.
     public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
                 writtenValues: [Double]? = nil) {
+        let written = writtenValues ?? (try? adjustment?.adjusted(result.imputedValues, of: table.matrix)) ?? result.imputedValues
+        let moments = ColumnMoments(table.matrix, imputed: written)
+        self.init(input: Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount),
+                  read: table.options, columns: table.columns, observed: moments.observed, imputed: moments.imputed,
+                  result: result, inputWarnings: table.warnings.map(\.reportWarning), timings: timings, adjustment: adjustment)
+    }
+
+    /// The report of a fit on data described by `columns` (every input column; the numeric
+    /// ones modelled, in order), with the moments of each modelled column's observed and
+    /// imputed cells; `inputWarnings` are the reader's.
+    init(input: Input, read: CSVReadOptions, columns profiles: [ColumnProfile], observed: [ColumnMoments.Moment],
+         imputed: [ColumnMoments.Moment], result: EMResult, inputWarnings: [EMWarning], timings: Timings,
+         adjustment: ImputedValueAdjustment?) {
         schemaVersion = Self.currentSchemaVersion
         emimputeVersion = EMImputeVersion.current
-        input = Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount)
-        let names = table.modelledNames
-        let read = table.options
+        self.input = input
+        let names = result.model.columnNames
+        let modelledColumns = profiles.indices.filter { profiles[$0].kind == .numeric }
         options = Options(
             tolerance: result.options.tolerance, maxIterations: result.options.maxIterations,
             criterion: "largest absolute change of any entry of the mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the objective rising by at most tolerance × max(1, |objective|) in that iteration",
@@ -134,22 +147,20 @@ public struct ImputationReport: Codable, Sendable {
             acceleration: result.options.acceleration.rawValue, missingTokens: read.missingTokens,
             delimiter: String(decoding: [read.delimiter], as: UTF8.self), header: read.hasHeader,
             modelledColumns: names,
-            excludedColumns: table.columns.filter { $0.kind == .excluded }.map(\.name),
-            textColumns: table.columns.filter { $0.kind == .text }.map(\.name),
+            excludedColumns: profiles.filter { $0.kind == .excluded }.map(\.name),
+            textColumns: profiles.filter { $0.kind == .text }.map(\.name),
             roundIntegers: adjustment?.roundsIntegers ?? false,
             clampToObservedRange: adjustment?.clampsToObservedRange ?? false)
-        columns = names
+        self.columns = names
         let model = result.model
-        let written = writtenValues ?? (try? adjustment?.adjusted(result.imputedValues, of: table.matrix)) ?? result.imputedValues
-        let moments = ColumnMoments(table.matrix, imputed: written)
-        columnSummary = table.columns.map { c in
+        columnSummary = profiles.map { c in
             var s = ColumnSummary(name: c.name, position: c.position, type: c.kind.rawValue, observed: c.observed,
                                   missing: c.missing, percentMissing: c.percentMissing)
-            if let k = table.modelledColumns.firstIndex(of: c.position - 1) {
-                s.observedMean = moments.observed[k].mean
-                s.observedStandardDeviation = moments.observed[k].standardDeviation
-                s.imputedMean = moments.imputed[k].mean
-                s.imputedStandardDeviation = moments.imputed[k].standardDeviation
+            if let k = modelledColumns.firstIndex(of: c.position - 1) {
+                s.observedMean = observed[k].mean
+                s.observedStandardDeviation = observed[k].standardDeviation
+                s.imputedMean = imputed[k].mean
+                s.imputedStandardDeviation = imputed[k].standardDeviation
                 s.estimatedMean = model.mean[k]
                 s.estimatedStandardDeviation = model.standardDeviations[k]
             }
@@ -177,7 +188,7 @@ public struct ImputationReport: Codable, Sendable {
         rowsWithNothingObserved = result.rowsWithNothingObserved
         imputedCells = result.imputedValues.count
         // The loader's first: a misread input matters more than anything about the fit.
-        warnings = table.warnings.map(\.reportWarning) + result.warnings
+        warnings = inputWarnings + result.warnings
         if let adjustment, adjustment.isActive {
             var what: [String] = []
             let rounded = adjustment.roundedColumns(names)

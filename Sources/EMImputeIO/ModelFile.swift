@@ -82,22 +82,28 @@ public struct ModelFile: Codable, Sendable {
     /// - Throws: `ImputedValueAdjustment.ShapeError` when `adjustment` describes another
     ///   number of columns than the model has.
     public init(table: LoadedTable, result: EMResult, adjustment: ImputedValueAdjustment? = nil) throws {
+        try self.init(result: result, missingTokens: table.options.missingTokens, columns: table.columns, rows: table.rowCount,
+                      adjustment: adjustment ?? ImputedValueAdjustment(table.matrix, roundIntegers: false, clampToObservedRange: false))
+    }
+
+    /// The file for a fit on data with the input columns `columns` (the numeric ones
+    /// modelled) and `rows` rows, recording `adjustment`.
+    init(result: EMResult, missingTokens: [String], columns: [ColumnProfile], rows: Int, adjustment recorded: ImputedValueAdjustment) throws {
         let model = result.model
-        let recorded = adjustment ?? ImputedValueAdjustment(table.matrix, roundIntegers: false, clampToObservedRange: false)
         guard recorded.observed.count == model.dimension else {
             throw ImputedValueAdjustment.ShapeError.columnCount(expected: recorded.observed.count, found: model.dimension)
         }
         formatVersion = Self.currentFormatVersion
         emimputeVersion = EMImputeVersion.current
-        columns = model.columnNames
+        self.columns = model.columnNames
         mean = model.mean
         covariance = model.covariance.rows
         scale = model.scale
         standardizedCovariance = model.standardizedCovariance.rows
-        missingTokens = table.options.missingTokens
-        excludedColumns = table.columns.filter { $0.kind == .excluded }.map(\.name)
+        self.missingTokens = missingTokens
+        excludedColumns = columns.filter { $0.kind == .excluded }.map(\.name)
         ridge = result.options.ridge
-        fingerprint = Fingerprint(rows: table.rowCount, observedCounts: table.modelledColumns.map { table.columns[$0].observed },
+        fingerprint = Fingerprint(rows: rows, observedCounts: columns.filter { $0.kind == .numeric }.map(\.observed),
                                   logLikelihood: result.logLikelihood)
         self.adjustment = recorded
     }

@@ -36,6 +36,9 @@ enum Failure {
                 case .cannotOpen, .isFolder: return (cannotOpenInput, e.description)
                 default: return (dataError, e.description)
                 }
+            case let e as TableStatisticsError:
+                if case .cannotOpen = e { return (cannotOpenInput, e.description) }
+                return (dataError, e.description)
             case let e as CompletedCSVWriter.Inconsistency:
                 return (internalError, "internal error: \(e.description). Please report this with the input file.")
             default:

@@ -1,0 +1,104 @@
+import ArgumentParser
+import EMImpute
+import EMImputeIO
+import Foundation
+
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit the model to merged statistics files, without reading any CSV again.",
+        discussion: """
+            Examples:
+              emimpute statistics monday.csv -o monday.stats.json
+              emimpute statistics tuesday.csv -o tuesday.stats.json
+              emimpute fit --statistics monday.stats.json tuesday.stats.json --save-model model.json
+              emimpute apply --model model.json wednesday.csv -o wednesday-completed.csv
+
+            The files are merged — their columns, dialect and missing-value codes must agree — \
+            and fitted: the estimates are those of a fit on all their rows together, so a model \
+            can take in each new batch without reading the old ones again. A summary goes to \
+            standard error; --report writes the diagnostics as JSON (the schema of 'impute \
+            --report', with no imputed cells).
+            """)
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Statistics files written by 'emimpute statistics' (one or more).", valueName: "file"))
+    var statistics: [String] = []
+
+    @OptionGroup var fitOptions: FitOptions
+
+    @Option(help: ArgumentHelp("Save the fitted model as JSON, to impute files with 'emimpute apply'.", valueName: "file"))
+    var saveModel: String?
+
+    @Option(help: ArgumentHelp("Write the diagnostics as JSON (schema: Docs/Report.md); - is standard output.", valueName: "file"))
+    var report: String?
+
+    @Flag(help: "Record in the model that 'apply' rounds the imputed cells of columns whose observed values are all integers.")
+    var roundIntegers = false
+
+    @Flag(help: "Record in the model that 'apply' clamps each imputed cell to its column's observed range.")
+    var clamp = false
+
+    @Flag(name: .shortAndLong, help: "Print no summary or warnings on standard error.")
+    var quiet = false
+
+    @Flag(help: "Print progress on standard error even when it is not a terminal.")
+    var progress = false
+
+    mutating func validate() throws {
+        if statistics.isEmpty { throw ValidationError("--statistics needs at least one file written by 'emimpute statistics'") }
+    }
+
+    func run() throws {
+        InterruptCleanup.install()
+        StandardStreams.secure()
+        do {
+            try fit()
+        } catch {
+            throw Failure.report(error)
+        }
+    }
+
+    /// The outputs asked for, in the order `fit()` writes them.
+    private var outputRequests: [OutputSet.Request] {
+        var requests: [OutputSet.Request] = []
+        if let saveModel { requests.append(.init(label: "--save-model", path: saveModel)) }
+        if let report { requests.append(.init(label: "--report", path: report)) }
+        return requests
+    }
+
+    private func fit() throws {
+        let requests = outputRequests
+        if requests.contains(where: { $0.path == "-" || $0.path == "/dev/stdout" }) && StandardStreams.closedAtStart.contains(1) {
+            throw OutputError.standardOutputClosed
+        }
+        let outputs = try OutputSet(requests, inputs: statistics.map { .init(label: "--statistics", path: $0) })
+        let summary: String
+        do {
+            let clock = ContinuousClock()
+            var start = clock.now
+            var merged = try TableStatistics.read(statistics[0])
+            for path in statistics.dropFirst() { try merged.merge(try TableStatistics.read(path)) }
+            let loadTime = Self.seconds(clock.now - start)
+            start = clock.now
+            let printer = ProgressPrinter(requested: progress, quiet: quiet)
+            let result = try GaussianEM(options: fitOptions.emOptions).fit(merged.statistics, progress: printer.iteration)
+            let emTime = Self.seconds(clock.now - start)
+            let adjustment = merged.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp)
+            let diagnostics = merged.report(for: result, inputs: statistics, timings: .init(load: loadTime, em: emTime, write: 0),
+                                            adjustment: adjustment)
+            var targets = outputs.targets.makeIterator()
+            if saveModel != nil { try targets.next()!.write(try merged.modelFile(for: result, adjustment: adjustment).json()) }
+            if report != nil { try targets.next()!.write(try diagnostics.json()) }
+            try outputs.commit()
+            summary = TextSummary.impute(diagnostics)
+        } catch {
+            outputs.abandon()
+            throw error
+        }
+        if !quiet { StandardStreams.writeError(summary) }
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
