@@ -37,8 +37,12 @@ enum Failure {
                 default: return (dataError, e.description)
                 }
             case let e as TableStatisticsError:
-                if case .cannotOpen = e { return (cannotOpenInput, e.description) }
-                return (dataError, e.description)
+                switch e {
+                case .cannotOpen: return (cannotOpenInput, e.description)
+                case .dialectsDiffer: return (dataError, "\(e.description). Write the statistics of every batch with the same --delimiter, --no-header, --na and --na-only options.")
+                case .columnsDiffer: return (dataError, "\(e.description). Give every batch the same columns, or choose the same ones with --columns or --exclude.")
+                default: return (dataError, "\(e.description). Write the file again with 'emimpute statistics'.")
+                }
             case let e as CompletedCSVWriter.Inconsistency:
                 return (internalError, "internal error: \(e.description). Please report this with the input file.")
             default:
