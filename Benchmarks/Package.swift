@@ -10,11 +10,16 @@ let package = Package(
         .executable(name: "generate-data", targets: ["GenerateData"]),
         .executable(name: "emimpute-bench", targets: ["EMImputeBench"]),
         .executable(name: "statistics-bench", targets: ["StatisticsBench"]),
+        .executable(name: "pass1-bench", targets: ["Pass1Bench"]),
     ],
     dependencies: [
         .package(name: "EMImpute", path: ".."),
     ],
     targets: [
+        // libcsv for the CSV yardstick (our own module map; the root's CLibCSV is internal to it).
+        .systemLibrary(name: "CBenchCSV", providers: [.apt(["libcsv-dev"])]),
+        // The other yardstick: one single-threaded libcsv pass with empty callbacks.
+        .target(name: "CSVYardstick", dependencies: ["CBenchCSV"]),
         // OpenBLAS for the dsyrk yardstick (our own module map; the root's COpenBLAS is internal to it).
         .systemLibrary(name: "CBenchBLAS", providers: [.apt(["libopenblas-dev"])]),
         // The one-call yardstick: single-threaded cblas_dsyrk over an n×p matrix.
@@ -34,6 +39,11 @@ let package = Package(
         .executableTarget(
             name: "StatisticsBench",
             dependencies: ["SyntheticData", "BLASYardstick", .product(name: "EMImpute", package: "EMImpute")]
+        ),
+        // Pass 1 (CSV → statistics) against the libcsv yardstick and the loader.
+        .executableTarget(
+            name: "Pass1Bench",
+            dependencies: ["CSVYardstick", .product(name: "EMImpute", package: "EMImpute")]
         ),
     ]
 )

@@ -90,7 +90,7 @@ private final class TableBuilder: CSVRecordSink {
     let file: String
     let tokens: MissingTokens
     var error: CSVError? { frame.error }
-    var shouldStop: Bool { frame.error != nil }
+    var shouldStop: Bool { frame.hasFailed }
 
     // Touched for every cell: only this builder, on one thread, ever accesses them, so the
     // dynamic exclusivity checks of class properties are pure cost here.

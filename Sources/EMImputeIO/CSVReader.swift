@@ -204,14 +204,17 @@ final class CSVReader {
     private var callbackLine: Int { line }
 
     private static let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { data, length, context in
-        let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
         let bytes = UnsafeBufferPointer(start: data?.assumingMemoryBound(to: UInt8.self), count: data == nil ? 0 : length)
-        reader.sink?.field(bytes, line: reader.callbackLine)
+        // The reader is alive for the whole of csv_parse: no reference counting per field.
+        Unmanaged<CSVReader>.fromOpaque(context!)._withUnsafeGuaranteedRef { reader in
+            reader.sink?.field(bytes, line: reader.callbackLine)
+        }
     }
 
     private static let onRecord: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, context in
-        let reader = Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue()
-        reader.sink?.endRecord(line: reader.callbackLine)
+        Unmanaged<CSVReader>.fromOpaque(context!)._withUnsafeGuaranteedRef { reader in
+            reader.sink?.endRecord(line: reader.callbackLine)
+        }
     }
 
     private func writeAll(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ count: Int) throws {

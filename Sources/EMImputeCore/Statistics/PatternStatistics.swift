@@ -93,9 +93,15 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
         rowCount += 1
         let pattern = MissingnessPattern(words: words, columnCount: p)
         if observed.isEmpty { groups[pattern, default: PatternGroupStatistics(observedCount: 0)].count += 1; return }
-        var group = groups.removeValue(forKey: pattern) ?? PatternGroupStatistics(observedCount: observed.count)
-        group.add(observed, keepingRows: rowLimit.keepsRows(count: group.count + 1, observed: observed.count))
-        groups[pattern] = group
+        // In place: one hash lookup, no copy of the group.
+        let limit = rowLimit
+        Self.update(&groups[pattern, default: PatternGroupStatistics(observedCount: observed.count)]) { group in
+            group.add(observed, keepingRows: limit.keepsRows(count: group.count + 1, observed: observed.count))
+        }
+    }
+
+    private static func update(_ group: inout PatternGroupStatistics, _ change: (inout PatternGroupStatistics) -> Void) {
+        change(&group)
     }
 
     /// Adds every row of `data`.
@@ -126,13 +132,16 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
             factor[j] = other.units[j] / units[j]
         }
         rowCount += other.rowCount
-        // Patterns in a fixed order, so that the result does not depend on hashing.
-        for pattern in other.groups.keys.sorted() {
-            var incoming = other.groups[pattern]!
-            incoming.rescale(by: pattern.observedColumns.map { factor[$0] })
-            var group = groups.removeValue(forKey: pattern) ?? PatternGroupStatistics(observedCount: incoming.observedCount)
-            group.merge(incoming, keepingRows: rowLimit.keepsRows(count: group.count + incoming.count, observed: incoming.observedCount))
-            groups[pattern] = group
+        // Each pattern merges on its own, so the order of the patterns (hash order here) does
+        // not change the result.
+        let rescales = factor.contains { $0 != 1 }
+        let limit = rowLimit
+        for (pattern, group) in other.groups {
+            var incoming = group
+            if rescales { incoming.rescale(by: pattern.observedColumns.map { factor[$0] }) }
+            Self.update(&groups[pattern, default: PatternGroupStatistics(observedCount: incoming.observedCount)]) { group in
+                group.merge(incoming, keepingRows: limit.keepsRows(count: group.count + incoming.count, observed: incoming.observedCount))
+            }
         }
     }
 

@@ -21,7 +21,11 @@ struct RecordFrame {
     /// The first error; once set, no field is a cell and no record a row. (After an error
     /// libcsv may still deliver the rest of the segment it was given: a CR-terminated record
     /// does not end a segment.)
-    private(set) var error: CSVError?
+    private(set) var error: CSVError? { didSet { hasFailed = error != nil } }
+    /// `error != nil`, as a flag: the per-field checks read scalars only, never the optionals
+    /// holding arrays and strings (which would cost reference counting per field).
+    private(set) var hasFailed = false
+    private var isEstablished = false
 
     /// A frame for the input from its start (`columns` nil), or for a later part of it.
     init(options: CSVReadOptions, file: String, columns: ColumnSelection? = nil, skipsHeader: Bool = false) {
@@ -29,6 +33,7 @@ struct RecordFrame {
         self.file = file
         self.columns = columns
         columnCount = columns?.count ?? 0
+        isEstablished = columns != nil
         skipsFirstRecord = skipsHeader
     }
 
@@ -36,8 +41,8 @@ struct RecordFrame {
     /// the first record, held until the columns are known, or beyond the row's width).
     @inline(__always)
     mutating func column(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        if error != nil { return nil }
-        if columns == nil { firstRecord.append(Array(bytes)); return nil }
+        if hasFailed { return nil }
+        if !isEstablished { firstRecord.append(Array(bytes)); return nil }
         if skipsFirstRecord { return nil }
         let j = fieldIndex
         fieldIndex += 1
@@ -49,7 +54,7 @@ struct RecordFrame {
     /// without a header its fields are then handed to `cell` as the first row's.
     mutating func endRecord(line: Int, establish: (ColumnSelection) -> Void,
                             cell: (Int, UnsafeBufferPointer<UInt8>) -> Void) -> Record? {
-        guard error == nil else { return nil }
+        guard !hasFailed else { return nil }
         do {
             return try frameRecord(line: line, establish: establish, cell: cell)
         } catch {
@@ -64,10 +69,11 @@ struct RecordFrame {
                                       cell: (Int, UnsafeBufferPointer<UInt8>) -> Void) throws(CSVError) -> Record {
         hasRecords = true
         if skipsFirstRecord { skipsFirstRecord = false; return .header }
-        if columns == nil {
+        if !isEstablished {
             let selection = try ColumnSelection(firstRecord: firstRecord, options: options, file: file, line: line)
             columns = selection
             columnCount = selection.count
+            isEstablished = true
             establish(selection)
             let record = firstRecord
             firstRecord = []

@@ -8,7 +8,7 @@ final class StatisticsBuilder: CSVRecordSink {
     private let tokens: MissingTokens
     /// The first error (a row of the wrong width, or an error establishing the columns).
     var error: CSVError? { frame.error }
-    var shouldStop: Bool { frame.error != nil }
+    var shouldStop: Bool { frame.hasFailed }
 
     // Touched for every cell by one thread only.
     @exclusivity(unchecked) private var frame: RecordFrame
