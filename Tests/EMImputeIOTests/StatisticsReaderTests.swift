@@ -192,3 +192,22 @@ func expectClose(_ a: PatternStatistics, _ b: PatternStatistics, sourceLocation:
         #expect(gap <= 1e-12 * max(scale, 1), "pattern \(pattern.missingColumns): \(gap)", sourceLocation: sourceLocation)
     }
 }
+
+@Suite("Record boundaries")
+struct RecordBoundariesTests {
+    /// The eight-at-a-time count against a plain one, at every length and alignment.
+    @Test func byteCountsAreExact() {
+        var g = SplitMix64(seed: 9)
+        let bytes = (0..<200).map { _ in [UInt8(0x22), 0x0A, 0xA2, 0x8A, 0x00, 0xFF, 0x41][Int.random(in: 0..<7, using: &g)] }
+        bytes.withUnsafeBufferPointer { all in
+            for start in 0..<9 {
+                for end in start...all.count {
+                    let part = UnsafeBufferPointer(rebasing: all[start..<end])
+                    for byte: UInt8 in [0x22, 0x0A] {
+                        #expect(RecordBoundaries.count(byte, in: part) == part.filter { $0 == byte }.count)
+                    }
+                }
+            }
+        }
+    }
+}
