@@ -26,23 +26,17 @@ struct FitCommand: ParsableCommand {
 
     @OptionGroup var fitOptions: FitOptions
 
-    @Option(help: ArgumentHelp("Save the fitted model as JSON, to impute files with 'emimpute apply'.", valueName: "file"))
-    var saveModel: String?
-
-    @Option(help: ArgumentHelp("Write the diagnostics as JSON (schema: Docs/Report.md); - is standard output.", valueName: "file"))
-    var report: String?
+    @OptionGroup var fitOutputs: FitOutputOptions
+    private var report: String? { fitOutputs.report }
+    private var saveModel: String? { fitOutputs.saveModel }
+    private var quiet: Bool { fitOutputs.quiet }
+    private var progress: Bool { fitOutputs.progress }
 
     @Flag(help: "Record in the model that 'apply' rounds the imputed cells of columns whose observed values are all integers.")
     var roundIntegers = false
 
     @Flag(help: "Record in the model that 'apply' clamps each imputed cell to its column's observed range.")
     var clamp = false
-
-    @Flag(name: .shortAndLong, help: "Print no summary or warnings on standard error.")
-    var quiet = false
-
-    @Flag(help: "Print progress on standard error even when it is not a terminal.")
-    var progress = false
 
     mutating func validate() throws {
         if statistics.isEmpty { throw ValidationError("--statistics needs at least one file written by 'emimpute statistics'") }

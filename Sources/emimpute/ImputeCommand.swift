@@ -27,26 +27,20 @@ struct ImputeCommand: ParsableCommand {
     @Flag(help: "Allow --output to be the input file, replacing it.")
     var inPlace = false
 
-    @Option(help: ArgumentHelp("Write the diagnostics as JSON (schema: Docs/Report.md); - is standard output.", valueName: "file"))
-    var report: String?
+    @OptionGroup var fitOutputs: FitOutputOptions
+    private var report: String? { fitOutputs.report }
+    private var saveModel: String? { fitOutputs.saveModel }
+    private var quiet: Bool { fitOutputs.quiet }
+    private var progress: Bool { fitOutputs.progress }
 
     @Option(help: ArgumentHelp("Write a self-contained HTML report with charts (see Docs/Report.md).", valueName: "file"))
     var html: String?
-
-    @Option(help: ArgumentHelp("Save the fitted model as JSON, to impute other files with 'emimpute apply'.", valueName: "file"))
-    var saveModel: String?
 
     @Flag(help: "Round the imputed cells of columns whose observed values are all integers (survey items).")
     var roundIntegers = false
 
     @Flag(help: "Clamp each imputed cell to the range of its column's observed values.")
     var clamp = false
-
-    @Flag(name: .shortAndLong, help: "Print no summary or warnings on standard error.")
-    var quiet = false
-
-    @Flag(help: "Print progress on standard error even when it is not a terminal.")
-    var progress = false
 
     mutating func validate() throws {
         if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }

@@ -9,8 +9,8 @@ struct StatisticsCommand: ParsableCommand {
         abstract: "Read a CSV once into the per-pattern statistics a fit needs, and write them as JSON.",
         discussion: """
             Examples:
-              emimpute statistics monday.csv -o monday.stats.json
-              emimpute fit --statistics monday.stats.json tuesday.stats.json --save-model model.json
+              emimpute statistics survey.csv --na -99 --exclude respondent_id -o survey.stats.json
+              zcat batch.csv.gz | emimpute statistics - > batch.stats.json
 
             The statistics of each missingness pattern of the numeric columns — its row count and \
             the mean and cross-products of its observed cells, or its rows when it has few — are \
