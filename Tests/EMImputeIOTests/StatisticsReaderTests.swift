@@ -211,3 +211,72 @@ struct RecordBoundariesTests {
         }
     }
 }
+
+/// Seeded random files in every dialect detail the reader must agree with the loader on.
+@Suite("Statistics reader against the loader, random files")
+struct StatisticsReaderAgreementTests {
+    /// A random CSV: CRLF or LF, blank lines, quoted cells with delimiters, doubled quotes
+    /// and line ends, a byte-order mark, missing codes, now and then a text cell in a number
+    /// column, a short row or a stray quote, and maybe no final line end.
+    static func randomFile(seed: UInt64) -> [UInt8] {
+        var g = SplitMix64(seed: seed)
+        func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &g) < percent }
+        let end = chance(30) ? "\r\n" : "\n"
+        var s = chance(20) ? "\u{FEFF}" : ""
+        let columns = Int.random(in: 1...4, using: &g)
+        s += (0..<columns).map { "c\($0)" }.joined(separator: ",") + ",note" + end
+        let rows = Int.random(in: 0...60, using: &g)
+        // One file in three has one fault, in a random row: a short row, a stray quote or a
+        // word in a number column; one in five has a text first column.
+        let faultRow = chance(35) ? Int.random(in: 0..<max(rows, 1), using: &g) : -1
+        let fault = Int.random(in: 0..<3, using: &g)
+        let textFirstColumn = chance(20)
+        for i in 0..<rows {
+            if chance(5) { s += end }
+            var cells: [String] = []
+            for j in 0..<columns {
+                switch Int.random(in: 0..<12, using: &g) {
+                case 0: cells.append("NA")
+                case 1: cells.append("")
+                case _ where j == 0 && textFirstColumn: cells.append("t\(i)")
+                default: cells.append("\(Double(Int.random(in: -999...999, using: &g)) / 10)")
+                }
+            }
+            cells.append(chance(40) ? "\"x,\n\"\"y\"\"\r\n\nz\"" : "n\(i)")
+            if i == faultRow {
+                switch fault {
+                case 0: cells.removeLast()
+                case 1: cells[0] = "1\"2"
+                default: cells[0] = "oops"
+                }
+            }
+            s += cells.joined(separator: ",") + end
+        }
+        if chance(20), s.hasSuffix(end) { s.removeLast(end.count) }
+        return Array(s.utf8)
+    }
+
+    /// Fails if a cut point could land inside a quoted field, if line numbers were counted
+    /// per range without their offset, or if a rule of the loader were copied differently.
+    @Test func randomFilesReadAsTheLoaderReadsThem() throws {
+        var outcomes: [String: Int] = [:]
+        for seed in UInt64(1)...150 {
+            let path = temporaryFile(bytes: Self.randomFile(seed: seed))
+            var loaded: LoadedTable?
+            let expected = csvError { loaded = try CSVLoader.load(path) }
+            outcomes[expected.map { "\($0.kind)".prefix(while: { $0 != "(" }).description } ?? "read", default: 0] += 1
+            for chunkSize in [7, 33] {
+                var read: TableStatistics?
+                let found = csvError { read = try CSVStatisticsReader.read(path, options: CSVReadOptions(), threads: 2, chunkSize: chunkSize) }
+                #expect(found == expected, "seed \(seed), chunk \(chunkSize)")
+                guard let loaded, let read else { continue }
+                #expect(read.columns == loaded.columns, "seed \(seed)")
+                #expect(read.warnings == loaded.warnings, "seed \(seed)")
+                expectClose(read.statistics, PatternStatistics(loaded.matrix))
+            }
+        }
+        // Both sides of the comparison were exercised: files read, and each kind of error.
+        #expect(outcomes["read", default: 0] >= 20, "\(outcomes)")
+        #expect(outcomes.count >= 4, "\(outcomes)")
+    }
+}
