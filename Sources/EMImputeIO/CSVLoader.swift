@@ -58,6 +58,13 @@ public enum CSVLoader {
         }
         do {
             let builder = TableBuilder(options: options, file: display)
+            if !input.isSpooled {
+                // The ranges pass 1 would read the file in, so that the table's statistics are
+                // summed exactly as `CSVStatisticsReader`'s (a spooled input is one range).
+                builder.rangeStartLines = try RecordBoundaries.split(
+                    fd: fd, size: Int(info.st_size), chunkSize: RecordBoundaries.defaultChunkSize,
+                    threads: ProcessInfo.processInfo.activeProcessorCount, file: display).dropFirst().map(\.firstLine)
+            }
             let reader = try CSVReader(delimiter: options.delimiter, file: display)
             // libcsv on this thread, classification and number parsing on another.
             let relay = RecordBatchRelay(feeding: builder)
@@ -96,6 +103,10 @@ private final class TableBuilder: CSVRecordSink {
     // dynamic exclusivity checks of class properties are pure cost here.
     @exclusivity(unchecked) var frame: RecordFrame
     @exclusivity(unchecked) var rows = 0
+    /// The lines on which pass 1's ranges after the first begin, and the first row of each.
+    var rangeStartLines: [Int] = []
+    private var nextRange = 0
+    private(set) var rangeStarts: [Int] = []
 
     // Per column.
     @exclusivity(unchecked) var modelCandidate: [Bool] = []
@@ -115,7 +126,12 @@ private final class TableBuilder: CSVRecordSink {
     }
 
     func endRecord(line: Int) {
-        if frame.endRecord(line: line, establish: establish, cell: { j, bytes in cell(j, bytes, line: line) }) == .row { rows += 1 }
+        guard frame.endRecord(line: line, establish: establish, cell: { j, bytes in cell(j, bytes, line: line) }) == .row else { return }
+        while nextRange < rangeStartLines.count, line >= rangeStartLines[nextRange] {
+            rangeStarts.append(rows)
+            nextRange += 1
+        }
+        rows += 1
     }
 
     private func establish(_ columns: ColumnSelection) {
@@ -152,7 +168,8 @@ private final class TableBuilder: CSVRecordSink {
         let modelled = profiles.indices.filter { profiles[$0].kind == .numeric }
         let matrix = try assemble(modelled)
         return LoadedTable(input: input, options: options, columns: profiles, modelledColumns: modelled,
-                           matrix: matrix, rowCount: rows, byteCount: snapshot.byteCount, warnings: warnings + trailing, snapshot: snapshot)
+                           matrix: matrix, rowCount: rows, byteCount: snapshot.byteCount, warnings: warnings + trailing, snapshot: snapshot,
+                           rangeStarts: rangeStarts)
     }
 
     /// Copies the modelled columns into one row-major matrix, freeing each chunk once copied,

@@ -122,18 +122,22 @@ public struct ImputationReport: Codable, Sendable {
     /// (computed from `adjustment` when not given); the summaries describe them.
     public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
                 writtenValues: [Double]? = nil) {
-        let written = writtenValues ?? (try? adjustment?.adjusted(result.imputedValues, of: table.matrix)) ?? result.imputedValues
+        // A fit on statistics carries no imputations: the model's, for the table's cells.
+        let imputations = result.imputedValues.count == table.matrix.missingCount
+            ? result.imputedValues : (try? result.model.imputedValues(for: table.matrix)) ?? []
+        let written = writtenValues ?? (try? adjustment?.adjusted(imputations, of: table.matrix)) ?? imputations
         let moments = ColumnMoments(table.matrix, imputed: written)
         self.init(input: Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount),
                   read: table.options, columns: table.columns, observed: moments.observed, imputed: moments.imputed,
-                  result: result, inputWarnings: table.warnings.map(\.reportWarning), timings: timings, adjustment: adjustment)
+                  imputedCells: written.count, result: result, inputWarnings: table.warnings.map(\.reportWarning),
+                  timings: timings, adjustment: adjustment)
     }
 
     /// The report of a fit on data described by `columns` (every input column; the numeric
     /// ones modelled, in order), with the moments of each modelled column's observed and
-    /// imputed cells; `inputWarnings` are the reader's.
+    /// imputed cells, and `imputedCells` cells imputed; `inputWarnings` are the reader's.
     init(input: Input, read: CSVReadOptions, columns profiles: [ColumnProfile], observed: [ColumnMoments.Moment],
-         imputed: [ColumnMoments.Moment], result: EMResult, inputWarnings: [EMWarning], timings: Timings,
+         imputed: [ColumnMoments.Moment], imputedCells: Int, result: EMResult, inputWarnings: [EMWarning], timings: Timings,
          adjustment: ImputedValueAdjustment?) {
         schemaVersion = Self.currentSchemaVersion
         emimputeVersion = EMImputeVersion.current
@@ -186,7 +190,7 @@ public struct ImputationReport: Codable, Sendable {
         startsAgree = result.startsAgree
         rowsUsed = result.rowsUsed
         rowsWithNothingObserved = result.rowsWithNothingObserved
-        imputedCells = result.imputedValues.count
+        self.imputedCells = imputedCells
         // The loader's first: a misread input matters more than anything about the fit.
         warnings = inputWarnings + result.warnings
         if let adjustment, adjustment.isActive {
@@ -288,7 +292,12 @@ struct ColumnMoments {
         for i in 0..<matrix.rowCount {
             for j in 0..<p {
                 let v = matrix.values[i * p + j]
-                if v.isNaN { imp[j].add(values[k]); k += 1 } else { obs[j].add(v) }
+                if v.isNaN {
+                    if k < values.count { imp[j].add(values[k]) }
+                    k += 1
+                } else {
+                    obs[j].add(v)
+                }
             }
         }
         observed = obs.map(\.moment)

@@ -22,6 +22,9 @@ public struct LoadedTable: Sendable {
     public let warnings: [CSVWarning]
     /// What was read, for the writer to check that it reads the same input again.
     let snapshot: InputSnapshot
+    /// The first row of each of pass 1's byte ranges after the first (`RecordBoundaries`),
+    /// so that `statistics` sums the rows in the groups `CSVStatisticsReader` does.
+    var rangeStarts: [Int] = []
 
     /// Names of the modelled columns.
     public var modelledNames: [String] { modelledColumns.map { columns[$0].name } }

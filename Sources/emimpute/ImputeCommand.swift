@@ -99,14 +99,17 @@ struct ImputeCommand: ParsableCommand {
         let loadTime = seconds(clock.now - start)
 
         start = clock.now
-        let result = try GaussianEM(options: fitOptions.emOptions).fit(table.matrix, progress: printer.iteration)
+        // EM on the per-pattern statistics of pass 1's ranges: the fit `statistics` → `fit`
+        // makes, so that `apply` with that model writes this file.
+        let result = try GaussianEM(options: fitOptions.emOptions).fit(table.statistics, progress: printer.iteration)
+        let imputed = try result.model.imputedValues(for: table.matrix)
         let emTime = seconds(clock.now - start)
 
         if TestFault.current == .internal {
             throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
         }
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
-        let written = try adjustment.adjusted(result.imputedValues, of: table.matrix)
+        let written = try adjustment.adjusted(imputed, of: table.matrix)
         start = clock.now
         var targets = outputs.targets.makeIterator()
         try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)

@@ -159,17 +159,20 @@ func imputeSurvey(_ input: String, output: String, report: String) throws -> EMR
     let table = try CSVLoader.load(input, options: reading)
     defer { table.input.removeSpool() }   // only standard input ("-") is spooled
 
-    let fit = try GaussianEM().fit(table.matrix)
+    // EM on the per-pattern statistics, as the command fits them; then each missing cell.
+    let fit = try GaussianEM().fit(table.statistics)
+    let imputed = try fit.model.imputedValues(for: table.matrix)
 
     let target = try OutputTarget.file(output)  // a temporary file, renamed by commit()
     do {
-        try CompletedCSVWriter.write(table, imputedValues: fit.imputedValues, to: target)
+        try CompletedCSVWriter.write(table, imputedValues: imputed, to: target)
         try target.commit()
     } catch {
         target.abandon()
         throw error
     }
-    let diagnostics = ImputationReport(table: table, result: fit, timings: .init(load: 0, em: 0, write: 0))
+    let diagnostics = ImputationReport(table: table, result: fit, timings: .init(load: 0, em: 0, write: 0),
+                                       writtenValues: imputed)
     try OutputTarget.writeFile(report, contents: try diagnostics.json())
     return fit
 }

@@ -74,3 +74,26 @@ struct StatisticsFitTests {
         }
     }
 }
+
+/// The loader's statistics are pass 1's, bit for bit, on a file of many ranges.
+@Suite("Loaded table statistics")
+struct LoadedTableStatisticsTests {
+    /// Fails if the loader's range rows were not pass 1's ranges (the merge order and the
+    /// groups merged would differ in the last bits), or if a text column's marginalisation
+    /// rounded the moments (merging into an empty group).
+    @Test func tableStatisticsArePassOnesBitForBit() throws {
+        var csv = "x,note,y,z\n"
+        var g = SplitMix64(seed: 31)
+        for i in 0..<120_000 {
+            let x = Double(Int.random(in: -99_999...99_999, using: &g)) / 1000
+            let y = Int.random(in: 0..<6, using: &g) == 0 ? "" : "\(x * 0.3 + Double(Int.random(in: 0...999, using: &g)) / 7)"
+            let z = Int.random(in: 0..<9, using: &g) == 0 ? "NA" : "\(Double(i % 97) / 3)"
+            csv += "\(x),\"t\(i)\",\(y),\(z)\n"
+        }
+        let path = temporaryFile(csv)
+        let table = try CSVLoader.load(path)
+        #expect(table.rangeStarts.count >= 1)
+        let read = try CSVStatisticsReader.read(path, threads: 2)
+        #expect(table.statistics == read.statistics)
+    }
+}

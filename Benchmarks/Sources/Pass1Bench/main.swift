@@ -52,7 +52,9 @@ let yardstickSeconds = min(yardstick.seconds, measured.wall)
 var statistics: TableStatistics?
 let one = try seconds { statistics = try CSVStatisticsReader.read(path, threads: 1) }
 let all = try seconds { statistics = try CSVStatisticsReader.read(path, threads: cores) }
-let load = try seconds { _ = try CSVLoader.load(path) }
+var table: LoadedTable?
+let load = try seconds { table = try CSVLoader.load(path) }
+let tableStatistics = seconds { _ = table!.statistics }
 
 print("file: \(path), \(bytes) bytes, \(yardstick.records) records of \(yardstick.fields / max(yardstick.records, 1)) fields; \(cores) cores; fastest of \(runs) runs")
 if let s = statistics?.statistics {
@@ -69,3 +71,4 @@ row("libcsv yardstick (1 thread, empty callbacks)", measured)
 row("pass 1, statistics, 1 thread", one)
 row("pass 1, statistics, \(cores) threads", all)
 row("loader (CSVLoader.load, matrix)", load)
+row("impute's statistics of the loaded matrix (LoadedTable.statistics)", tableStatistics)

@@ -135,13 +135,10 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
         // Each pattern merges on its own, so the order of the patterns (hash order here) does
         // not change the result.
         let rescales = factor.contains { $0 != 1 }
-        let limit = rowLimit
         for (pattern, group) in other.groups {
             var incoming = group
             if rescales { incoming.rescale(by: pattern.observedColumns.map { factor[$0] }) }
-            Self.update(&groups[pattern, default: PatternGroupStatistics(observedCount: incoming.observedCount)]) { group in
-                group.merge(incoming, keepingRows: limit.keepsRows(count: group.count + incoming.count, observed: incoming.observedCount))
-            }
+            fold(incoming, into: pattern)
         }
     }
 
@@ -166,11 +163,23 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
                 out.groups[reduced, default: PatternGroupStatistics(observedCount: 0)].count += group.count
                 continue
             }
-            var target = out.groups.removeValue(forKey: reduced) ?? PatternGroupStatistics(observedCount: positions.count)
-            target.merge(part, keepingRows: rowLimit.keepsRows(count: target.count + part.count, observed: positions.count))
-            out.groups[reduced] = target
+            out.fold(part, into: reduced)
         }
         return out
+    }
+
+    /// Folds `incoming` (rows of `pattern`) into the pattern's group. A pattern new here takes
+    /// the group as it is — exactly, where merging into an empty group would round the mean
+    /// (δ·n/n) — unless it keeps more rows than the row limit allows.
+    private mutating func fold(_ incoming: PatternGroupStatistics, into pattern: MissingnessPattern) {
+        let limit = rowLimit
+        if groups[pattern] == nil, !incoming.keepsRows || limit.keepsRows(count: incoming.count, observed: incoming.observedCount) {
+            groups[pattern] = incoming
+            return
+        }
+        Self.update(&groups[pattern, default: PatternGroupStatistics(observedCount: incoming.observedCount)]) { group in
+            group.merge(incoming, keepingRows: limit.keepsRows(count: group.count + incoming.count, observed: incoming.observedCount))
+        }
     }
 
     /// The patterns, in `MissingnessPattern` order (complete rows first).
