@@ -1,4 +1,5 @@
 import EMImputeCore
+import Foundation
 
 extension LoadedTable {
     /// The per-pattern statistics of the modelled columns, summed range by range in the byte
@@ -9,17 +10,22 @@ extension LoadedTable {
     public var statistics: PatternStatistics {
         let p = matrix.columnCount
         let bounds = [0] + rangeStarts + [rowCount]
-        var total: PatternStatistics?
-        matrix.values.withUnsafeBufferPointer { x in
-            for k in 0..<(bounds.count - 1) {
-                var part = PatternStatistics(columnNames: matrix.columnNames)
-                for i in bounds[k]..<bounds[k + 1] {
-                    // The matrix's rows have its width and no infinite cell.
-                    try? part.add(UnsafeBufferPointer(rebasing: x[(i * p)..<((i + 1) * p)]))
-                }
-                if total == nil { total = part } else { try? total!.merge(part) }
-            }
+        let values = matrix.values, names = matrix.columnNames
+        // The ranges on all cores, folded in order: the same sums for any number of threads.
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let fold = OrderedFold<PatternStatistics>(window: 2 * threads) { total, part in
+            if total == nil { total = part } else { try total!.merge(part) }
         }
-        return total ?? PatternStatistics(columnNames: matrix.columnNames)
+        // Neither can fail: the ranges share the columns, and the matrix's rows have its width
+        // and no infinite cell.
+        try? WorkerPool.run(count: bounds.count - 1, threads: threads) { k in
+            fold.waitForTurn(k)
+            var part = PatternStatistics(columnNames: names)
+            values.withUnsafeBufferPointer { x in
+                for i in bounds[k]..<bounds[k + 1] { try? part.add(UnsafeBufferPointer(rebasing: x[(i * p)..<((i + 1) * p)])) }
+            }
+            fold.deliver(k, .success(part))
+        }
+        return ((try? fold.result()) ?? nil) ?? PatternStatistics(columnNames: names)
     }
 }

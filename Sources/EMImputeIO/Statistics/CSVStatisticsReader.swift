@@ -58,7 +58,6 @@ public enum CSVStatisticsReader {
     private struct Part: @unchecked Sendable {
         var builder: StatisticsBuilder
         var lastLine: (line: Int, text: String)?
-        var error: (any Error)?
     }
 
     private static func readRanges(fd: Int32, size: Int, options: CSVReadOptions, file: String,
@@ -77,7 +76,11 @@ public enum CSVStatisticsReader {
         guard let columns = head.columns else { throw CSVError(file: file, kind: .empty) }
 
         let chunks = try RecordBoundaries.split(fd: fd, size: size, chunkSize: chunkSize, threads: threads, file: file)
-        let merge = OrderedMerge(window: 2 * threads)
+        let merge = OrderedFold<Part>(window: 2 * threads) { total, part in
+            guard let sum = total else { total = part; return }
+            try sum.builder.merge(part.builder)
+            total!.lastLine = part.lastLine
+        }
         try WorkerPool.run(count: chunks.count, threads: threads) { k in
             merge.waitForTurn(k)
             if merge.hasFailed { merge.deliver(k, nil); return }
@@ -87,70 +90,13 @@ public enum CSVStatisticsReader {
                 let reader = try CSVReader(delimiter: options.delimiter, file: file)
                 try reader.read(fd: fd, range: chunks[k].bytes, firstLine: chunks[k].firstLine, into: builder)
                 if k == chunks.count - 1 { part.lastLine = reader.unterminatedLastLine }
-                part.error = builder.error
+                if let error = builder.error { throw error }
+                merge.deliver(k, .success(part))
             } catch {
-                part.error = builder.error ?? error
+                merge.deliver(k, .failure(builder.error ?? error))
             }
-            merge.deliver(k, part)
         }
-        return try merge.result()
-    }
-
-    /// Folds the parts into one in range order as they arrive, keeping at most `window`
-    /// parts waiting; after a part with an error, the rest are skipped.
-    private final class OrderedMerge: @unchecked Sendable {
-        private let lock = NSCondition()
-        private let window: Int
-        private var waiting: [Int: Part?] = [:]
-        private var next = 0
-        private var isMerging = false
-        private var total: Part?
-        private var failure: (any Error)?
-
-        init(window: Int) { self.window = window }
-
-        var hasFailed: Bool { lock.lock(); defer { lock.unlock() }; return failure != nil }
-
-        /// Waits until part `k` may be built without holding too many parts.
-        func waitForTurn(_ k: Int) {
-            lock.lock()
-            while k >= next + window { lock.wait() }
-            lock.unlock()
-        }
-
-        func deliver(_ k: Int, _ part: Part?) {
-            lock.lock()
-            waiting[k] = .some(part)
-            guard !isMerging else { lock.unlock(); return }
-            isMerging = true
-            while let ready = waiting.removeValue(forKey: next) {
-                let skip = failure != nil
-                lock.unlock()
-                var error: (any Error)?
-                if !skip, let part = ready {
-                    if let e = part.error { error = e } else { error = fold(part) }
-                }
-                lock.lock()
-                if failure == nil, let error { failure = error }
-                next += 1
-                lock.broadcast()
-            }
-            isMerging = false
-            lock.unlock()
-        }
-
-        private func fold(_ part: Part) -> (any Error)? {
-            guard var sum = total else { total = part; return nil }
-            do { try sum.builder.merge(part.builder) } catch { return error }
-            sum.lastLine = part.lastLine
-            total = sum
-            return nil
-        }
-
-        func result() throws -> Part {
-            if let failure { throw failure }
-            return total!
-        }
+        return try merge.result()!
     }
 
     /// Classifies the columns and keeps the statistics of the numeric ones.
