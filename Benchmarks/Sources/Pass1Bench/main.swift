@@ -13,13 +13,15 @@ import Foundation
 var arguments = ArraySlice(CommandLine.arguments.dropFirst())
 guard let path = arguments.popFirst() else { print("usage: pass1-bench FILE [--runs R]"); exit(64) }
 var runCount = 3
+var profileThreads = 1
 while let a = arguments.popFirst() {
     switch a {
     case "--runs": runCount = Int(arguments.popFirst()!)!
     case "--profile":
-        // One single-threaded pass 1 and nothing else, for a profiler.
-        _ = try CSVStatisticsReader.read(path, threads: 1)
+        // One pass 1 (single-threaded unless --threads comes first) and nothing else, for a profiler.
+        _ = try CSVStatisticsReader.read(path, threads: profileThreads)
         exit(0)
+    case "--threads": profileThreads = Int(arguments.popFirst()!)!
     default: print("unknown argument \(a)"); exit(64)
     }
 }
