@@ -96,4 +96,32 @@ extension GaussianEM {
 
         return warnings
     }
+
+    /// The fewest rows for which "a different whole number in every row" is taken as the
+    /// mark of an identifier rather than chance.
+    static let identifierRowThreshold = 20
+
+    /// Columns that look like identifiers — observed in every row, each row a different whole
+    /// number — the most common survey-cleaning mistake (a respondent ID modelled as a
+    /// measurement, with a mean of 10250).
+    static func identifierWarnings(_ data: IncompleteMatrix) -> [EMWarning] {
+        let n = data.rowCount, p = data.columnCount
+        guard n >= identifierRowThreshold else { return [] }
+        var out: [EMWarning] = []
+        for j in 0..<p {
+            var seen = Set<Double>()
+            var looksLikeIdentifier = true
+            for i in 0..<n {
+                let v = data.values[i * p + j]
+                guard !v.isNaN, v == v.rounded(), seen.insert(v).inserted else { looksLikeIdentifier = false; break }
+            }
+            guard looksLikeIdentifier else { continue }
+            let name = data.columnNames[j]
+            out.append(EMWarning(
+                code: "identifierLikeColumn",
+                message: "column '\(name)' looks like an identifier: every one of its \(n) rows holds a different whole number; modelled as a measurement it distorts the estimates of the other columns",
+                remedy: "leave it out of the model (--exclude \(name)) unless it really is a measurement"))
+        }
+        return out
+    }
 }

@@ -107,8 +107,9 @@ public struct GaussianEM: Sendable {
         }
 
         let nothingObserved = data.rowCount - n
-        let warnings = Self.warnings(best: best, problem: problem, options: options, starts: starts, startsAgree: startsAgree,
+        var warnings = Self.warnings(best: best, problem: problem, options: options, starts: starts, startsAgree: startsAgree,
                                      rowsWithNothingObserved: nothingObserved)
+        warnings += Self.identifierWarnings(data)
 
         return EMResult(
             model: model,
@@ -119,7 +120,7 @@ public struct GaussianEM: Sendable {
             hasConverged: best.hasConverged,
             stopReason: best.hasConverged ? .tolerance : .maxIterations,
             history: best.history,
-            rateOfConvergence: best.rate,
+            largestFractionOfMissingInformation: best.rate,
             starts: starts,
             startsAgree: startsAgree,
             imputedValues: imputed,

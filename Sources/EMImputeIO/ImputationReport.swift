@@ -170,7 +170,7 @@ public struct ImputationReport: Codable, Sendable {
         stopReason = result.stopReason.rawValue
         monotone = result.isMonotone
         history = result.history.records
-        rateOfConvergence = result.rateOfConvergence
+        rateOfConvergence = result.largestFractionOfMissingInformation
         starts = result.starts
         startsAgree = result.startsAgree
         rowsUsed = result.rowsUsed

@@ -59,7 +59,7 @@ struct LibraryExampleTests {
         print("log-likelihood:", String(format: "%.4f", fit.logLikelihood))
         print("mean:      ", fixed(fit.mean))
         for row in fit.covariance.rows { print("covariance:", fixed(row)) }
-        print("largest fraction of missing information:", String(format: "%.2f", fit.rateOfConvergence ?? 0))
+        print("largest fraction of missing information:", String(format: "%.2f", fit.largestFractionOfMissingInformation ?? 0))
         print("warnings:", fit.warnings.map(\.code))
 
         // The completed matrix: observed cells unchanged, missing ones their conditional means.

@@ -66,7 +66,7 @@ extension GaussianEM {
             hasConverged: best.hasConverged,
             stopReason: best.hasConverged ? .tolerance : .maxIterations,
             history: best.history,
-            rateOfConvergence: best.rate,
+            largestFractionOfMissingInformation: best.rate,
             starts: starts,
             startsAgree: startsAgree,
             imputedValues: [],
