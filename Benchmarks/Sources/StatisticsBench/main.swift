@@ -12,7 +12,7 @@ import EMImpute
 import Foundation
 import SyntheticData
 
-var rows = 1_000_000, columns = 20, rate = 0.15, mechanism = MissingMechanism.mcar, pool: Int?, threads: Int?
+var rows = 1_000_000, columns = 20, rate = 0.15, mechanism = MissingMechanism.mcar, pool: Int?, threads: Int?, skipRowWise = false
 var arguments = ArraySlice(CommandLine.arguments.dropFirst())
 while let a = arguments.popFirst() {
     switch a {
@@ -22,6 +22,7 @@ while let a = arguments.popFirst() {
     case "--mar": mechanism = .mar
     case "--pool": pool = Int(arguments.popFirst()!)!
     case "--threads": threads = Int(arguments.popFirst()!)!
+    case "--skip-row-wise": skipRowWise = true  // for profiling the statistics fit alone
     default: print("unknown argument \(a)"); exit(64)
     }
 }
@@ -42,7 +43,9 @@ let kept = statistics.groups.values.filter(\.keepsRows)
 var options = EMOptions()
 options.threads = threads
 t = now()
-let rowWise = try GaussianEM(options: options).fit(data)
+var rowWiseOptions = options
+if skipRowWise { rowWiseOptions.maxIterations = 1 }
+let rowWise = try GaussianEM(options: rowWiseOptions).fit(data)
 let rowWiseSeconds = now() - t
 t = now()
 let onStatistics = try GaussianEM(options: options).fit(statistics)
