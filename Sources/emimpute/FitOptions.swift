@@ -58,15 +58,8 @@ struct FitOptions: ParsableArguments {
     private static func show(_ x: Double) -> String { String(format: "%g", x) }
 
     var emOptions: EMOptions {
-        var o = EMOptions()
-        o.tolerance = tolerance
-        o.maxIterations = maxIterations
-        o.ridge = ridge
-        o.starts = starts
-        o.seed = seed
-        o.threads = threads
-        o.acceleration = accelerate
-        return o
+        EMOptions(tolerance: tolerance, maxIterations: maxIterations, ridge: ridge, starts: starts, seed: seed,
+                  threads: threads, acceleration: accelerate)
     }
 }
 
