@@ -165,14 +165,15 @@ public struct MultivariateTEM: Sendable {
             var nextNu = nu
             var evaluated = pass(nextComponent, nu: nu)
             if estimatesNu {
-                // CM-step 2: ν maximising ℓ at the new μ, Σ (kept at the old ν should the root do worse).
+                // CM-step 2: ν maximising ℓ at the new μ, Σ. The root is the maximiser when ℓ is
+                // unimodal in ν; the old ν is kept only should the root do clearly worse (beyond
+                // rounding, which must not decide between two nearly equal values).
                 var logDeterminants = 0.0
                 for r in 0..<n { logDeterminants += nextComponent.logDeterminantObserved(pattern: prepared.rowPattern[r]) }
                 let candidate = DegreesOfFreedomStep.maximizer(distances: evaluated.distances, observed: observed)
-                if logLikelihood(nu: candidate, distances: evaluated.distances, logDeterminants: logDeterminants)
-                    >= logLikelihood(nu: nu, distances: evaluated.distances, logDeterminants: logDeterminants) {
-                    nextNu = candidate
-                }
+                let atCandidate = logLikelihood(nu: candidate, distances: evaluated.distances, logDeterminants: logDeterminants)
+                let atOld = logLikelihood(nu: nu, distances: evaluated.distances, logDeterminants: logDeterminants)
+                if atCandidate >= atOld - 1e-10 * max(1, abs(atOld)) { nextNu = candidate }
                 if nextNu != nu { evaluated = pass(nextComponent, nu: nextNu) }
             }
             var change = abs(nu.isFinite ? log(nextNu) - log(nu) : 0)
