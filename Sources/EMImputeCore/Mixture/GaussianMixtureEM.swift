@@ -87,8 +87,11 @@ public struct GaussianMixtureEM: Sendable {
         return try GaussianMixtureEM(options: options).result(data, prepared, problem, [problem.iterate(from: theta, progress: nil)])
     }
 
-    /// Fits K = 1…`maxComponents` (each as `fit`) and keeps the lowest BIC. A K whose fit
-    /// fails (too few rows for its components) ends the search.
+    /// Fits K = 1…`maxComponents` (each as `fit`) and keeps the lowest BIC among the fits
+    /// that are not degenerate (no empty component, no covariance floor: where a component
+    /// collapses onto a few rows or onto a discrete value the likelihood is unbounded, and
+    /// BIC would reward the collapse). A K whose fit fails (too few rows for its
+    /// components) ends the search.
     ///
     /// - Throws: `ModelOptionsError.invalidComponents` when `maxComponents` is out of range;
     ///   the K = 1 fit's error when even that fails.
@@ -103,9 +106,11 @@ public struct GaussianMixtureEM: Sendable {
             options.components = k
             let fit: GaussianMixtureResult
             do { fit = try GaussianMixtureEM(options: options).fit(data) } catch { if k == 1 { throw error }; break }
+            let degenerate = !fit.emptyComponents.isEmpty || !fit.regularizedComponents.isEmpty
             table.append(ComponentCountFit(components: k, logLikelihood: fit.logLikelihood, parameterCount: fit.parameterCount,
-                                           bayesianInformationCriterion: fit.bayesianInformationCriterion, hasConverged: fit.hasConverged))
-            if best == nil || fit.bayesianInformationCriterion < best!.bayesianInformationCriterion { best = fit }
+                                           bayesianInformationCriterion: fit.bayesianInformationCriterion, hasConverged: fit.hasConverged,
+                                           isDegenerate: degenerate))
+            if best == nil || (!degenerate && fit.bayesianInformationCriterion < best!.bayesianInformationCriterion) { best = fit }
         }
         return MixtureSelection(table: table, best: best!)
     }

@@ -83,12 +83,16 @@ public struct ComponentCountFit: Sendable, Codable, Equatable {
     public let bayesianInformationCriterion: Double
     /// Whether the best start converged.
     public let hasConverged: Bool
+    /// Whether the fit has an empty component or needed the covariance floor: it is then
+    /// not a maximum of the likelihood (which is unbounded there), and BIC does not choose it.
+    public let isDegenerate: Bool
 }
 
-/// The fits of K = 1…maxComponents and the one with the lowest BIC.
+/// The fits of K = 1…maxComponents and the one with the lowest BIC among those that are not
+/// degenerate (K = 1 when all others are).
 public struct MixtureSelection: Sendable {
     /// One row per K that could be fitted, ascending K.
     public let table: [ComponentCountFit]
-    /// The chosen fit (lowest BIC).
+    /// The chosen fit (lowest BIC among the fits that are not degenerate).
     public let best: GaussianMixtureResult
 }
