@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "generate-data", targets: ["GenerateData"]),
         .executable(name: "emimpute-bench", targets: ["EMImputeBench"]),
+        .executable(name: "mixture-bench", targets: ["MixtureBench"]),
     ],
     dependencies: [
         .package(name: "EMImpute", path: ".."),
@@ -26,6 +27,14 @@ let package = Package(
             dependencies: [
                 "SyntheticData",
                 "BLASYardstick",
+                .product(name: "EMImpute", package: "EMImpute"),
+            ]
+        ),
+        // Issue 16: masked-cell RMSE of the normal, mixture and t models, and the cost of a mixture iteration.
+        .executableTarget(
+            name: "MixtureBench",
+            dependencies: [
+                "SyntheticData",
                 .product(name: "EMImpute", package: "EMImpute"),
             ]
         ),
