@@ -97,66 +97,102 @@ struct MixtureProblem: Sendable {
     /// The E-step: responsibilities from each row's observed-part densities (log-sum-exp),
     /// and the responsibility-weighted statistics of the completed rows.
     ///
+    /// Rows are taken in segments of one pattern (at most `chunk` rows), and each component's
+    /// work on a segment is done by BLAS: the zero-filled deviations Z̃ times K_·m, the
+    /// conditional deviations −(Z̃ K_·m) C, the completed Ẑ times K for the Mahalanobis
+    /// distances (the row sums of Ẑ ∘ ẐK), and one `dsyrk` of the √r-scaled rows. The
+    /// conditional-covariance correction is added once per segment, weighted by its Σ r.
+    ///
     /// - Complexity: O(n·K·p² + K·Σ_patterns |m|³).
     func expectation(_ theta: MixtureParameters, _ prepared: [PreparedComponent]) -> MixtureStatistics {
         let p = data.p, kCount = components, data = self.data, blocks = self.blocks
         let logWeights = theta.weights.map { $0 > 0 ? log($0) : -Double.infinity }
-        let chunk = max(16, min(1024, 65_536 / max(p, 1)))
+        let chunk = max(16, min(512, 32_768 / max(p, 1)))
+        let halfLogTwoPi = 0.5 * log(2 * Double.pi)
         let parts = blocks.map(threads: threads) { b -> MixtureStatistics in
             var stats = MixtureStatistics(components: kCount, columnCount: p)
-            let z = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p)
-            let work = UnsafeMutablePointer<Double>.allocate(capacity: 2 * p)
-            let logDensity = UnsafeMutablePointer<Double>.allocate(capacity: kCount)
-            // √rᵢₖ ẑᵢₖ of the rows waiting for one dsyrk per component.
-            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: kCount * chunk * p)
+            let z = UnsafeMutablePointer<Double>.allocate(capacity: kCount * chunk * p)
+            let q = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
+            let w = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
+            let km = UnsafeMutablePointer<Double>.allocate(capacity: p * p)
+            let density = UnsafeMutablePointer<Double>.allocate(capacity: chunk * kCount)
             let cross = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p * p)
             cross.initialize(repeating: 0, count: kCount * p * p)
-            defer { z.deallocate(); work.deallocate(); logDensity.deallocate(); scratch.deallocate(); cross.deallocate() }
-            var filled = 0
-            func flush() {
-                for k in 0..<kCount {
-                    BLAS.addGram(of: scratch + k * chunk * p, rows: filled, columns: p, into: cross + k * p * p)
-                }
-                filled = 0
-            }
-            let halfLogTwoPi = 0.5 * log(2 * Double.pi)
+            defer { z.deallocate(); q.deallocate(); w.deallocate(); km.deallocate(); density.deallocate(); cross.deallocate() }
+            let rows = blocks.rows(ofBlock: b)
             data.standardized.values.withUnsafeBufferPointer { xb in
-                for r in blocks.rows(ofBlock: b) {
+                var r = rows.lowerBound
+                while r < rows.upperBound {
                     let g = data.rowPattern[r]
+                    var end = r + 1
+                    while end < rows.upperBound, end - r < chunk, data.rowPattern[end] == g { end += 1 }
+                    let count = end - r
                     let m = data.layout.missing[g]
-                    let x = xb.baseAddress! + r * p
-                    let observed = Double(p - m.count)
-                    for k in 0..<kCount {
-                        let d2 = prepared[k].completeDeviation(x, pattern: g, missing: m, into: z + k * p, work: work)
-                        logDensity[k] = logWeights[k] - observed * halfLogTwoPi
-                            - 0.5 * (prepared[k].logDeterminantObserved(pattern: g) + d2)
-                    }
-                    let total = logSumExp(logDensity, kCount)
-                    stats.logLikelihood += total
-                    if filled == chunk { flush() }
                     let nm = m.count
+                    let observed = Double(p - nm)
                     for k in 0..<kCount {
-                        let responsibility = exp(logDensity[k] - total)
-                        stats.weight[k] += responsibility
-                        let root = responsibility.squareRoot()
-                        let zk = z + k * p, row = scratch + (k * chunk + filled) * p
-                        for j in 0..<p {
-                            stats.sum[k * p + j] += responsibility * zk[j]
-                            row[j] = root * zk[j]
-                        }
-                        if nm > 0 {
-                            // The conditional-covariance correction rᵢₖ Cᵢₖ (m ascending: upper triangle).
-                            let c = prepared[k].conditionalCovariance[g]
-                            let target = cross + k * p * p
-                            for a in 0..<nm {
-                                for e in a..<nm { target[m[a] * p + m[e]] += responsibility * c[a * nm + e] }
+                        let component = prepared[k]
+                        let zk = z + k * chunk * p
+                        component.mean.withUnsafeBufferPointer { mu in
+                            for i in 0..<count {
+                                let x = xb.baseAddress! + (r + i) * p, zi = zk + i * p
+                                for j in 0..<p {
+                                    let d = x[j] - mu[j]
+                                    zi[j] = d.isNaN ? 0 : d
+                                }
                             }
                         }
+                        component.precision.withUnsafeBufferPointer { kb in
+                            if nm > 0 {
+                                // W = Z̃ K_·m, then Ẑ_m = −W C (K is symmetric, so K_m· z = (z K)_m).
+                                for a in 0..<p { for c in 0..<nm { km[a * nm + c] = kb[a * p + m[c]] } }
+                                BLAS.multiply(zk, lda: p, km, ldb: nm, into: w, ldc: nm, rows: count, inner: p, columns: nm)
+                                component.conditionalCovariance[g].withUnsafeBufferPointer { cb in
+                                    BLAS.multiply(w, lda: nm, cb.baseAddress!, ldb: nm, into: q, ldc: nm, rows: count, inner: nm, columns: nm)
+                                }
+                                for i in 0..<count { for c in 0..<nm { zk[i * p + m[c]] = -q[i * nm + c] } }
+                            }
+                            BLAS.multiply(zk, lda: p, kb.baseAddress!, ldb: p, into: q, ldc: p, rows: count, inner: p, columns: p)
+                        }
+                        let constant = logWeights[k] - observed * halfLogTwoPi - 0.5 * component.logDeterminantObserved(pattern: g)
+                        for i in 0..<count {
+                            let zi = zk + i * p, qi = q + i * p
+                            var d2 = 0.0
+                            for j in 0..<p { d2 += zi[j] * qi[j] }
+                            density[i * kCount + k] = constant - 0.5 * d2
+                        }
                     }
-                    filled += 1
+                    // Log densities → responsibilities, in place.
+                    for i in 0..<count {
+                        let row = density + i * kCount
+                        let total = logSumExp(row, kCount)
+                        stats.logLikelihood += total
+                        for k in 0..<kCount { row[k] = exp(row[k] - total) }
+                    }
+                    for k in 0..<kCount {
+                        let zk = z + k * chunk * p
+                        var segment = 0.0
+                        for i in 0..<count {
+                            let responsibility = density[i * kCount + k]
+                            segment += responsibility
+                            let root = responsibility.squareRoot(), zi = zk + i * p
+                            for j in 0..<p {
+                                stats.sum[k * p + j] += responsibility * zi[j]
+                                zi[j] *= root
+                            }
+                        }
+                        stats.weight[k] += segment
+                        BLAS.addGram(of: zk, rows: count, columns: p, into: cross + k * p * p)
+                        if nm > 0 {
+                            // The conditional-covariance correction (Σ r) C (m ascending: upper triangle).
+                            let c = prepared[k].conditionalCovariance[g]
+                            let target = cross + k * p * p
+                            for a in 0..<nm { for e in a..<nm { target[m[a] * p + m[e]] += segment * c[a * nm + e] } }
+                        }
+                    }
+                    r = end
                 }
             }
-            flush()
             stats.crossProduct = Array(UnsafeBufferPointer(start: cross, count: kCount * p * p))
             return stats
         }
