@@ -80,4 +80,30 @@ struct ModelKindTests {
         #expect(r.status == 65)
         #expect(r.stderr.contains("the mixing weights sum to 1.8"), "\(r.stderr)")
     }
+
+    @Test func aModelFileOfAnUnknownKindIsRefused() throws {
+        let (folder, _, _) = try fit(["--model", "t", "--df", "5"])
+        let path = folder + "/model.json"
+        var model = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        model["kind"] = "gamma"
+        try JSONSerialization.data(withJSONObject: model).write(to: URL(fileURLWithPath: path))
+        let r = try CLIRunner.run(["apply", "--model", path, CLIRunner.dataset("penguins.csv"), "-q"])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("'kind' must be gaussian, mixture or t, not 'gamma'"), "\(r.stderr)")
+    }
+
+    @Test func theHTMLReportShowsTheComponentsAndTheBICCurveOrTheWeights() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let mixture = try CLIRunner.run(["impute", CLIRunner.dataset("penguins.csv"), "-q", "-o", folder + "/m.csv", "--html", folder + "/m.html",
+                                         "--model", "mixture", "--max-components", "2", "--starts", "0"] + Self.penguins)
+        #expect(mixture.status == 0, "\(mixture.stderr)")
+        let page = try String(contentsOfFile: folder + "/m.html", encoding: .utf8)
+        #expect(page.contains("id=\"components\"") && page.contains("id=\"bic\""))
+        let t = try CLIRunner.run(["impute", CLIRunner.dataset("penguins.csv"), "-q", "-o", folder + "/t.csv", "--html", folder + "/t.html",
+                                   "--model", "t"] + Self.penguins)
+        #expect(t.status == 0, "\(t.stderr)")
+        let tPage = try String(contentsOfFile: folder + "/t.html", encoding: .utf8)
+        #expect(tPage.contains("id=\"downweighted\"") && tPage.contains("id=\"weight-quantiles\""))
+        #expect(!tPage.contains("id=\"components\""))
+    }
 }

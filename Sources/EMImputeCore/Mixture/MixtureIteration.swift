@@ -118,7 +118,12 @@ struct MixtureProblem: Sendable {
             let density = UnsafeMutablePointer<Double>.allocate(capacity: chunk * kCount)
             let cross = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p * p)
             cross.initialize(repeating: 0, count: kCount * p * p)
-            defer { z.deallocate(); q.deallocate(); w.deallocate(); km.deallocate(); density.deallocate(); cross.deallocate() }
+            let sum = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p)
+            sum.initialize(repeating: 0, count: kCount * p)
+            defer {
+                z.deallocate(); q.deallocate(); w.deallocate(); km.deallocate(); density.deallocate(); cross.deallocate()
+                sum.deallocate()
+            }
             let rows = blocks.rows(ofBlock: b)
             data.standardized.values.withUnsafeBufferPointer { xb in
                 var r = rows.lowerBound
@@ -165,20 +170,23 @@ struct MixtureProblem: Sendable {
                     // Log densities → responsibilities, in place.
                     for i in 0..<count {
                         let row = density + i * kCount
-                        let total = logSumExp(row, kCount)
+                        // One component: the responsibility is exactly 1 (as exp(ℓ − ℓ) would give).
+                        let total = kCount == 1 ? row[0] : logSumExp(row, kCount)
                         stats.logLikelihood += total
-                        for k in 0..<kCount { row[k] = exp(row[k] - total) }
+                        if kCount == 1 { row[0] = 1 } else { for k in 0..<kCount { row[k] = exp(row[k] - total) } }
                     }
                     for k in 0..<kCount {
                         let zk = z + k * chunk * p
                         var segment = 0.0
+                        let sk = sum + k * p
                         for i in 0..<count {
                             let responsibility = density[i * kCount + k]
                             segment += responsibility
-                            let root = responsibility.squareRoot(), zi = zk + i * p
-                            for j in 0..<p {
-                                stats.sum[k * p + j] += responsibility * zi[j]
-                                zi[j] *= root
+                            let zi = zk + i * p
+                            for j in 0..<p { sk[j] += responsibility * zi[j] }
+                            if kCount > 1 {
+                                let root = responsibility.squareRoot()
+                                for j in 0..<p { zi[j] *= root }
                             }
                         }
                         stats.weight[k] += segment
@@ -194,6 +202,7 @@ struct MixtureProblem: Sendable {
                 }
             }
             stats.crossProduct = Array(UnsafeBufferPointer(start: cross, count: kCount * p * p))
+            stats.sum = Array(UnsafeBufferPointer(start: sum, count: kCount * p))
             return stats
         }
         var total = MixtureStatistics(components: kCount, columnCount: p)
