@@ -94,6 +94,9 @@ struct MixtureProblem: Sendable {
         return out
     }
 
+    /// Segments shorter than this take the scalar path (`PreparedComponent.completeDeviation`).
+    static let smallestBLASSegment = 4
+
     /// The E-step: responsibilities from each row's observed-part densities (log-sum-exp),
     /// and the responsibility-weighted statistics of the completed rows.
     ///
@@ -138,6 +141,17 @@ struct MixtureProblem: Sendable {
                     for k in 0..<kCount {
                         let component = prepared[k]
                         let zk = z + k * chunk * p
+                        let constant = logWeights[k] - observed * halfLogTwoPi - 0.5 * component.logDeterminantObserved(pattern: g)
+                        if count < Self.smallestBLASSegment {
+                            // A pattern with a row or two (common when most rows have their own
+                            // pattern): dot products beat the set-up of three BLAS calls.
+                            for i in 0..<count {
+                                let d2 = component.completeDeviation(xb.baseAddress! + (r + i) * p, pattern: g, missing: m,
+                                                                     into: zk + i * p, work: q)
+                                density[i * kCount + k] = constant - 0.5 * d2
+                            }
+                            continue
+                        }
                         component.mean.withUnsafeBufferPointer { mu in
                             for i in 0..<count {
                                 let x = xb.baseAddress! + (r + i) * p, zi = zk + i * p
@@ -159,7 +173,6 @@ struct MixtureProblem: Sendable {
                             }
                             BLAS.multiply(zk, lda: p, kb.baseAddress!, ldb: p, into: q, ldc: p, rows: count, inner: p, columns: p)
                         }
-                        let constant = logWeights[k] - observed * halfLogTwoPi - 0.5 * component.logDeterminantObserved(pattern: g)
                         for i in 0..<count {
                             let zi = zk + i * p, qi = q + i * p
                             var d2 = 0.0

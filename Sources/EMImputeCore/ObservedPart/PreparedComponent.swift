@@ -49,15 +49,21 @@ struct PreparedComponent: Sendable {
         var conditional: [[Double]] = []
         var logDets: [Double] = []
         conditional.reserveCapacity(missing.count)
-        for (g, m) in missing.enumerated() {
-            let nm = m.count
-            if nm == 0 || nm == p { conditional.append([]); logDets.append(0); continue }
-            var kmm = [Double](repeating: 0, count: nm * nm)
-            for a in 0..<nm { for b in 0..<nm { kmm[a * nm + b] = k[m[a] * p + m[b]] } }
-            guard let f = try? CholeskyFactorization(kmm, order: nm) else { throw .pattern(g) }
-            conditional.append(f.inverse)
-            logDets.append(f.logDeterminant)
+        logDets.reserveCapacity(missing.count)
+        // One solver, reused: each pattern costs its O(|m|³) and one array, nothing more.
+        var solver = ConditionalSolver(columnCount: p)
+        var failed: Int?
+        k.withUnsafeBufferPointer { kb in
+            for (g, m) in missing.enumerated() {
+                let nm = m.count
+                if nm == 0 || nm == p { conditional.append([]); logDets.append(0); continue }
+                let solved = m.withUnsafeBufferPointer { solver.solve(precision: kb.baseAddress!, missing: $0) }
+                guard solved else { failed = g; return }
+                conditional.append(Array(UnsafeBufferPointer(start: solver.conditionalCovariance, count: nm * nm)))
+                logDets.append(solver.logDeterminantKmm)
+            }
         }
+        if let failed { throw .pattern(failed) }
         conditionalCovariance = conditional
         logDeterminantKmm = logDets
     }
