@@ -34,7 +34,7 @@ public enum FittedModel: Sendable, Equatable {
     func rowImputer() -> any RowImputing {
         switch self {
         case .gaussian(let m): return ConditionalImputer(m)
-        case .mixture(let m): return MixtureRowImputer(model: m)
+        case .mixture(let m): return MixtureRowImputer(imputer: GaussianMixtureImputer(m))
         case .t(let m): return TRowImputer(model: m, normal: ConditionalImputer(m.location))
         }
     }
@@ -53,15 +53,15 @@ extension ConditionalImputer: RowImputing {}
 /// Rows under a mixture: the responsibility-weighted conditional means and the mixture's
 /// conditional standard deviations (within- plus between-component).
 private struct MixtureRowImputer: RowImputing {
-    let model: GaussianMixtureModel
+    let imputer: GaussianMixtureImputer
 
     func impute(_ row: inout [Double]) throws {
         guard row.contains(where: \.isNaN) else { return }
-        row = try model.conditionalMoments(row: row).mean
+        row = try imputer.conditionalMoments(row: row).mean
     }
 
     func conditionalStandardDeviations(_ row: [Double]) throws -> [Double] {
-        try model.conditionalMoments(row: row).standardDeviation
+        try imputer.conditionalMoments(row: row).standardDeviation
     }
 }
 

@@ -217,6 +217,12 @@ struct MixtureAndTEngineTests {
         options.components = 3
         let fit = try GaussianMixtureEM(options: options).fit(data)
         #expect(try fit.completed(data) == fit.model.completed(data))
+        // The row imputer (patterns prepared once, then reused) gives the same moments.
+        let imputer = GaussianMixtureImputer(fit.model)
+        for row in rowsOf(data) + rowsOf(data) where row.contains(where: \.isNaN) {
+            let a = try imputer.conditionalMoments(row: row), b = try fit.model.conditionalMoments(row: row)
+            #expect(a.mean == b.mean && a.standardDeviation == b.standardDeviation && a.responsibilities == b.responsibilities)
+        }
         let t = try MultivariateTEM().fit(data)
         #expect(try t.completed(data) == t.model.completed(data))
     }

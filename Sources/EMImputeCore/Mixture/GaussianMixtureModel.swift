@@ -90,10 +90,16 @@ public struct GaussianMixtureModel: Sendable, Equatable {
     /// - Throws: `DataError` when `row.count` differs from `dimension` or a cell is ±∞;
     ///   `GaussianModelError.illConditioned` as `completed(_:)`.
     public func conditionalMoments(row: [Double]) throws -> (mean: [Double], standardDeviation: [Double], responsibilities: [Double]) {
+        try conditionalMoments(row: row, prepared: nil)
+    }
+
+    /// `conditionalMoments(row:)` with the components already prepared for the row's pattern.
+    func conditionalMoments(row: [Double], prepared: [PreparedComponent]?) throws
+        -> (mean: [Double], standardDeviation: [Double], responsibilities: [Double]) {
         guard row.count == dimension else { throw DataError.columnCountMismatch(count: row.count, expected: dimension) }
         if let j = row.firstIndex(where: \.isInfinite) { throw DataError.infiniteValue(row: 0, column: j) }
         let data = IncompleteMatrix(checkedRowCount: 1, columnCount: dimension, values: row, columnNames: columnNames)
-        let imputation = try self.imputation(for: data, layout: PatternLayout(data))
+        let imputation = try self.imputation(for: data, layout: PatternLayout(data), prepared: prepared)
         var mean = row, sd = [Double](repeating: 0, count: dimension)
         var k = 0
         for j in 0..<dimension where row[j].isNaN {
@@ -137,10 +143,11 @@ public struct GaussianMixtureModel: Sendable, Equatable {
 
     /// The conditional means and standard deviations of the missing cells of `data` (the
     /// model's columns, in order), in row-major order, and the last row's responsibilities.
-    func imputation(for data: IncompleteMatrix, layout: PatternLayout) throws(GaussianModelError)
+    func imputation(for data: IncompleteMatrix, layout: PatternLayout, prepared given: [PreparedComponent]? = nil) throws(GaussianModelError)
         -> (values: [Double], standardDeviations: [Double], responsibilities: [Double]) {
         let n = data.rowCount, p = dimension, kCount = componentCount
-        let prepared = try prepared(missing: layout.missing)
+        let prepared: [PreparedComponent]
+        if let given { prepared = given } else { prepared = try self.prepared(missing: layout.missing) }
         let s = components[0].scale
         var offset = [Int](repeating: 0, count: n + 1)
         for i in 0..<n {
@@ -197,5 +204,42 @@ public struct GaussianMixtureModel: Sendable, Equatable {
             lastResponsibilities = (0..<kCount).map { exp(logDensity[$0] - total) }
         }
         return (values, sds, lastResponsibilities)
+    }
+}
+
+/// Imputes rows one at a time under a mixture, preparing each missingness pattern once (its
+/// K factorisations are kept for the rows that share it), as `ConditionalImputer` does for a
+/// normal. What `emimpute apply` streams through.
+///
+/// ```swift
+/// let imputer = GaussianMixtureImputer(mixture)
+/// let (mean, sd, _) = try imputer.conditionalMoments(row: [6.0, .nan])
+/// ```
+public final class GaussianMixtureImputer {
+    /// The mixture.
+    public let model: GaussianMixtureModel
+    /// Patterns prepared so far (at most `cacheLimit`; then the cache starts afresh).
+    private var cache: [[Int]: [PreparedComponent]] = [:]
+    private static let cacheLimit = 4096
+
+    /// An imputer for `model`.
+    public init(_ model: GaussianMixtureModel) {
+        self.model = model
+    }
+
+    /// As `GaussianMixtureModel.conditionalMoments(row:)`.
+    ///
+    /// - Throws: as `GaussianMixtureModel.conditionalMoments(row:)`.
+    /// - Complexity: O(K·p²) per row, plus O(K·p³) the first time a pattern is seen.
+    public func conditionalMoments(row: [Double]) throws -> (mean: [Double], standardDeviation: [Double], responsibilities: [Double]) {
+        let missing = row.indices.filter { row[$0].isNaN }
+        var prepared = cache[missing]
+        if prepared == nil, row.count == model.dimension {
+            let made = try model.prepared(missing: [missing])
+            if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[missing] = made
+            prepared = made
+        }
+        return try model.conditionalMoments(row: row, prepared: prepared)
     }
 }
