@@ -11,6 +11,7 @@ public struct ModelReport: Codable, Sendable {
     /// The t's parameters and diagnostics (kind `t`).
     public var t: TReport?
 
+    /// Encodes every key, a nil value as `null` (so that every key is always present).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
@@ -48,6 +49,7 @@ public struct MixtureReport: Codable, Sendable {
     /// With `--components auto`: K, log-likelihood, parameters and BIC of every K tried; null otherwise.
     public var selection: [ComponentCountFit]?
 
+    /// Encodes every key, a nil value as `null` (so that every key is always present).
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(components, forKey: .components)
