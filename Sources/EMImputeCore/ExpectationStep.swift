@@ -12,6 +12,8 @@ struct StandardizedData {
     let groups: [(start: Int, count: Int)]
     /// Missing columns of each group of kept rows (ascending).
     let missing: [[Int]]
+    /// Each group's pattern: its index in the `PatternLayout` (or in the statistics' patterns).
+    let patternIndex: [Int]
     /// Patterns summarised by moments.
     let moments: [StandardizedMoments]
     var rowCount: Int { values.count / max(p, 1) }
@@ -41,6 +43,7 @@ struct StandardizedData {
         }
         self.groups = groups
         self.missing = missing
+        patternIndex = patternOfGroup
         moments = []
         var values = [Double](repeating: .nan, count: rows * p)
         let p = self.p
@@ -66,14 +69,16 @@ struct StandardizedData {
         var missing: [[Int]] = []
         var moments: [StandardizedMoments] = []
         var values: [Double] = []
+        var patternIndex: [Int] = []
         let p = self.p
-        for pattern in statistics.patterns {
+        for (index, pattern) in statistics.patterns.enumerated() {
             let group = statistics.groups[pattern]!
             let observed = pattern.observedColumns
             guard !observed.isEmpty, group.count > 0 else { continue }
             if let rows = group.rows {
                 groups.append((values.count / p, group.count))
                 missing.append(pattern.missingColumns)
+                patternIndex.append(index)
                 let o = observed.count
                 for i in 0..<group.count {
                     var row = [Double](repeating: .nan, count: p)
@@ -86,6 +91,7 @@ struct StandardizedData {
         }
         self.groups = groups
         self.missing = missing
+        self.patternIndex = patternIndex
         self.moments = moments
         self.values = values
     }

@@ -116,12 +116,21 @@ public struct ImputationReport: Codable, Sendable {
     public var imputedCells: Int
     public var warnings: [EMWarning]
     public var timings: Timings
+    /// Which model was fitted, and what only that kind has (`kind` is `gaussian`,
+    /// `mixture` or `t`). For a mixture, `mean`, `covariance` and the column estimates above
+    /// are the mixture's overall mean and covariance; for a t, its location and scatter.
+    public var model: ModelReport
 
     /// Assembles the report of a run; `adjustment` describes changes made to the imputed
     /// cells before they were written, and `writtenValues` are those cells as written
     /// (computed from `adjustment` when not given); the summaries describe them.
     public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
                 writtenValues: [Double]? = nil) {
+        self.init(table: table, fit: FitFacts(result), timings: timings, adjustment: adjustment, writtenValues: writtenValues)
+    }
+
+    /// The shared assembly, from what every kind of fit provides.
+    init(table: LoadedTable, fit result: FitFacts, timings: Timings, adjustment: ImputedValueAdjustment?, writtenValues: [Double]?) {
         schemaVersion = Self.currentSchemaVersion
         emimputeVersion = EMImputeVersion.current
         input = Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount)
@@ -129,9 +138,9 @@ public struct ImputationReport: Codable, Sendable {
         let read = table.options
         options = Options(
             tolerance: result.options.tolerance, maxIterations: result.options.maxIterations,
-            criterion: "largest absolute change of any entry of the mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the objective rising by at most tolerance × max(1, |objective|) in that iteration",
+            criterion: result.options.criterion,
             ridge: result.options.ridge, starts: result.options.starts, seed: result.options.seed,
-            acceleration: result.options.acceleration.rawValue, missingTokens: read.missingTokens,
+            acceleration: result.options.acceleration, missingTokens: read.missingTokens,
             delimiter: String(decoding: [read.delimiter], as: UTF8.self), header: read.hasHeader,
             modelledColumns: names,
             excludedColumns: table.columns.filter { $0.kind == .excluded }.map(\.name),
@@ -170,7 +179,7 @@ public struct ImputationReport: Codable, Sendable {
         stopReason = result.stopReason.rawValue
         monotone = result.isMonotone
         history = result.history.records
-        rateOfConvergence = result.largestFractionOfMissingInformation
+        rateOfConvergence = result.rateOfConvergence
         starts = result.starts
         startsAgree = result.startsAgree
         rowsUsed = result.rowsUsed
@@ -191,6 +200,7 @@ public struct ImputationReport: Codable, Sendable {
             }
         }
         self.timings = timings
+        self.model = result.report
     }
 
     /// The report as pretty-printed JSON with sorted keys. Non-finite numbers (a variance
@@ -229,6 +239,7 @@ public struct ImputationReport: Codable, Sendable {
         try c.encode(imputedCells, forKey: .imputedCells)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(timings, forKey: .timings)
+        try c.encode(model, forKey: .model)
     }
 }
 
