@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "emimpute-bench", targets: ["EMImputeBench"]),
         .executable(name: "statistics-bench", targets: ["StatisticsBench"]),
         .executable(name: "pass1-bench", targets: ["Pass1Bench"]),
+        .executable(name: "mixture-bench", targets: ["MixtureBench"]),
     ],
     dependencies: [
         .package(name: "EMImpute", path: ".."),
@@ -44,6 +45,14 @@ let package = Package(
         .executableTarget(
             name: "Pass1Bench",
             dependencies: ["CSVYardstick", .product(name: "EMImpute", package: "EMImpute")]
+        ),
+        // Issue 16: masked-cell RMSE of the normal, mixture and t models, and the cost of a mixture iteration.
+        .executableTarget(
+            name: "MixtureBench",
+            dependencies: [
+                "SyntheticData",
+                .product(name: "EMImpute", package: "EMImpute"),
+            ]
         ),
     ]
 )

@@ -17,4 +17,14 @@ enum BLAS {
         // C = Aᵀ A with Trans, which OpenBLAS computes as one dsyrk.
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(p), Int32(rows), 1.0, a, Int32(p), 1.0, c, Int32(p))
     }
+
+    /// C ← A B for row-major A (`rows`×`inner`, leading dimension `lda`), B (`inner`×`columns`,
+    /// leading dimension `ldb`) and C (`rows`×`columns`, leading dimension `ldc`).
+    static func multiply(_ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
+                         into c: UnsafeMutablePointer<Double>, ldc: Int, rows: Int, inner: Int, columns: Int) {
+        _ = pinnedToOneThread
+        guard rows > 0, columns > 0, inner > 0 else { return }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(columns), Int32(inner),
+                    1.0, a, Int32(lda), b, Int32(ldb), 0.0, c, Int32(ldc))
+    }
 }

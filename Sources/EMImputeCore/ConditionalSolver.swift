@@ -54,8 +54,14 @@ struct ConditionalSolver: ~Copyable {
         guard nm > 0 else { precision = k; return true }
         for a in 0..<nm { for b in 0...a { factor[a * nm + b] = k[m[a] * p + m[b]] } }
         if CholeskyFactorization.factorInPlace(factor, order: nm, stride: nm) != nil { return false }
-        var logDet = 0.0
-        for a in 0..<nm { logDet += log(factor[a * nm + a]) }
+        // log det = 2 Σ log Lₐₐ, with one log per product of diagonal entries (renormalised
+        // before it could leave the Double range) instead of one per entry.
+        var logDet = 0.0, product = 1.0
+        for a in 0..<nm {
+            product *= factor[a * nm + a]
+            if product > 0x1p500 || product < 0x1p-500 { logDet += log(product); product = 1 }
+        }
+        logDet += log(product)
         logDeterminantKmm = 2 * logDet
         // C = K_mm⁻¹ = L⁻ᵀ L⁻¹: invert the triangular factor in place, then one product.
         let inverse = factor

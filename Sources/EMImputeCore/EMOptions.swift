@@ -38,4 +38,17 @@ public struct EMOptions: Sendable, Codable, Equatable {
 
     /// The defaults.
     public init() {}
+
+    /// Options with the given fields and the defaults for the rest:
+    /// `EMOptions(tolerance: 1e-10)`.
+    public init(tolerance: Double = 1e-8, maxIterations: Int = 1000, ridge: Double = 0, starts: Int = 0,
+                seed: UInt64 = 1, threads: Int? = nil, acceleration: Acceleration = .none) {
+        self.tolerance = tolerance
+        self.maxIterations = maxIterations
+        self.ridge = ridge
+        self.starts = starts
+        self.seed = seed
+        self.threads = threads
+        self.acceleration = acceleration
+    }
 }

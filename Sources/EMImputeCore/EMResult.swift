@@ -45,10 +45,14 @@ public struct EMResult: Sendable {
     public let stopReason: StopReason
     /// Every iteration's log-likelihood and parameter change.
     public let history: ConvergenceHistory
-    /// Estimated largest eigenvalue of the EM map near the optimum (ratio of successive
-    /// parameter changes): the largest fraction of missing information. nil if too few
-    /// iterations to tell.
-    public let rateOfConvergence: Double?
+    /// The largest fraction of missing information: EM's rate of convergence near the
+    /// optimum (the largest eigenvalue of the EM map, estimated from the ratio of successive
+    /// parameter changes). nil if too few iterations to tell.
+    public let largestFractionOfMissingInformation: Double?
+
+    /// The former name of `largestFractionOfMissingInformation`.
+    @available(*, deprecated, renamed: "largestFractionOfMissingInformation")
+    public var rateOfConvergence: Double? { largestFractionOfMissingInformation }
     /// Outcome of every start, when random starts were requested (empty otherwise).
     public let starts: [StartOutcome]
     /// Whether all starts reached the same optimum; nil with a single start.

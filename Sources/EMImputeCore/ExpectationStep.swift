@@ -12,6 +12,8 @@ struct StandardizedData {
     let groups: [(start: Int, count: Int)]
     /// Missing columns of each group of kept rows (ascending).
     let missing: [[Int]]
+    /// Each group's pattern: its index in the `PatternLayout` (or in the statistics' patterns).
+    let patternIndex: [Int]
     /// Patterns summarised by moments.
     let moments: [StandardizedMoments]
     var rowCount: Int { values.count / max(p, 1) }
@@ -41,6 +43,7 @@ struct StandardizedData {
         }
         self.groups = groups
         self.missing = missing
+        patternIndex = patternOfGroup
         moments = []
         var values = [Double](repeating: .nan, count: rows * p)
         let p = self.p
@@ -66,14 +69,16 @@ struct StandardizedData {
         var missing: [[Int]] = []
         var moments: [StandardizedMoments] = []
         var values: [Double] = []
+        var patternIndex: [Int] = []
         let p = self.p
-        for pattern in statistics.patterns {
+        for (index, pattern) in statistics.patterns.enumerated() {
             let group = statistics.groups[pattern]!
             let observed = pattern.observedColumns
             guard !observed.isEmpty, group.count > 0 else { continue }
             if let rows = group.rows {
                 groups.append((values.count / p, group.count))
                 missing.append(pattern.missingColumns)
+                patternIndex.append(index)
                 let o = observed.count
                 for i in 0..<group.count {
                     var row = [Double](repeating: .nan, count: p)
@@ -86,6 +91,7 @@ struct StandardizedData {
         }
         self.groups = groups
         self.missing = missing
+        self.patternIndex = patternIndex
         self.moments = moments
         self.values = values
     }
@@ -206,9 +212,6 @@ struct ExpectationStep {
         let p = data.p
         var stats = SufficientStatistics(columnCount: p)
         let lo = b * Self.momentsPerBlock, hi = min(data.moments.count, lo + Self.momentsPerBlock)
-        var unit = [Double](repeating: 0, count: p)
-        var column = [Double](repeating: 0, count: p)
-        var work = [Double](repeating: 0, count: p)
         for g in lo..<hi {
             let group = data.moments[g]
             let o = group.observed, m = group.missing
@@ -217,20 +220,14 @@ struct ExpectationStep {
                 m.withUnsafeBufferPointer { solver.solve(precision: k.baseAddress!, missing: $0) }
             }
             guard solved else { return nil }
-            // A, |m|×|o| row-major: column a is the conditional deviation of e_{o[a]}.
+            // A = −C K_mo, |m|×|o| row-major.
+            let cc = solver.conditionalCovariance
             var a = [Double](repeating: 0, count: nm * no)
-            if nm > 0 {
-                for (c, j) in o.enumerated() {
-                    unit[j] = 1
-                    unit.withUnsafeBufferPointer { z in
-                        column.withUnsafeMutableBufferPointer { out in
-                            work.withUnsafeMutableBufferPointer { w in
-                                solver.conditionalDeviations(z.baseAddress!, into: out.baseAddress!, work: w.baseAddress!)
-                            }
-                        }
-                    }
-                    unit[j] = 0
-                    for r in 0..<nm { a[r * no + c] = column[r] }
+            for r in 0..<nm {
+                for t in 0..<nm {
+                    let crt = cc[r * nm + t]
+                    let row = m[t] * p
+                    for c in 0..<no { a[r * no + c] -= crt * precision[row + o[c]] }
                 }
             }
             // G = S + n d dᵀ.
@@ -254,7 +251,6 @@ struct ExpectationStep {
                 stats.sum[o[x]] += n * d[x]
                 for y in x..<no { add(o[x], o[y], gram[x * no + y]) }
             }
-            let cc = solver.conditionalCovariance
             for r in 0..<nm {
                 stats.sum[m[r]] += n * ad[r]
                 for y in 0..<no { add(m[r], o[y], ag[r * no + y]) }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The parts of a fit shared by every data source (a matrix, or pattern statistics): the
-/// random starts, and the warning policy — what a user must be told about a fit and what to
+/// random starts, the result, and the warning policy — what a user must be told about a fit and what to
 /// do about it.
 extension GaussianEM {
     /// Runs EM from the default start and `options.starts` random ones; returns the run with
@@ -27,6 +27,32 @@ extension GaussianEM {
         let startsAgree = options.starts == 0 ? nil : starts.allSatisfy { $0.maxDifferenceFromBest <= agreementThreshold }
 
         return (best, starts, startsAgree)
+    }
+
+    /// The result of the best run, on the original scale.
+    static func result(of best: Run, problem: Problem, model: GaussianModel, starts: [StartOutcome], startsAgree: Bool?,
+                       imputedValues: [Double], rowsUsed: Int, rowsWithNothingObserved: Int, patternGroups: [PatternGroup],
+                       warnings: [EMWarning], fittedShape: (Int, Int), fittedFingerprint: UInt64?) -> EMResult {
+        EMResult(
+            model: model,
+            logLikelihood: problem.originalScale(logLikelihood: best.final.logLikelihood),
+            objective: problem.originalScale(objective: best.final.objective),
+            iterations: best.history.records.count,
+            expectationSteps: best.expectationSteps,
+            hasConverged: best.hasConverged,
+            stopReason: best.hasConverged ? .tolerance : .maxIterations,
+            history: best.history,
+            largestFractionOfMissingInformation: best.rate,
+            starts: starts,
+            startsAgree: startsAgree,
+            imputedValues: imputedValues,
+            rowsUsed: rowsUsed,
+            rowsWithNothingObserved: rowsWithNothingObserved,
+            patternGroups: patternGroups,
+            options: problem.options,
+            warnings: warnings,
+            fittedShape: (rowCount: fittedShape.0, columnCount: fittedShape.1),
+            fittedFingerprint: fittedFingerprint)
     }
 
     /// The warnings a fit deserves: not converged, a nearly singular covariance, a decrease of
@@ -95,5 +121,33 @@ extension GaussianEM {
         }
 
         return warnings
+    }
+
+    /// The fewest rows for which "a different whole number in every row" is taken as the
+    /// mark of an identifier rather than chance.
+    static let identifierRowThreshold = 20
+
+    /// Columns that look like identifiers — observed in every row, each row a different whole
+    /// number — the most common survey-cleaning mistake (a respondent ID modelled as a
+    /// measurement, with a mean of 10250).
+    static func identifierWarnings(_ data: IncompleteMatrix) -> [EMWarning] {
+        let n = data.rowCount, p = data.columnCount
+        guard n >= identifierRowThreshold else { return [] }
+        var out: [EMWarning] = []
+        for j in 0..<p {
+            var seen = Set<Double>()
+            var looksLikeIdentifier = true
+            for i in 0..<n {
+                let v = data.values[i * p + j]
+                guard !v.isNaN, v == v.rounded(), seen.insert(v).inserted else { looksLikeIdentifier = false; break }
+            }
+            guard looksLikeIdentifier else { continue }
+            let name = data.columnNames[j]
+            out.append(EMWarning(
+                code: "identifierLikeColumn",
+                message: "column '\(name)' looks like an identifier: every one of its \(n) rows holds a different whole number; modelled as a measurement it distorts the estimates of the other columns",
+                remedy: "leave it out of the model (--exclude \(name)) unless it really is a measurement"))
+        }
+        return out
     }
 }

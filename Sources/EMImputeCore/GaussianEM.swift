@@ -107,28 +107,13 @@ public struct GaussianEM: Sendable {
         }
 
         let nothingObserved = data.rowCount - n
-        let warnings = Self.warnings(best: best, problem: problem, options: options, starts: starts, startsAgree: startsAgree,
+        var warnings = Self.warnings(best: best, problem: problem, options: options, starts: starts, startsAgree: startsAgree,
                                      rowsWithNothingObserved: nothingObserved)
+        warnings += Self.identifierWarnings(data)
 
-        return EMResult(
-            model: model,
-            logLikelihood: problem.originalScale(logLikelihood: best.final.logLikelihood),
-            objective: problem.originalScale(objective: best.final.objective),
-            iterations: best.history.records.count,
-            expectationSteps: best.expectationSteps,
-            hasConverged: best.hasConverged,
-            stopReason: best.hasConverged ? .tolerance : .maxIterations,
-            history: best.history,
-            rateOfConvergence: best.rate,
-            starts: starts,
-            startsAgree: startsAgree,
-            imputedValues: imputed,
-            rowsUsed: n,
-            rowsWithNothingObserved: nothingObserved,
-            patternGroups: layout.groupsByFrequency,
-            options: options,
-            warnings: warnings,
-            fittedShape: (rowCount: data.rowCount, columnCount: p),
-            fittedFingerprint: data.fingerprint)
+        return Self.result(of: best, problem: problem, model: model, starts: starts, startsAgree: startsAgree,
+                           imputedValues: imputed, rowsUsed: n, rowsWithNothingObserved: nothingObserved,
+                           patternGroups: layout.groupsByFrequency, warnings: warnings,
+                           fittedShape: (data.rowCount, p), fittedFingerprint: data.fingerprint)
     }
 }

@@ -177,6 +177,27 @@ public struct GaussianModel: Sendable, Equatable {
         return Matrix(checkedRowCount: n, columnCount: p, storage: out)
     }
 
+    /// The conditional standard deviation of every cell of `data` given its row's observed
+    /// cells — √ of the diagonal of Σ_mm − Σ_mo Σ_oo⁻¹ Σ_om for a missing cell, 0 for an
+    /// observed one — in `data`'s shape and column order (columns matched as in `completed(_:)`).
+    ///
+    /// - Throws: as `completed(_:)`.
+    /// - Complexity: O(n·p) plus one small factorisation per row with a missing cell.
+    public func conditionalStandardDeviations(_ data: IncompleteMatrix) throws -> Matrix {
+        let p = dimension, n = data.rowCount
+        let position = try positions(of: data) ?? Array(0..<p)
+        let imputer = try ConditionalImputer(self)
+        var out = [Double](repeating: 0, count: n * p)
+        var row = [Double](repeating: .nan, count: p)
+        for i in 0..<n {
+            for k in 0..<p { row[k] = data.values[i * p + position[k]] }
+            guard row.contains(where: \.isNaN) else { continue }
+            let deviations = try imputer.conditionalStandardDeviations(row)
+            for k in 0..<p { out[i * p + position[k]] = deviations[k] }
+        }
+        return Matrix(checkedRowCount: n, columnCount: p, storage: out)
+    }
+
     /// For each model column, the column of `data` that holds it; nil when they are the same
     /// (same names in the same order, or default names matched by position).
     func positions(of data: IncompleteMatrix) throws(DataError) -> [Int]? {

@@ -101,6 +101,18 @@ public struct IncompleteMatrix: Sendable, Equatable {
         return v.isNaN ? nil : v
     }
 
+    /// Sets a cell: a finite value, or nil to mark it missing.
+    /// - Throws: `DataError.infiniteValue` for an infinite value (the cell is left as it was).
+    public mutating func setCell(row: Int, column: Int, to value: Double?) throws(DataError) {
+        if let value, !value.isFinite, !value.isNaN { throw .infiniteValue(row: row, column: column) }
+        values[row * columnCount + column] = value ?? .nan
+    }
+
+    /// Row `i`: each cell's value, nil where missing.
+    public func row(_ i: Int) -> [Double?] {
+        (0..<columnCount).map { self[i, $0] }
+    }
+
     /// Number of missing cells.
     public var missingCount: Int { values.reduce(0) { $0 + ($1.isNaN ? 1 : 0) } }
 

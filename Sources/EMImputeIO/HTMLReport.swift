@@ -31,11 +31,22 @@ public enum HTMLReport {
     /// - Complexity: O(n·p) for the histograms and the patterns (two streaming passes over
     ///   the matrix, which is not copied), plus O(p²) for the heatmap.
     public static func render(table: LoadedTable, result: EMResult, report: ImputationReport, writtenValues: [Double]) -> String {
+        render(table: table, groups: result.patternGroups, report: report, writtenValues: writtenValues)
+    }
+
+    /// The page for a run of any model (`--model mixture` and `t` add a section on the
+    /// model); the missingness patterns come from `table.matrix`.
+    public static func render(table: LoadedTable, report: ImputationReport, writtenValues: [Double]) -> String {
+        render(table: table, groups: table.matrix.patternGroups(), report: report, writtenValues: writtenValues)
+    }
+
+    private static func render(table: LoadedTable, groups: [PatternGroup], report: ImputationReport, writtenValues: [Double]) -> String {
         var page = head(title: "emimpute report: \(report.input.path)")
         page += "<main>\n"
         page += summary(report)
+        page += modelSection(report)
         page += convergence(report)
-        page += missingness(table: table, groups: result.patternGroups, report: report)
+        page += missingness(table: table, groups: groups, report: report)
         page += distributions(table: table, written: writtenValues, report: report)
         page += correlation(report)
         page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report (<code>--report</code>).</footer>\n"

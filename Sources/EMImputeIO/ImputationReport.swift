@@ -116,12 +116,21 @@ public struct ImputationReport: Codable, Sendable {
     public var imputedCells: Int
     public var warnings: [EMWarning]
     public var timings: Timings
+    /// Which model was fitted, and what only that kind has (`kind` is `gaussian`,
+    /// `mixture` or `t`). For a mixture, `mean`, `covariance` and the column estimates above
+    /// are the mixture's overall mean and covariance; for a t, its location and scatter.
+    public var model: ModelReport
 
     /// Assembles the report of a run; `adjustment` describes changes made to the imputed
     /// cells before they were written, and `writtenValues` are those cells as written
     /// (computed from `adjustment` when not given); the summaries describe them.
     public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
                 writtenValues: [Double]? = nil) {
+        self.init(table: table, fit: FitFacts(result), timings: timings, adjustment: adjustment, writtenValues: writtenValues)
+    }
+
+    /// The report of a fit on `table`, from what every kind of fit provides.
+    init(table: LoadedTable, fit result: FitFacts, timings: Timings, adjustment: ImputedValueAdjustment?, writtenValues: [Double]?) {
         // A fit on statistics carries no imputations: the model's, for the table's cells.
         let imputations = result.imputedValues.count == table.matrix.missingCount
             ? result.imputedValues : (try? result.model.imputedValues(for: table.matrix)) ?? []
@@ -129,16 +138,16 @@ public struct ImputationReport: Codable, Sendable {
         let moments = ColumnMoments(table.matrix, imputed: written)
         self.init(input: Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount),
                   read: table.options, columns: table.columns, observed: moments.observed, imputed: moments.imputed,
-                  imputedCells: written.count, result: result, inputWarnings: table.warnings.map(\.reportWarning),
+                  imputedCells: written.count, fit: result, inputWarnings: table.warnings.map(\.reportWarning),
                   timings: timings, adjustment: adjustment)
     }
 
-    /// The report of a fit on data described by `columns` (every input column; the numeric
-    /// ones modelled, in order), with the moments of each modelled column's observed and
-    /// imputed cells, and `imputedCells` cells imputed; `inputWarnings` are the reader's.
+    /// The shared assembly: a fit on data described by `columns` (every input column; the
+    /// numeric ones modelled, in order), with the moments of each modelled column's observed
+    /// and imputed cells, and `imputedCells` cells imputed; `inputWarnings` are the reader's.
     init(input: Input, read: CSVReadOptions, columns profiles: [ColumnProfile], observed: [ColumnMoments.Moment],
-         imputed: [ColumnMoments.Moment], imputedCells: Int, result: EMResult, inputWarnings: [EMWarning], timings: Timings,
-         adjustment: ImputedValueAdjustment?) {
+         imputed: [ColumnMoments.Moment], imputedCells: Int, fit result: FitFacts, inputWarnings: [EMWarning],
+         timings: Timings, adjustment: ImputedValueAdjustment?) {
         schemaVersion = Self.currentSchemaVersion
         emimputeVersion = EMImputeVersion.current
         self.input = input
@@ -146,9 +155,9 @@ public struct ImputationReport: Codable, Sendable {
         let modelledColumns = profiles.indices.filter { profiles[$0].kind == .numeric }
         options = Options(
             tolerance: result.options.tolerance, maxIterations: result.options.maxIterations,
-            criterion: "largest absolute change of any entry of the mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the objective rising by at most tolerance × max(1, |objective|) in that iteration",
+            criterion: result.options.criterion,
             ridge: result.options.ridge, starts: result.options.starts, seed: result.options.seed,
-            acceleration: result.options.acceleration.rawValue, missingTokens: read.missingTokens,
+            acceleration: result.options.acceleration, missingTokens: read.missingTokens,
             delimiter: String(decoding: [read.delimiter], as: UTF8.self), header: read.hasHeader,
             modelledColumns: names,
             excludedColumns: profiles.filter { $0.kind == .excluded }.map(\.name),
@@ -191,7 +200,7 @@ public struct ImputationReport: Codable, Sendable {
         rowsUsed = result.rowsUsed
         rowsWithNothingObserved = result.rowsWithNothingObserved
         self.imputedCells = imputedCells
-        // The loader's first: a misread input matters more than anything about the fit.
+        // The reader's first: a misread input matters more than anything about the fit.
         warnings = inputWarnings + result.warnings
         if let adjustment, adjustment.isActive {
             var what: [String] = []
@@ -206,6 +215,7 @@ public struct ImputationReport: Codable, Sendable {
             }
         }
         self.timings = timings
+        self.model = result.report
     }
 
     /// The report as pretty-printed JSON with sorted keys. Non-finite numbers (a variance
@@ -244,6 +254,7 @@ public struct ImputationReport: Codable, Sendable {
         try c.encode(imputedCells, forKey: .imputedCells)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(timings, forKey: .timings)
+        try c.encode(model, forKey: .model)
     }
 }
 

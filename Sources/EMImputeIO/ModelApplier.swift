@@ -30,6 +30,14 @@ public enum ModelApplier {
     public static func apply(_ model: GaussianModel, input name: String, options: CSVReadOptions,
                              output: OutputTarget, deviations: OutputTarget? = nil,
                              adjustment: ImputedValueAdjustment? = nil) throws -> Summary {
+        try apply(.gaussian(model), input: name, options: options, output: output, deviations: deviations, adjustment: adjustment)
+    }
+
+    /// As `apply(_:input:options:output:deviations:adjustment:)`, with a model of any kind:
+    /// a mixture imputes the responsibility-weighted conditional means, a t the conditional means.
+    public static func apply(_ model: FittedModel, input name: String, options: CSVReadOptions,
+                             output: OutputTarget, deviations: OutputTarget? = nil,
+                             adjustment: ImputedValueAdjustment? = nil) throws -> Summary {
         if let adjustment, adjustment.observed.count != model.dimension {
             throw ImputedValueAdjustment.ShapeError.columnCount(expected: adjustment.observed.count, found: model.dimension)
         }
@@ -66,14 +74,14 @@ private final class ApplySink: CSVRecordSink {
         var isHeader: Bool
     }
 
-    let model: GaussianModel
+    let model: FittedModel
     let options: CSVReadOptions
     let file: String
     let output: OutputTarget
     let deviations: OutputTarget?
     let tokens: MissingTokens
     let scanner: RecordScanner
-    let imputer: ConditionalImputer
+    let imputer: any RowImputing
     let adjustment: ImputedValueAdjustment?
     var error: (any Error)?
     var shouldStop: Bool { error != nil }
@@ -95,7 +103,7 @@ private final class ApplySink: CSVRecordSink {
     var record = RecordScanner.Record()
     var skippedByteOrderMark = false
 
-    init(model: GaussianModel, options: CSVReadOptions, file: String, output: OutputTarget, deviations: OutputTarget?,
+    init(model: FittedModel, options: CSVReadOptions, file: String, output: OutputTarget, deviations: OutputTarget?,
          adjustment: ImputedValueAdjustment?) {
         self.model = model
         self.options = options
@@ -104,7 +112,7 @@ private final class ApplySink: CSVRecordSink {
         self.deviations = deviations
         tokens = MissingTokens(options.missingTokens)
         scanner = RecordScanner(delimiter: options.delimiter)
-        imputer = ConditionalImputer(model)
+        imputer = model.rowImputer()
         self.adjustment = adjustment
     }
 

@@ -15,10 +15,14 @@ import Foundation
 /// let model = try file.model(file: "model.json")
 /// ```
 public struct ModelFile: Codable, Sendable {
-    /// The format this code writes.
+    /// The format this code writes for a normal model (`kind` absent: files that older
+    /// versions of emimpute read too).
     public static let currentFormatVersion = 2
-    /// The formats this code reads: 1 (no adjustment data) and 2.
-    public static let readableFormatVersions = 1...2
+    /// The format this code writes for a mixture or t model (with `kind`).
+    public static let modelKindFormatVersion = 3
+    /// The formats this code reads: 1 (no adjustment data), 2 and 3 (a `kind` and its
+    /// parameters). Files of format 1 and 2 hold a normal model.
+    public static let readableFormatVersions = 1...3
 
     /// What the training data looked like.
     public struct Fingerprint: Codable, Sendable, Equatable {
@@ -76,6 +80,29 @@ public struct ModelFile: Codable, Sendable {
     /// integers, with the training run's choices (`--round-integers`, `--clamp`). Absent in
     /// format 1 files, which cannot round or clamp.
     public var adjustment: ImputedValueAdjustment?
+    /// `gaussian` (the default when absent), `mixture` or `t` (format 3).
+    public var kind: String?
+    /// A mixture's components (format 3, kind `mixture`); `mean`, `scale` and
+    /// `standardizedCovariance` then hold the single normal with the mixture's mean and
+    /// covariance, for information.
+    public var components: [Component]?
+    /// A t model's degrees of freedom ν (format 3, kind `t`); `mean`, `scale` and
+    /// `standardizedCovariance` then hold its location and scatter.
+    public var degreesOfFreedom: Double?
+
+    /// One component of a saved mixture.
+    public struct Component: Codable, Sendable, Equatable {
+        /// Mixing weight πₖ.
+        public var weight: Double
+        /// μₖ.
+        public var mean: [Double]
+        /// Column scales of Σₖ = diag(scale) · S · diag(scale).
+        public var scale: [Double]
+        /// S, symmetric positive definite.
+        public var standardizedCovariance: [[Double]]
+        /// Σₖ, for people (not read).
+        public var covariance: [[Double]]?
+    }
 
     /// The file for a fit on `table`, recording `adjustment` — the one the run applied to the
     /// imputed cells — or, when nil, the observed ranges of `table` with no adjustment chosen.
@@ -127,11 +154,15 @@ public struct ModelFile: Codable, Sendable {
         // Format 2 always records the adjustment data: a file without them has been damaged.
         adjustment = formatVersion >= 2 ? try c.decode(ImputedValueAdjustment.self, forKey: .adjustment)
                                         : try c.decodeIfPresent(ImputedValueAdjustment.self, forKey: .adjustment)
+        // Format 3 always names its kind, and a kind its parameters.
+        kind = formatVersion >= 3 ? try c.decode(String.self, forKey: .kind) : nil
+        components = kind == "mixture" ? try c.decode([Component].self, forKey: .components) : nil
+        degreesOfFreedom = kind == "t" ? try c.decode(Double.self, forKey: .degreesOfFreedom) : nil
     }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion, emimputeVersion, columns, mean, covariance, scale, standardizedCovariance, missingTokens,
-             excludedColumns, ridge, fingerprint, adjustment
+             excludedColumns, ridge, fingerprint, adjustment, kind, components, degreesOfFreedom
     }
 
     /// The model, after checking that the file is consistent (format version, dimensions,

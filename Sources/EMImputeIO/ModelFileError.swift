@@ -44,9 +44,10 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
         case .wrongType(let path, let key, let expected):
             return "\(path): not an emimpute model file: '\(key)' must be \(expected). \(again)"
         case .unsupportedVersion(let path, let version):
-            let readable = ModelFile.readableFormatVersions.map(String.init).joined(separator: " and ")
+            let versions = ModelFile.readableFormatVersions.map(String.init)
+            let readable = versions.dropLast().joined(separator: ", ") + " and " + versions.last!
             return "\(path): the model file has format version \(version), and this emimpute reads versions \(readable). "
-                + (version > ModelFile.currentFormatVersion ? "Use the emimpute that saved it, or a newer one." : again)
+                + (version > ModelFile.readableFormatVersions.upperBound ? "Use the emimpute that saved it, or a newer one." : again)
         case .invalid(let path, let reason):
             return "\(path): \(reason). \(again)"
         case .adjustmentNotRecorded(let path, let adjustment):

@@ -20,6 +20,7 @@ package enum TextSummary {
             ? "converged after \(r.iterations) iteration(s) (largest parameter change below \(short(r.options.tolerance)))"
             : "did NOT converge: stopped at the cap of \(r.options.maxIterations) iterations"
         lines.append("  EM: \(how)")
+        lines += modelLines(r.model)
         lines.append("  log-likelihood: \(fixed(r.logLikelihood, 4))\(r.isMaximumLikelihood ? "" : " (at the ridge posterior mode, not the MLE)")\(r.monotone ? ", never decreased" : ", DECREASED at some iteration")")
         if let rate = r.rateOfConvergence {
             lines.append("  largest fraction of missing information: \(fixed(max(0, min(1, rate)), 3)) (rate of convergence)")
@@ -30,6 +31,25 @@ package enum TextSummary {
         lines.append("  time: load \(seconds(r.timings.load)), EM \(seconds(r.timings.em)), write \(seconds(r.timings.write))")
         lines += warningLines(r.warnings)
         return lines.map(PrintableText.escaping).joined(separator: "\n") + "\n"
+    }
+
+    /// What only a mixture or a t fit has: the components, or ν and the rows weighted down most.
+    static func modelLines(_ m: ModelReport) -> [String] {
+        if let x = m.mixture {
+            var lines = ["  model: mixture of \(x.components) normal component(s)\(x.selection == nil ? "" : ", chosen by BIC from K = 1…\(x.selection!.count)"); BIC \(fixed(x.bayesianInformationCriterion, 2)), \(x.parameterCount) parameters"]
+            lines.append("  component sizes: " + x.componentSizes.map { fixed($0, 1) }.joined(separator: ", ")
+                         + "; \(x.startsReachingBest) of \(x.starts.count) start(s) reached the best log-likelihood")
+            return lines
+        }
+        if let t = m.t {
+            let how = t.degreesOfFreedomEstimated ? "estimated" : "fixed"
+            var lines = ["  model: multivariate t, ν = \(fixed(t.degreesOfFreedom, 3)) (\(how))"]
+            if !t.mostDownweightedRows.isEmpty {
+                lines.append("  rows weighted down most: " + t.mostDownweightedRows.prefix(5).map { "\($0.row) (w = \(fixed($0.weight, 3)))" }.joined(separator: ", "))
+            }
+            return lines
+        }
+        return []
     }
 
     /// Each warning as a `warning:` line and a `remedy:` line.

@@ -86,7 +86,7 @@ struct ApplyCommand: ParsableCommand {
         var adjusted = ""
         do {
             let file = try ModelFile.read(model)
-            let gaussian = try file.model(file: model)
+            let fitted = try file.fittedModel(file: model)
             var options = CSVReadOptions()
             dialect.configure(&options)
             options.missingTokens = naOnly ? missingCodes : file.missingTokens + missingCodes
@@ -94,7 +94,7 @@ struct ApplyCommand: ParsableCommand {
             adjusted = adjustment?.summary(columnNames: file.columns).map { "; imputed cells \($0) of the training data" } ?? ""
             let deviations = varianceOutput == nil ? nil : outputs.targets[1]
             try deviations?.write("row,column,imputed,conditional_sd\n")
-            summary = try ModelApplier.apply(gaussian, input: input, options: options, output: outputs.targets[0], deviations: deviations,
+            summary = try ModelApplier.apply(fitted, input: input, options: options, output: outputs.targets[0], deviations: deviations,
                                              adjustment: adjustment)
             try outputs.commit()
         } catch {

@@ -24,6 +24,10 @@ enum Failure {
                 return (dataError, "\(e.description). Remedy: \(e.remedy).")
             case let e as EMOptionsError:
                 return (usageError, e.description)
+            case let e as ModelOptionsError:
+                return (usageError, e.description)
+            case let e as ModelParameterError:
+                return (dataError, e.description)
             case let e as DataError:
                 return (dataError, e.description)
             case let e as GaussianModelError:

@@ -16,8 +16,8 @@ struct FitOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Ridge prior strength λ ≥ 0 (Amelia's empri): shrinks Σ towards the diagonal; gives a posterior mode, not the MLE.", valueName: "λ"))
     var ridge: Double = 0
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Extra random starts; the fit with the highest log-likelihood is kept.", valueName: "k"))
-    var starts: Int = 0
+    @Option(parsing: .unconditional, help: ArgumentHelp("Extra random starts; the fit with the highest log-likelihood is kept (default: 0; 4 for --model mixture).", valueName: "k"))
+    var starts: Int?
 
     @Option(parsing: .unconditional, help: "Seed of the random starts.")
     var seed: UInt64 = 1
@@ -38,7 +38,7 @@ struct FitOptions: ParsableArguments {
         guard ridge >= 0, ridge <= Self.ridgeLimit else {
             throw ValidationError("--ridge must be a number ≥ 0 and at most \(Self.show(Self.ridgeLimit)), not \(Self.show(ridge))")
         }
-        guard (0...Self.startLimit).contains(starts) else {
+        if let starts, !(0...Self.startLimit).contains(starts) {
             throw ValidationError("--starts must be between 0 and \(Self.startLimit), not \(starts)")
         }
         if let threads, !(1...Self.threadLimit).contains(threads) {
@@ -58,15 +58,8 @@ struct FitOptions: ParsableArguments {
     private static func show(_ x: Double) -> String { String(format: "%g", x) }
 
     var emOptions: EMOptions {
-        var o = EMOptions()
-        o.tolerance = tolerance
-        o.maxIterations = maxIterations
-        o.ridge = ridge
-        o.starts = starts
-        o.seed = seed
-        o.threads = threads
-        o.acceleration = accelerate
-        return o
+        EMOptions(tolerance: tolerance, maxIterations: maxIterations, ridge: ridge, starts: starts ?? 0, seed: seed,
+                  threads: threads, acceleration: accelerate)
     }
 }
 

@@ -20,6 +20,7 @@ struct ImputeCommand: ParsableCommand {
 
     @OptionGroup var inputOptions: InputOptions
     @OptionGroup var fitOptions: FitOptions
+    @OptionGroup(title: "Model") var modelOptions: ModelOptions
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the completed CSV here instead of to standard output (- is standard output). A regular file is replaced atomically, keeping its permissions; a symlink is followed; a FIFO or device is written through.", valueName: "file"))
     var output: String?
@@ -45,6 +46,10 @@ struct ImputeCommand: ParsableCommand {
     mutating func validate() throws {
         if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }
         if inPlace && inputOptions.input == "-" { throw ValidationError("--in-place cannot replace standard input") }
+        if modelOptions.model != .gaussian {
+            if fitOptions.ridge != 0 { throw ValidationError("--ridge applies to --model gaussian") }
+            if fitOptions.accelerate != .none { throw ValidationError("--accelerate applies to --model gaussian") }
+        }
     }
 
     func run() throws {
@@ -99,29 +104,89 @@ struct ImputeCommand: ParsableCommand {
         let loadTime = seconds(clock.now - start)
 
         start = clock.now
-        // EM on the per-pattern statistics of pass 1's ranges: the fit `statistics` → `fit`
-        // makes, so that `apply` with that model writes this file.
-        let result = try GaussianEM(options: fitOptions.emOptions).fit(table.statistics, progress: printer.iteration)
-        let imputed = try result.model.imputedValues(for: table.matrix)
+        let fit = try self.fit(table, progress: printer.iteration)
         let emTime = seconds(clock.now - start)
 
         if TestFault.current == .internal {
             throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
         }
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
-        let written = try adjustment.adjusted(imputed, of: table.matrix)
+        let written = try adjustment.adjusted(fit.imputedValues, of: table.matrix)
         start = clock.now
         var targets = outputs.targets.makeIterator()
         try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
         let writeTime = seconds(clock.now - start)
 
-        let diagnostics = ImputationReport(table: table, result: result,
-                                           timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment,
-                                           writtenValues: written)
+        let timings = ImputationReport.Timings(load: loadTime, em: emTime, write: writeTime)
+        let diagnostics: ImputationReport
+        switch fit {
+        case .gaussian(let result, _):
+            diagnostics = ImputationReport(table: table, result: result, timings: timings, adjustment: adjustment, writtenValues: written)
+        case .mixture(let result, let selection):
+            diagnostics = try ImputationReport(table: table, mixture: result, selection: selection, timings: timings,
+                                               adjustment: adjustment, writtenValues: written)
+        case .t(let result):
+            diagnostics = ImputationReport(table: table, t: result, timings: timings, adjustment: adjustment, writtenValues: written)
+        }
         if report != nil { try targets.next()!.write(try diagnostics.json()) }
-        if html != nil { try targets.next()!.write(HTMLReport.render(table: table, result: result, report: diagnostics, writtenValues: written)) }
-        if saveModel != nil { try targets.next()!.write(try ModelFile(table: table, result: result, adjustment: adjustment).json()) }
+        if html != nil { try targets.next()!.write(HTMLReport.render(table: table, report: diagnostics, writtenValues: written)) }
+        if saveModel != nil {
+            let file: ModelFile
+            switch fit {
+            case .gaussian(let result, _): file = try ModelFile(table: table, result: result, adjustment: adjustment)
+            case .mixture(let result, _): file = try ModelFile(table: table, mixture: result, adjustment: adjustment)
+            case .t(let result): file = try ModelFile(table: table, t: result, adjustment: adjustment)
+            }
+            try targets.next()!.write(try file.json())
+        }
         return TextSummary.impute(diagnostics)
+    }
+
+    /// A fit of the model `--model` names.
+    private enum Fit {
+        /// A fit on the table's statistics, which carries no imputations: they come with it.
+        case gaussian(EMResult, imputed: [Double])
+        case mixture(GaussianMixtureResult, selection: [ComponentCountFit]?)
+        case t(MultivariateTResult)
+
+        var imputedValues: [Double] {
+            switch self {
+            case .gaussian(_, let imputed): return imputed
+            case .mixture(let r, _): return r.imputedValues
+            case .t(let r): return r.imputedValues
+            }
+        }
+    }
+
+    private func fit(_ table: LoadedTable, progress: @escaping (IterationRecord) -> Void) throws -> Fit {
+        switch modelOptions.model {
+        case .gaussian:
+            // EM on the per-pattern statistics of pass 1's byte ranges: the fit `statistics` →
+            // `fit` makes, so that `apply` with that model writes this file.
+            let result = try GaussianEM(options: fitOptions.emOptions).fit(table.statistics, progress: progress)
+            return .gaussian(result, imputed: try result.model.imputedValues(for: table.matrix))
+        case .mixture:
+            var options = GaussianMixtureOptions()
+            options.tolerance = fitOptions.tolerance
+            options.maxIterations = fitOptions.maxIterations
+            options.starts = min((fitOptions.starts ?? 4) + 1, EMOptions.maximumStarts)
+            options.seed = fitOptions.seed
+            options.threads = fitOptions.threads
+            if let k = modelOptions.fixedComponents {
+                options.components = k
+                return .mixture(try GaussianMixtureEM(options: options).fit(table.matrix, progress: progress), selection: nil)
+            }
+            let selection = try GaussianMixtureEM(options: options)
+                .fitSelectingComponents(table.matrix, maxComponents: modelOptions.maxComponents ?? 6)
+            return .mixture(selection.best, selection: selection.table)
+        case .t:
+            var options = MultivariateTOptions()
+            options.tolerance = fitOptions.tolerance
+            options.maxIterations = fitOptions.maxIterations
+            options.threads = fitOptions.threads
+            options.degreesOfFreedom = modelOptions.df
+            return .t(try MultivariateTEM(options: options).fit(table.matrix, progress: progress))
+        }
     }
 
     private func seconds(_ d: Duration) -> Double {

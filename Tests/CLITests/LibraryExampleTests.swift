@@ -59,7 +59,7 @@ struct LibraryExampleTests {
         print("log-likelihood:", String(format: "%.4f", fit.logLikelihood))
         print("mean:      ", fixed(fit.mean))
         for row in fit.covariance.rows { print("covariance:", fixed(row)) }
-        print("largest fraction of missing information:", String(format: "%.2f", fit.rateOfConvergence ?? 0))
+        print("largest fraction of missing information:", String(format: "%.2f", fit.largestFractionOfMissingInformation ?? 0))
         print("warnings:", fit.warnings.map(\.code))
 
         // The completed matrix: observed cells unchanged, missing ones their conditional means.
@@ -248,5 +248,50 @@ enum DocumentedSwift {
         while l.first?.isEmpty == true { l.removeFirst() }
         while l.last?.isEmpty == true { l.removeLast() }
         return l
+    }
+}
+
+extension LibraryExampleTests {
+    @Test func mixtureAndTExampleOfLibraryMarkdown() throws {
+        let printed = PrintedLines()
+        func print(_ items: Any..., separator: String = " ") { printed.append(items, separator: separator) }
+
+        // docs:begin Docs/Library.md
+        // Two groups of rows (small and large), some cells missing, one row far out.
+        let data = try IncompleteMatrix(
+            rows: [
+                [1.0, 2.1], [1.2, 2.0], [0.8, 1.7], [1.1, nil], [0.9, 1.9], [1.3, 2.4], [0.7, 1.6], [1.0, 2.2],
+                [6.0, 8.1], [6.3, 8.4], [5.8, 7.7], [nil, 8.0], [6.1, 8.3], [5.7, 7.9], [6.4, 8.8], [6.2, nil],
+                [1.05, 9.0],
+            ],
+            columnNames: ["size", "weight"])
+
+        // A mixture of two normals; the best of five k-means++ starts is kept.
+        var mixtureOptions = GaussianMixtureOptions()
+        mixtureOptions.components = 2
+        let mixture = try GaussianMixtureEM(options: mixtureOptions).fit(data)
+        print("mixture: weights", mixture.model.weights.map { String(format: "%.3f", $0) }.sorted(),
+              "BIC", String(format: "%.2f", mixture.bayesianInformationCriterion))
+        print("imputed:", mixture.imputedValues.map { String(format: "%.3f", $0) })
+        let moments = try mixture.model.conditionalMoments(row: [6.0, .nan])
+        print("weight given size 6:", String(format: "%.3f ± %.3f", moments.mean[1], moments.standardDeviation[1]))
+
+        // K chosen by BIC among 1…3.
+        let selection = try GaussianMixtureEM(options: mixtureOptions).fitSelectingComponents(data, maxComponents: 3)
+        print("BIC chooses K =", selection.best.model.componentCount, "of", selection.table.map(\.components))
+
+        // A multivariate t: ν estimated by ECME, the outlying row weighted down.
+        let t = try MultivariateTEM().fit(data)
+        let row = t.mostDownweightedRows[0]
+        print("t: ν =", String(format: "%.2f", t.degreesOfFreedom), "; most down-weighted: row", row.row,
+              "weight", String(format: "%.3f", row.weight))
+        // docs:end
+
+        let expected = Result { try DocumentedSwift.expectedOutput(of: "Docs/Library.md", block: 2) }
+        #expect((try? expected.get()).map { OutputMatcher.matches(expected: $0, actual: printed.lines) } == true,
+                "Docs/Library.md: \(expected.problem)the example prints\n\(printed.lines.joined(separator: "\n"))")
+        // The facts the document states about this example.
+        #expect(selection.best.model.componentCount == 2)
+        #expect(row.row == 16)
     }
 }

@@ -57,7 +57,10 @@ struct ReportSchemaTests {
         with: Data(contentsOf: CLIRunner.root.appendingPathComponent("Docs/report.schema.json"))) as! [String: Any]
 
     @Test(arguments: [("airquality.csv", [String]()), ("penguins.csv", []), ("survey.csv", ["--na", "-99", "--exclude", "respondent_id"]),
-                      ("survey.csv", ["--na", "-99", "--exclude", "respondent_id", "--starts", "2", "--ridge", "0.5", "--accelerate", "squarem"])])
+                      ("survey.csv", ["--na", "-99", "--exclude", "respondent_id", "--starts", "2", "--ridge", "0.5", "--accelerate", "squarem"]),
+                      // Issue 16: the mixture (BIC choice) and the t have their own 'model' sections.
+                      ("penguins.csv", ["--exclude", "year", "--model", "mixture", "--components", "auto", "--max-components", "2", "--starts", "0"]),
+                      ("airquality.csv", ["--model", "t"])])
     func reportOfABundledDatasetMatchesTheSchema(dataset: String, arguments: [String]) throws {
         let folder = try CLIRunner.temporaryFolder()
         let r = try CLIRunner.run(["impute", CLIRunner.dataset(dataset), "-q", "-o", folder + "/o.csv", "--report", folder + "/r.json"] + arguments)

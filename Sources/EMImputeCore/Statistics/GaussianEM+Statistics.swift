@@ -57,25 +57,9 @@ extension GaussianEM {
         let groups = statistics.groups
             .map { PatternGroup(pattern: $0.key, rowCount: $0.value.count) }
             .sorted { $0.rowCount != $1.rowCount ? $0.rowCount > $1.rowCount : $0.pattern < $1.pattern }
-        return EMResult(
-            model: model,
-            logLikelihood: problem.originalScale(logLikelihood: best.final.logLikelihood),
-            objective: problem.originalScale(objective: best.final.objective),
-            iterations: best.history.records.count,
-            expectationSteps: best.expectationSteps,
-            hasConverged: best.hasConverged,
-            stopReason: best.hasConverged ? .tolerance : .maxIterations,
-            history: best.history,
-            rateOfConvergence: best.rate,
-            starts: starts,
-            startsAgree: startsAgree,
-            imputedValues: [],
-            rowsUsed: n,
-            rowsWithNothingObserved: nothingObserved,
-            patternGroups: groups,
-            options: options,
-            warnings: warnings,
-            fittedShape: (rowCount: statistics.rowCount, columnCount: p),
-            fittedFingerprint: nil)
+        return Self.result(of: best, problem: problem, model: model, starts: starts, startsAgree: startsAgree,
+                           imputedValues: [], rowsUsed: n, rowsWithNothingObserved: nothingObserved,
+                           patternGroups: groups, warnings: warnings,
+                           fittedShape: (statistics.rowCount, p), fittedFingerprint: nil)
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+
+/// The data as the mixture and t engines walk them: checked as `GaussianEM` checks them,
+/// standardised, and grouped by missingness pattern (rows with nothing observed left out).
+struct PreparedData: Sendable {
+    let names: [String]
+    let scaling: ColumnScaling
+    let layout: PatternLayout
+    let standardized: StandardizedData
+    /// For each row of `standardized`, its index in the input.
+    let originalRow: [Int]
+    /// For each row of `standardized`, its pattern index.
+    let rowPattern: [Int]
+
+    var p: Int { standardized.p }
+    var rowCount: Int { standardized.rowCount }
+
+    /// Σⱼ n_obs,j · log sⱼ: subtracted from a standardised log-likelihood gives the original scale's.
+    let logScaleSum: Double
+
+    /// Checks `data` in `GaussianEM.fit`'s order and prepares it.
+    ///
+    /// - Throws: `EMError` as `GaussianEM.fit` (without a ridge prior).
+    init(_ data: IncompleteMatrix) throws(EMError) {
+        let p = data.columnCount
+        guard p > 0 else { throw .noData }
+        guard p <= GaussianEM.maximumColumnCount else { throw .tooManyColumns(count: p, limit: GaussianEM.maximumColumnCount) }
+        let scaling = ColumnScaling(data)
+        for j in 0..<p where scaling.observedCounts[j] == 0 { throw .columnEntirelyMissing(column: data.columnNames[j]) }
+        let layout = PatternLayout(data)
+        let standardized = StandardizedData(data, layout: layout, scaling: scaling)
+        let n = standardized.rowCount
+        guard n > 0 else { throw .noData }
+        if n < 2 || n <= p { throw .tooFewRows(rows: n, columns: p) }
+        for j in 0..<p where !(scaling.scale[j] > 0) || !scaling.scale[j].isFinite {
+            throw .constantColumn(column: data.columnNames[j])
+        }
+        names = data.columnNames
+        self.scaling = scaling
+        self.layout = layout
+        self.standardized = standardized
+        var original = [Int](repeating: 0, count: n)
+        var pattern = [Int](repeating: 0, count: n)
+        for (k, group) in standardized.groups.enumerated() {
+            let g = standardized.patternIndex[k]
+            for r in 0..<group.count {
+                original[group.start + r] = layout.order[layout.groupStart[g] + r]
+                pattern[group.start + r] = g
+            }
+        }
+        originalRow = original
+        rowPattern = pattern
+        var shift = 0.0
+        for j in 0..<p { shift += Double(scaling.observedCounts[j]) * log(scaling.scale[j]) }
+        logScaleSum = shift
+    }
+
+    /// The columns that make the standardised covariance `sigma` singular at `pivot`.
+    func dependentColumns(_ sigma: [Double], pivot j: Int) -> [String] {
+        guard j > 0 else { return [names[j]] }
+        var lead = [Double](repeating: 0, count: j * j)
+        for a in 0..<j { for b in 0..<j { lead[a * j + b] = sigma[a * p + b] } }
+        guard let factor = try? CholeskyFactorization(lead, order: j) else { return [names[j]] }
+        var beta = (0..<j).map { sigma[$0 * p + j] }
+        factor.solve(&beta)
+        let sj = max(sigma[j * p + j], .leastNormalMagnitude).squareRoot()
+        let involved = (0..<j).filter { abs(beta[$0]) * sigma[$0 * p + $0].squareRoot() / sj > 0.01 }
+        return (involved + [j]).map { names[$0] }
+    }
+}
+
+/// log(Σ exp aᵢ) without overflow; −∞ when every aᵢ is −∞.
+@inline(__always)
+func logSumExp(_ a: UnsafePointer<Double>, _ count: Int) -> Double {
+    var top = -Double.infinity
+    for i in 0..<count where a[i] > top { top = a[i] }
+    guard top.isFinite else { return top }
+    var s = 0.0
+    for i in 0..<count { s += exp(a[i] - top) }
+    return top + log(s)
+}

@@ -1,0 +1,78 @@
+import EMImputeCore
+
+/// Which model a fit or a model file holds: the normal, a normal mixture or a multivariate t.
+public enum FittedModel: Sendable, Equatable {
+    /// One multivariate normal (`--model gaussian`).
+    case gaussian(GaussianModel)
+    /// A mixture of normals (`--model mixture`).
+    case mixture(GaussianMixtureModel)
+    /// A multivariate t (`--model t`).
+    case t(MultivariateTModel)
+
+    /// The name used by `--model` and the model file's `kind`.
+    public var kind: String {
+        switch self {
+        case .gaussian: return "gaussian"
+        case .mixture: return "mixture"
+        case .t: return "t"
+        }
+    }
+
+    /// The modelled columns, in order.
+    public var columnNames: [String] {
+        switch self {
+        case .gaussian(let m): return m.columnNames
+        case .mixture(let m): return m.columnNames
+        case .t(let m): return m.columnNames
+        }
+    }
+
+    /// Number of modelled columns.
+    public var dimension: Int { columnNames.count }
+
+    /// Something that fills rows one at a time (what `apply` streams through).
+    func rowImputer() -> any RowImputing {
+        switch self {
+        case .gaussian(let m): return ConditionalImputer(m)
+        case .mixture(let m): return MixtureRowImputer(imputer: GaussianMixtureImputer(m))
+        case .t(let m): return TRowImputer(model: m, normal: ConditionalImputer(m.location))
+        }
+    }
+}
+
+/// Fills the NaN cells of one row at a time, in the model's column order.
+protocol RowImputing {
+    /// Replaces the NaN cells of `row` by their conditional means.
+    func impute(_ row: inout [Double]) throws
+    /// The conditional standard deviation of each NaN cell of `row` (0 for observed cells).
+    func conditionalStandardDeviations(_ row: [Double]) throws -> [Double]
+}
+
+extension ConditionalImputer: RowImputing {}
+
+/// Rows under a mixture: the responsibility-weighted conditional means and the mixture's
+/// conditional standard deviations (within- plus between-component).
+private struct MixtureRowImputer: RowImputing {
+    let imputer: GaussianMixtureImputer
+
+    func impute(_ row: inout [Double]) throws {
+        guard row.contains(where: \.isNaN) else { return }
+        row = try imputer.conditionalMoments(row: row).mean
+    }
+
+    func conditionalStandardDeviations(_ row: [Double]) throws -> [Double] {
+        try imputer.conditionalMoments(row: row).standardDeviation
+    }
+}
+
+/// Rows under a t: the normal conditional means, and the t's conditional standard deviations.
+private struct TRowImputer: RowImputing {
+    let model: MultivariateTModel
+    let normal: ConditionalImputer
+
+    func impute(_ row: inout [Double]) throws { try normal.impute(&row) }
+
+    func conditionalStandardDeviations(_ row: [Double]) throws -> [Double] {
+        try model.conditionalStandardDeviations(row: row)
+    }
+}

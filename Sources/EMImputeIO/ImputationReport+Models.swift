@@ -1,0 +1,258 @@
+import EMImputeCore
+import Foundation
+
+/// The `model` section of the report: which model was fitted and what only that kind has.
+/// Every key is always present; the section of the other kind is `null`.
+public struct ModelReport: Codable, Sendable {
+    /// `gaussian`, `mixture` or `t`.
+    public var kind: String
+    /// The mixture's parameters and diagnostics (kind `mixture`).
+    public var mixture: MixtureReport?
+    /// The t's parameters and diagnostics (kind `t`).
+    public var t: TReport?
+
+    /// Encodes every key, a nil value as `null` (so that every key is always present).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(mixture, forKey: .mixture)
+        try c.encode(t, forKey: .t)
+    }
+}
+
+/// A mixture fit in the report.
+public struct MixtureReport: Codable, Sendable {
+    /// K.
+    public var components: Int
+    /// πₖ.
+    public var weights: [Double]
+    /// Σᵢ rᵢₖ: each component's expected number of rows.
+    public var componentSizes: [Double]
+    /// μₖ, in the order of the report's `columns`.
+    public var means: [[Double]]
+    /// Σₖ (divisor Nₖ).
+    public var covariances: [[[Double]]]
+    /// K − 1 + K·p + K·p(p+1)/2.
+    public var parameterCount: Int
+    /// −2ℓ + parameterCount · log(rowsUsed).
+    public var bayesianInformationCriterion: Double
+    /// The covariance floor (standardised scale).
+    public var covarianceFloor: Double
+    /// Every start's final log-likelihood.
+    public var starts: [MixtureStartOutcome]
+    /// Starts that reached the best log-likelihood (within 1e-6 relative).
+    public var startsReachingBest: Int
+    /// 1-based components with less than one row's worth of responsibility.
+    public var emptyComponents: [Int]
+    /// 1-based components the covariance floor acted on.
+    public var flooredComponents: [Int]
+    /// With `--components auto`: K, log-likelihood, parameters and BIC of every K tried; null otherwise.
+    public var selection: [ComponentCountFit]?
+
+    /// Encodes every key, a nil value as `null` (so that every key is always present).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(components, forKey: .components)
+        try c.encode(weights, forKey: .weights)
+        try c.encode(componentSizes, forKey: .componentSizes)
+        try c.encode(means, forKey: .means)
+        try c.encode(covariances, forKey: .covariances)
+        try c.encode(parameterCount, forKey: .parameterCount)
+        try c.encode(bayesianInformationCriterion, forKey: .bayesianInformationCriterion)
+        try c.encode(covarianceFloor, forKey: .covarianceFloor)
+        try c.encode(starts, forKey: .starts)
+        try c.encode(startsReachingBest, forKey: .startsReachingBest)
+        try c.encode(emptyComponents, forKey: .emptyComponents)
+        try c.encode(flooredComponents, forKey: .flooredComponents)
+        try c.encode(selection, forKey: .selection)
+    }
+}
+
+/// A multivariate-t fit in the report.
+public struct TReport: Codable, Sendable {
+    /// A weight quantile.
+    public struct Quantile: Codable, Sendable {
+        /// The probability (0 is the smallest weight, 1 the largest).
+        public var probability: Double
+        /// The weight.
+        public var weight: Double
+    }
+    /// A row weighted down.
+    public struct Row: Codable, Sendable {
+        /// 1-based data row.
+        public var row: Int
+        /// wᵢ = (ν + oᵢ)/(ν + δᵢ²).
+        public var weight: Double
+        /// δᵢ².
+        public var squaredDistance: Double
+        /// oᵢ.
+        public var observedCells: Int
+    }
+    /// ν.
+    public var degreesOfFreedom: Double
+    /// Whether ν was estimated (false: fixed by `--df`).
+    public var degreesOfFreedomEstimated: Bool
+    /// Whether the estimate is a bound of the search range (0.1…10000).
+    public var degreesOfFreedomAtBound: Bool
+    /// The rows' weights at probabilities 0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75 and 1.
+    public var weightQuantiles: [Quantile]
+    /// The rows with the smallest weights (likely outliers), smallest first, at most 10.
+    public var mostDownweightedRows: [Row]
+}
+
+extension GaussianMixtureModel {
+    /// The single normal with the mixture's mean Σ πₖ μₖ and covariance Σ πₖ (Σₖ + (μₖ − μ)(μₖ − μ)ᵀ).
+    func momentMatchedNormal() throws -> GaussianModel {
+        let p = dimension, mu = mean
+        var total = Matrix(rowCount: p, columnCount: p)
+        for (w, c) in zip(weights, components) {
+            let sigma = c.covariance
+            for i in 0..<p { for j in 0...i { total[i, j] += w * (sigma[i, j] + (c.mean[i] - mu[i]) * (c.mean[j] - mu[j])) } }
+        }
+        for i in 0..<p { for j in 0..<i { total[j, i] = total[i, j] } }
+        return try GaussianModel(columnNames: columnNames, mean: mu, covariance: total)
+    }
+}
+
+/// What the report needs from a fit of any kind.
+struct FitFacts {
+    struct Settings {
+        var tolerance: Double
+        var maxIterations: Int
+        var criterion: String
+        var ridge: Double
+        var starts: Int
+        var seed: UInt64
+        var acceleration: String
+    }
+    var options: Settings
+    /// The normal the column estimates, `mean` and `covariance` describe.
+    var model: GaussianModel
+    var imputedValues: [Double]
+    var patternGroups: [PatternGroup]
+    var logLikelihood: Double
+    var objective: Double
+    var iterations: Int
+    var expectationSteps: Int
+    var hasConverged: Bool
+    var stopReason: StopReason
+    var isMonotone: Bool
+    var history: ConvergenceHistory
+    var rateOfConvergence: Double?
+    var starts: [StartOutcome]
+    var startsAgree: Bool?
+    var rowsUsed: Int
+    var rowsWithNothingObserved: Int
+    var warnings: [EMWarning]
+    var report: ModelReport
+
+    init(_ r: EMResult) {
+        options = Settings(
+            tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
+            criterion: "largest absolute change of any entry of the mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the objective rising by at most tolerance × max(1, |objective|) in that iteration",
+            ridge: r.options.ridge, starts: r.options.starts, seed: r.options.seed, acceleration: r.options.acceleration.rawValue)
+        model = r.model
+        imputedValues = r.imputedValues
+        patternGroups = r.patternGroups
+        logLikelihood = r.logLikelihood
+        objective = r.objective
+        iterations = r.iterations
+        expectationSteps = r.expectationSteps
+        hasConverged = r.hasConverged
+        stopReason = r.stopReason
+        isMonotone = r.isMonotone
+        history = r.history
+        rateOfConvergence = r.largestFractionOfMissingInformation
+        starts = r.starts
+        startsAgree = r.startsAgree
+        rowsUsed = r.rowsUsed
+        rowsWithNothingObserved = r.rowsWithNothingObserved
+        warnings = r.warnings
+        report = ModelReport(kind: "gaussian")
+    }
+
+    init(_ table: LoadedTable, mixture r: GaussianMixtureResult, selection: [ComponentCountFit]?) throws {
+        options = Settings(
+            tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
+            criterion: "largest absolute change of any mixing weight or entry of a component's mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
+            ridge: 0, starts: r.options.components == 1 ? 0 : r.options.starts - 1, seed: r.options.seed, acceleration: "none")
+        model = try r.model.momentMatchedNormal()
+        imputedValues = r.imputedValues
+        patternGroups = table.matrix.patternGroups()
+        logLikelihood = r.logLikelihood
+        objective = r.logLikelihood
+        iterations = r.iterations
+        expectationSteps = r.iterations + 1
+        hasConverged = r.hasConverged
+        stopReason = r.stopReason
+        isMonotone = r.isMonotone
+        history = r.history
+        rateOfConvergence = nil
+        starts = []
+        startsAgree = nil
+        rowsUsed = r.rowsUsed
+        rowsWithNothingObserved = r.rowsWithNothingObserved
+        warnings = r.warnings
+        let mixture = MixtureReport(
+            components: r.model.componentCount, weights: r.model.weights, componentSizes: r.componentSizes,
+            means: r.model.components.map(\.mean), covariances: r.model.components.map { $0.covariance.rows },
+            parameterCount: r.parameterCount, bayesianInformationCriterion: r.bayesianInformationCriterion,
+            covarianceFloor: r.options.covarianceFloor, starts: r.starts, startsReachingBest: r.startsReachingBest,
+            emptyComponents: r.emptyComponents.map { $0 + 1 }, flooredComponents: r.regularizedComponents.map { $0 + 1 },
+            selection: selection)
+        report = ModelReport(kind: "mixture", mixture: mixture)
+    }
+
+    init(_ table: LoadedTable, t r: MultivariateTResult) {
+        options = Settings(
+            tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
+            criterion: "largest absolute change of any entry of the location vector or scatter matrix (standardised scale) or of log ν between iterations below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
+            ridge: 0, starts: 0, seed: 0, acceleration: "none")
+        model = r.model.location
+        imputedValues = r.imputedValues
+        patternGroups = table.matrix.patternGroups()
+        logLikelihood = r.logLikelihood
+        objective = r.logLikelihood
+        iterations = r.iterations
+        expectationSteps = r.iterations + 1
+        hasConverged = r.hasConverged
+        stopReason = r.stopReason
+        isMonotone = r.isMonotone
+        history = r.history
+        rateOfConvergence = nil
+        starts = []
+        startsAgree = nil
+        rowsUsed = r.rowsUsed
+        rowsWithNothingObserved = r.rowsWithNothingObserved
+        warnings = r.warnings
+        let weights = r.rowWeights.filter { !$0.isNaN }.sorted()
+        let quantiles = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1].map { q in
+            TReport.Quantile(probability: q, weight: weights.isEmpty ? .nan : weights[Int((q * Double(weights.count - 1)).rounded())])
+        }
+        let t = TReport(
+            degreesOfFreedom: r.degreesOfFreedom, degreesOfFreedomEstimated: r.isDegreesOfFreedomEstimated,
+            degreesOfFreedomAtBound: r.isDegreesOfFreedomAtBound, weightQuantiles: quantiles,
+            mostDownweightedRows: r.mostDownweightedRows.prefix(10).map {
+                TReport.Row(row: $0.row + 1, weight: $0.weight, squaredDistance: $0.squaredDistance, observedCells: $0.observedCount)
+            })
+        report = ModelReport(kind: "t", t: t)
+    }
+}
+
+extension ImputationReport {
+    /// The report of a mixture run (see `init(table:result:timings:adjustment:writtenValues:)`);
+    /// `selection` is the BIC table of `--components auto`.
+    ///
+    /// - Throws: `GaussianModelError` when the mixture's overall covariance overflows.
+    public init(table: LoadedTable, mixture: GaussianMixtureResult, selection: [ComponentCountFit]? = nil, timings: Timings,
+                adjustment: ImputedValueAdjustment? = nil, writtenValues: [Double]? = nil) throws {
+        self.init(table: table, fit: try FitFacts(table, mixture: mixture, selection: selection), timings: timings,
+                  adjustment: adjustment, writtenValues: writtenValues)
+    }
+
+    /// The report of a t run (see `init(table:result:timings:adjustment:writtenValues:)`).
+    public init(table: LoadedTable, t: MultivariateTResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
+                writtenValues: [Double]? = nil) {
+        self.init(table: table, fit: FitFacts(table, t: t), timings: timings, adjustment: adjustment, writtenValues: writtenValues)
+    }
+}
