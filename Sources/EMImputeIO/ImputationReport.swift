@@ -116,6 +116,13 @@ public struct ImputationReport: Codable, Sendable {
     public var imputedCells: Int
     public var warnings: [EMWarning]
     public var timings: Timings
+    /// Little's MCAR test at the estimates (null when it cannot be computed).
+    public var littleTest: LittleTestReport?
+    /// Standard errors from the observed information (null beyond
+    /// `StandardErrors.maximumColumnCount` columns or when the information is singular).
+    public var standardErrors: StandardErrorReport?
+    /// Set by `impute --imputations M`; null otherwise.
+    public var multipleImputation: MultipleImputationReport?
 
     /// Assembles the report of a run; `adjustment` describes changes made to the imputed
     /// cells before they were written, and `writtenValues` are those cells as written
@@ -191,6 +198,9 @@ public struct ImputationReport: Codable, Sendable {
             }
         }
         self.timings = timings
+        littleTest = (try? LittleMCARTest(table.matrix, model: model)).map { LittleTestReport($0, columnNames: names) }
+        standardErrors = (try? StandardErrors(table.matrix, model: model)).map(StandardErrorReport.init)
+        multipleImputation = nil
     }
 
     /// The report as pretty-printed JSON with sorted keys. Non-finite numbers (a variance
@@ -229,6 +239,9 @@ public struct ImputationReport: Codable, Sendable {
         try c.encode(imputedCells, forKey: .imputedCells)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(timings, forKey: .timings)
+        try c.encode(littleTest, forKey: .littleTest)
+        try c.encode(standardErrors, forKey: .standardErrors)
+        try c.encode(multipleImputation, forKey: .multipleImputation)
     }
 }
 

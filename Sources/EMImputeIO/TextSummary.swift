@@ -92,3 +92,36 @@ private extension String {
         return String(s)
     }
 }
+
+extension TextSummary {
+    /// The lines `impute --imputations M` adds: the draws and the pooled estimates.
+    package static func multipleImputation(_ r: MultipleImputationReport) -> String {
+        var lines: [String] = []
+        let iterations = r.draws.map(\.iterations)
+        let unconverged = r.draws.filter { !$0.converged }.count
+        lines.append("  multiple imputation: \(r.imputations) imputations (EM with Bayesian-bootstrap weights, \(iterations.min() ?? 0)–\(iterations.max() ?? 0) iterations each\(unconverged > 0 ? ", \(unconverged) NOT converged" : ""))")
+        lines.append("  pooled means (Rubin's rules; estimate, standard error, fraction of missing information):")
+        for m in r.pooledMeans {
+            lines.append("    \(m.name): \(significant(m.estimate)) (SE \(significant(m.standardError)), fmi \(fixed(m.fractionOfMissingInformation, 3)))")
+        }
+        for regression in r.regressions {
+            lines.append("  regression \(regression.formula) (pooled; df by Barnard–Rubin):")
+            for t in regression.terms {
+                lines.append("    \(t.name): \(significant(t.estimate)) (SE \(significant(t.standardError)), t \(fixed(t.tStatistic, 2)), df \(fixed(t.degreesOfFreedom, 1)), p \(pValueText(t.pValue)), fmi \(fixed(t.fractionOfMissingInformation, 3)))")
+            }
+        }
+        return lines.map(PrintableText.escaping).joined(separator: "\n") + "\n"
+    }
+
+    /// Little's MCAR test in one line.
+    package static func littleLine(_ t: LittleTestReport) -> String {
+        guard let p = t.pValue else {
+            return "Little's MCAR test: not applicable (a single missingness pattern)"
+        }
+        return "Little's MCAR test: d² = \(fixed(t.statistic, 3)), df = \(t.degreesOfFreedom), p = \(pValueText(p))\(p < 0.05 ? " (the data are not missing completely at random)" : "")"
+    }
+
+    static func significant(_ x: Double) -> String { String(format: "%.6g", x) }
+
+    static func pValueText(_ p: Double) -> String { p < 0.0001 ? "< 0.0001" : fixed(p, 4) }
+}

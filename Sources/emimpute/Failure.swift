@@ -36,6 +36,14 @@ enum Failure {
                 case .cannotOpen, .isFolder: return (cannotOpenInput, e.description)
                 default: return (dataError, e.description)
                 }
+            case let e as RegressionFormula.UnknownColumn:
+                return (usageError, e.description)
+            case let e as RegressionError:
+                return (dataError, "--regress: \(e.localizedDescription)")
+            case let e as PoolingError:
+                return (dataError, e.localizedDescription)
+            case let e as MultipleImputationError:
+                return (usageError, e.localizedDescription)
             case let e as CompletedCSVWriter.Inconsistency:
                 return (internalError, "internal error: \(e.description). Please report this with the input file.")
             default:

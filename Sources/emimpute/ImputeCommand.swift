@@ -42,6 +42,18 @@ struct ImputeCommand: ParsableCommand {
     @Flag(help: "Clamp each imputed cell to the range of its column's observed values.")
     var clamp = false
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Multiple imputation: write M ≥ 2 completed data sets whose imputed cells are random draws (-o out.csv writes out-1.csv … out-M.csv; standard output gets one long CSV with a leading 'imputation' column) and pool the results by Rubin's rules.", valueName: "M"))
+    var imputations: Int?
+
+    @Option(help: ArgumentHelp("With --imputations: fit this linear regression (intercept included) on every completed data set and pool it; repeatable.", valueName: "'y ~ x1 + x2'"))
+    var regress: [String] = []
+
+    @Flag(help: "With --imputations: redraw an imputed cell that falls outside its column's observed range (up to 100 times, then the nearest bound).")
+    var boundedDraws = false
+
+    @Option(help: ArgumentHelp("Also write, for every imputed cell, its conditional standard deviation (CSV: row,column,imputed,conditional_sd, as apply --sd-output).", valueName: "file"))
+    var sdOutput: String?
+
     @Flag(name: .shortAndLong, help: "Print no summary or warnings on standard error.")
     var quiet = false
 
@@ -51,6 +63,7 @@ struct ImputeCommand: ParsableCommand {
     mutating func validate() throws {
         if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }
         if inPlace && inputOptions.input == "-" { throw ValidationError("--in-place cannot replace standard input") }
+        try validateMultipleImputation()
     }
 
     func run() throws {
@@ -67,11 +80,12 @@ struct ImputeCommand: ParsableCommand {
     /// The outputs asked for, in the order `impute()` writes them; the completed CSV goes to
     /// standard output unless --output names a file (or another output claims standard output).
     private var outputRequests: [OutputSet.Request] {
-        var requests = [OutputSet.Request(label: output == nil ? "completed CSV (standard output without --output)" : "--output",
-                                          path: output ?? "-", mayReplaceInput: inPlace)]
+        var requests = imputations.map(completedRequests) ?? [OutputSet.Request(label: output == nil ? "completed CSV (standard output without --output)" : "--output",
+                                                                                path: output ?? "-", mayReplaceInput: inPlace)]
         if let report { requests.append(.init(label: "--report", path: report)) }
         if let html { requests.append(.init(label: "--html", path: html)) }
         if let saveModel { requests.append(.init(label: "--save-model", path: saveModel)) }
+        if let sdOutput { requests.append(.init(label: "--sd-output", path: sdOutput)) }
         return requests
     }
 
@@ -115,16 +129,23 @@ struct ImputeCommand: ParsableCommand {
         let written = try adjustment.adjusted(result.imputedValues, of: table.matrix)
         start = clock.now
         var targets = outputs.targets.makeIterator()
-        try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
+        var multiple: MultipleImputationReport?
+        if let imputations {
+            multiple = try writeMultipleImputations(imputations, table: table, fit: result, adjustment: adjustment, targets: &targets)
+        } else {
+            try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
+        }
         let writeTime = seconds(clock.now - start)
 
-        let diagnostics = ImputationReport(table: table, result: result,
+        var diagnostics = ImputationReport(table: table, result: result,
                                            timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment,
                                            writtenValues: written)
+        diagnostics.multipleImputation = multiple
         if report != nil { try targets.next()!.write(try diagnostics.json()) }
         if html != nil { try targets.next()!.write(HTMLReport.render(table: table, result: result, report: diagnostics, writtenValues: written)) }
         if saveModel != nil { try targets.next()!.write(try ModelFile(table: table, result: result, adjustment: adjustment).json()) }
-        return TextSummary.impute(diagnostics)
+        if sdOutput != nil { try ConditionalDeviationsFile.write(table.matrix, model: result.model, writtenValues: written, to: targets.next()!) }
+        return TextSummary.impute(diagnostics) + (multiple.map(TextSummary.multipleImputation) ?? "")
     }
 
     private func seconds(_ d: Duration) -> Double {
