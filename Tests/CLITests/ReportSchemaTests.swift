@@ -57,7 +57,8 @@ struct ReportSchemaTests {
         with: Data(contentsOf: CLIRunner.root.appendingPathComponent("Docs/report.schema.json"))) as! [String: Any]
 
     @Test(arguments: [("airquality.csv", [String]()), ("penguins.csv", []), ("survey.csv", ["--na", "-99", "--exclude", "respondent_id"]),
-                      ("survey.csv", ["--na", "-99", "--exclude", "respondent_id", "--starts", "2", "--ridge", "0.5", "--accelerate", "squarem"])])
+                      ("survey.csv", ["--na", "-99", "--exclude", "respondent_id", "--starts", "2", "--ridge", "0.5", "--accelerate", "squarem"]),
+                      ("airquality.csv", ["--imputations", "3", "--regress", "Ozone ~ Wind + Temp", "--regress", "Solar.R ~ Temp", "--bounded-draws"])])
     func reportOfABundledDatasetMatchesTheSchema(dataset: String, arguments: [String]) throws {
         let folder = try CLIRunner.temporaryFolder()
         let r = try CLIRunner.run(["impute", CLIRunner.dataset(dataset), "-q", "-o", folder + "/o.csv", "--report", folder + "/r.json"] + arguments)
