@@ -38,7 +38,7 @@ package enum TextSummary {
     }
 
     /// The column table and the missingness patterns of `describe`, then the loader's warnings.
-    package static func describe(_ table: LoadedTable) -> String {
+    package static func describe(_ table: LoadedTable, littleLine: String? = nil) -> String {
         var out = "\(PrintableText.escaping(table.input.displayName)): \(table.rowCount) rows, \(table.columns.count) columns\n\n"
         let rows = table.columns.map { c in
             [PrintableText.escaping(c.name), c.kind.rawValue, String(c.observed), String(c.missing), fixed(c.percentMissing, 1)]
@@ -60,6 +60,7 @@ package enum TextSummary {
             }
             out += grid(header: ["rows", "missing columns"], rows: body, rightAligned: [0])
         }
+        if let littleLine { out += "\n" + PrintableText.escaping(littleLine) + "\n" }
         if !table.warnings.isEmpty {
             out += "\n" + warningLines(table.warnings.map(\.reportWarning)).map(PrintableText.escaping).joined(separator: "\n") + "\n"
         }
@@ -113,15 +114,28 @@ extension TextSummary {
         return lines.map(PrintableText.escaping).joined(separator: "\n") + "\n"
     }
 
+    /// Little's MCAR test of `table`'s modelled columns at their ML estimates (an EM fit with
+    /// the default settings), in one line; the reason when it cannot be computed.
+    package static func littleLine(_ table: LoadedTable) -> String {
+        guard table.matrix.missingCount > 0 else { return "Little's MCAR test: not applicable (no missing cells)" }
+        do {
+            let fit = try GaussianEM().fit(table.matrix)
+            return littleLine(LittleTestReport(try LittleMCARTest(table.matrix, model: fit.model), columnNames: table.modelledNames))
+        } catch {
+            return "Little's MCAR test: not computed (\(error))"
+        }
+    }
+
     /// Little's MCAR test in one line.
     package static func littleLine(_ t: LittleTestReport) -> String {
         guard let p = t.pValue else {
             return "Little's MCAR test: not applicable (a single missingness pattern)"
         }
-        return "Little's MCAR test: d² = \(fixed(t.statistic, 3)), df = \(t.degreesOfFreedom), p = \(pValueText(p))\(p < 0.05 ? " (the data are not missing completely at random)" : "")"
+        return "Little's MCAR test: d² = \(fixed(t.statistic, 3)), df = \(t.degreesOfFreedom), p \(pValueText(p))\(p < 0.05 ? " (evidence at the 5% level that the cells are not missing completely at random)" : "")"
     }
 
     static func significant(_ x: Double) -> String { String(format: "%.6g", x) }
 
-    static func pValueText(_ p: Double) -> String { p < 0.0001 ? "< 0.0001" : fixed(p, 4) }
+    /// "= 0.0123", or "< 0.0001".
+    static func pValueText(_ p: Double) -> String { p < 0.0001 ? "< 0.0001" : "= " + fixed(p, 4) }
 }
