@@ -28,6 +28,7 @@ package enum TextSummary {
             lines.append("  starts: \(r.starts.count), \(agree ? "all reached the same optimum" : "reached DIFFERENT optima (the best was kept)")")
         }
         lines.append("  time: load \(seconds(r.timings.load)), EM \(seconds(r.timings.em)), write \(seconds(r.timings.write))")
+        if let mi = r.multipleImputation { lines += multipleImputationLines(mi) }
         lines += warningLines(r.warnings)
         return lines.map(PrintableText.escaping).joined(separator: "\n") + "\n"
     }
@@ -96,7 +97,7 @@ private extension String {
 
 extension TextSummary {
     /// The lines `impute --imputations M` adds: the draws and the pooled estimates.
-    package static func multipleImputation(_ r: MultipleImputationReport) -> String {
+    static func multipleImputationLines(_ r: MultipleImputationReport) -> [String] {
         var lines: [String] = []
         let iterations = r.draws.map(\.iterations)
         let unconverged = r.draws.filter { !$0.converged }.count
@@ -111,7 +112,7 @@ extension TextSummary {
                 lines.append("    \(t.name): \(significant(t.estimate)) (SE \(significant(t.standardError)), t \(fixed(t.tStatistic, 2)), df \(fixed(t.degreesOfFreedom, 1)), p \(pValueText(t.pValue)), fmi \(fixed(t.fractionOfMissingInformation, 3)))")
             }
         }
-        return lines.map(PrintableText.escaping).joined(separator: "\n") + "\n"
+        return lines
     }
 
     /// Little's MCAR test of `table`'s modelled columns at their ML estimates (an EM fit with

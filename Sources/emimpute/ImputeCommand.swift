@@ -145,7 +145,7 @@ struct ImputeCommand: ParsableCommand {
         if html != nil { try targets.next()!.write(HTMLReport.render(table: table, result: result, report: diagnostics, writtenValues: written)) }
         if saveModel != nil { try targets.next()!.write(try ModelFile(table: table, result: result, adjustment: adjustment).json()) }
         if sdOutput != nil { try ConditionalDeviationsFile.write(table.matrix, model: result.model, writtenValues: written, to: targets.next()!) }
-        return TextSummary.impute(diagnostics) + (multiple.map(TextSummary.multipleImputation) ?? "")
+        return TextSummary.impute(diagnostics)
     }
 
     private func seconds(_ d: Duration) -> Double {
