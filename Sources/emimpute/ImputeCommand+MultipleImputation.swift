@@ -43,9 +43,10 @@ extension ImputeCommand {
     }
 
     /// Draws the imputations, writes them (adjusted by `--round-integers`/`--clamp`), and
-    /// pools the analyses of the completed data as written.
+    /// pools the analyses of the completed data as written; returns the report section and
+    /// the drawn values as written.
     func writeMultipleImputations(_ count: Int, table: LoadedTable, fit: EMResult, adjustment: ImputedValueAdjustment,
-                                  targets: inout IndexingIterator<[OutputTarget]>) throws -> MultipleImputationReport {
+                                  targets: inout IndexingIterator<[OutputTarget]>) throws -> (MultipleImputationReport, [[Double]]) {
         let names = table.modelledNames
         let formulas = regress.compactMap(RegressionFormula.init)
         let columns = try formulas.map { try $0.columns(in: names) }
@@ -55,8 +56,10 @@ extension ImputeCommand {
         let toStandardOutput = output == nil || output == "-"
         let stream = toStandardOutput ? targets.next()! : nil
         var matrices: [Matrix] = []
+        var draws: [[Double]] = []
         for imputation in result.imputations {
             let written = try adjustment.adjusted(imputation.imputedValues, of: table.matrix)
+            draws.append(written)
             if let stream {
                 try CompletedCSVWriter.write(table, imputedValues: written, to: stream,
                                              longFormat: .init(label: String(imputation.index), isFirst: imputation.index == 1))
@@ -72,6 +75,6 @@ extension ImputeCommand {
         let regressions = try zip(formulas, columns).map { formula, c in
             (formula: formula.text, try PooledAnalysis.regression(matrices, columnNames: names, response: c.response, predictors: c.predictors))
         }
-        return MultipleImputationReport(result, analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
+        return (MultipleImputationReport(result, analysis: analysis, regressions: regressions, boundedDraws: boundedDraws), draws)
     }
 }

@@ -130,8 +130,9 @@ struct ImputeCommand: ParsableCommand {
         start = clock.now
         var targets = outputs.targets.makeIterator()
         var multiple: MultipleImputationReport?
+        var draws: [[Double]] = []
         if let imputations {
-            multiple = try writeMultipleImputations(imputations, table: table, fit: result, adjustment: adjustment, targets: &targets)
+            (multiple, draws) = try writeMultipleImputations(imputations, table: table, fit: result, adjustment: adjustment, targets: &targets)
         } else {
             try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
         }
@@ -142,7 +143,7 @@ struct ImputeCommand: ParsableCommand {
                                            writtenValues: written)
         diagnostics.multipleImputation = multiple
         if report != nil { try targets.next()!.write(try diagnostics.json()) }
-        if html != nil { try targets.next()!.write(HTMLReport.render(table: table, result: result, report: diagnostics, writtenValues: written)) }
+        if html != nil { try targets.next()!.write(HTMLReport.render(table: table, result: result, report: diagnostics, writtenValues: written, imputations: draws)) }
         if saveModel != nil { try targets.next()!.write(try ModelFile(table: table, result: result, adjustment: adjustment).json()) }
         if sdOutput != nil { try ConditionalDeviationsFile.write(table.matrix, model: result.model, writtenValues: written, to: targets.next()!) }
         return TextSummary.impute(diagnostics)

@@ -123,4 +123,19 @@ import Testing
         }
         #expect(imputed > 0)
     }
+
+    @Test("The HTML report shows each imputation's drawn values beside the observed ones, only with --imputations")
+    func htmlSection() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let input = CLIRunner.dataset("airquality.csv")
+        let r = try CLIRunner.run(["impute", input, "--imputations", "4", "-q", "-o", folder + "/o.csv", "--html", folder + "/r.html"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let page = try String(contentsOfFile: folder + "/r.html", encoding: .utf8)
+        #expect(page.contains("id=\"multiple-imputation-section\""))
+        // Two columns with missing cells (Ozone, Solar.R), one line per imputation each.
+        #expect(page.components(separatedBy: "<polyline class=\"mi-line\"").count - 1 == 8)
+        let single = try CLIRunner.run(["impute", input, "-q", "-o", folder + "/p.csv", "--html", folder + "/s.html"])
+        #expect(single.status == 0)
+        #expect(!(try String(contentsOfFile: folder + "/s.html", encoding: .utf8)).contains("multiple-imputation-section"))
+    }
 }
