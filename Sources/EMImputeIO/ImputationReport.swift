@@ -127,8 +127,10 @@ public struct ImputationReport: Codable, Sendable {
     /// Assembles the report of a run; `adjustment` describes changes made to the imputed
     /// cells before they were written, and `writtenValues` are those cells as written
     /// (computed from `adjustment` when not given); the summaries describe them.
+    /// `includesInference: false` leaves `littleTest` and `standardErrors` null (they cost a
+    /// pass per distinct pattern; the command skips them when no report is written).
     public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
-                writtenValues: [Double]? = nil) {
+                writtenValues: [Double]? = nil, includesInference: Bool = true) {
         schemaVersion = Self.currentSchemaVersion
         emimputeVersion = EMImputeVersion.current
         input = Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount)
@@ -198,8 +200,8 @@ public struct ImputationReport: Codable, Sendable {
             }
         }
         self.timings = timings
-        littleTest = (try? LittleMCARTest(table.matrix, model: model)).map { LittleTestReport($0, columnNames: names) }
-        standardErrors = (try? StandardErrors(table.matrix, model: model)).map(StandardErrorReport.init)
+        littleTest = includesInference ? (try? LittleMCARTest(table.matrix, model: model)).map { LittleTestReport($0, columnNames: names) } : nil
+        standardErrors = includesInference ? (try? StandardErrors(table.matrix, model: model)).map(StandardErrorReport.init) : nil
         multipleImputation = nil
     }
 

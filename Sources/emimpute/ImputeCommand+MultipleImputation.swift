@@ -55,11 +55,13 @@ extension ImputeCommand {
         let result = try MultipleImputation(count: count, options: fitOptions.emOptions, bounds: bounds).impute(table.matrix, fit: fit)
         let toStandardOutput = output == nil || output == "-"
         let stream = toStandardOutput ? targets.next()! : nil
-        var matrices: [Matrix] = []
+        // One completed matrix at a time: summarised and regressed, then dropped.
+        var summaries: [CompletedDataSummary] = []
+        var fits = [[LinearRegression]](repeating: [], count: formulas.count)
         var draws: [[Double]] = []
         for imputation in result.imputations {
             let written = try adjustment.adjusted(imputation.imputedValues, of: table.matrix)
-            draws.append(written)
+            if html != nil { draws.append(written) }
             if let stream {
                 try CompletedCSVWriter.write(table, imputedValues: written, to: stream,
                                              longFormat: .init(label: String(imputation.index), isFirst: imputation.index == 1))
@@ -69,11 +71,14 @@ extension ImputeCommand {
             var values = table.matrix.values
             var k = 0
             for i in values.indices where values[i].isNaN { values[i] = written[k]; k += 1 }
-            matrices.append(try Matrix(rowCount: table.matrix.rowCount, columnCount: table.matrix.columnCount, storage: values))
+            let matrix = try Matrix(rowCount: table.matrix.rowCount, columnCount: table.matrix.columnCount, storage: values)
+            summaries.append(CompletedDataSummary(matrix))
+            for (f, c) in columns.enumerated() { fits[f].append(try LinearRegression(matrix, response: c.response, predictors: c.predictors)) }
         }
-        let analysis = try PooledAnalysis(matrices)
-        let regressions = try zip(formulas, columns).map { formula, c in
-            (formula: formula.text, try PooledAnalysis.regression(matrices, columnNames: names, response: c.response, predictors: c.predictors))
+        let analysis = try PooledAnalysis(summaries: summaries)
+        let regressions = try formulas.indices.map { f in
+            (formula: formulas[f].text, try PooledAnalysis.regression(fits: fits[f], columnNames: names, response: columns[f].response,
+                                                                     predictors: columns[f].predictors))
         }
         return (MultipleImputationReport(result, analysis: analysis, regressions: regressions, boundedDraws: boundedDraws), draws)
     }

@@ -140,7 +140,7 @@ struct ImputeCommand: ParsableCommand {
 
         var diagnostics = ImputationReport(table: table, result: result,
                                            timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment,
-                                           writtenValues: written)
+                                           writtenValues: written, includesInference: report != nil)
         diagnostics.multipleImputation = multiple
         if report != nil { try targets.next()!.write(try diagnostics.json()) }
         if html != nil { try targets.next()!.write(HTMLReport.render(table: table, result: result, report: diagnostics, writtenValues: written, imputations: draws)) }

@@ -27,38 +27,34 @@ public struct PooledAnalysis: Sendable {
     /// - Throws: `PoolingError` when fewer than two matrices are given or a statistic is not finite.
     /// - Complexity: O(M·n·p²).
     public init(_ matrices: [Matrix]) throws(PoolingError) {
-        guard matrices.count >= 2 else { throw .tooFewImputations(matrices.count) }
-        let p = matrices[0].columnCount, n = matrices[0].rowCount
+        try self.init(summaries: matrices.map(CompletedDataSummary.init))
+    }
+
+    /// Pools M ≥ 2 summaries of completed versions of one matrix (so that the matrices need
+    /// not be held at once).
+    ///
+    /// - Throws: `PoolingError` when fewer than two are given, they have fewer than 4 rows,
+    ///   or a statistic is not finite.
+    public init(summaries: [CompletedDataSummary]) throws(PoolingError) {
+        guard summaries.count >= 2 else { throw .tooFewImputations(summaries.count) }
+        let p = summaries[0].means.count, n = summaries[0].rowCount
         guard n > 3 else { throw .tooFewRows(n) }
-        var meanEstimates = [[Double]](repeating: [], count: p)
-        var sdEstimates = [[Double]](repeating: [], count: p)
-        var correlationEstimates = [[Double]](repeating: [], count: p * p)
-        for x in matrices {
-            let mean = (0..<p).map { j in (0..<n).reduce(0.0) { $0 + x[$1, j] } / Double(n) }
-            var cross = [Double](repeating: 0, count: p * p)
-            for i in 0..<n { for a in 0..<p { let da = x[i, a] - mean[a]; for b in a..<p { cross[a * p + b] += da * (x[i, b] - mean[b]) } } }
-            for j in 0..<p {
-                meanEstimates[j].append(mean[j])
-                sdEstimates[j].append((cross[j * p + j] / Double(n - 1)).squareRoot())
-            }
-            for a in 0..<p { for b in (a + 1)..<max(p, a + 1) {
-                correlationEstimates[a * p + b].append(cross[a * p + b] / (cross[a * p + a] * cross[b * p + b]).squareRoot())
-            } }
-        }
         let dfcom = Double(n - 1)
         means = try (0..<p).map { j throws(PoolingError) in
-            try RubinPooling.pool(estimates: meanEstimates[j], variances: sdEstimates[j].map { $0 * $0 / Double(n) },
+            try RubinPooling.pool(estimates: summaries.map { $0.means[j] },
+                                  variances: summaries.map { $0.standardDeviations[j] * $0.standardDeviations[j] / Double(n) },
                                   completeDataDegreesOfFreedom: dfcom)
         }
         standardDeviations = try (0..<p).map { j throws(PoolingError) in
-            try RubinPooling.pool(estimates: sdEstimates[j], variances: sdEstimates[j].map { $0 * $0 / (2 * dfcom) },
+            try RubinPooling.pool(estimates: summaries.map { $0.standardDeviations[j] },
+                                  variances: summaries.map { $0.standardDeviations[j] * $0.standardDeviations[j] / (2 * dfcom) },
                                   completeDataDegreesOfFreedom: dfcom)
         }
-        var pairs: [(Int, Int, PooledEstimate?)] = []
+        var pairs: [(first: Int, second: Int, estimate: PooledEstimate?)] = []
         for a in 0..<p { for b in (a + 1)..<max(p, a + 1) {
-            pairs.append((a, b, try? RubinPooling.poolCorrelation(correlationEstimates[a * p + b], rowCount: n)))
+            pairs.append((a, b, try? RubinPooling.poolCorrelation(summaries.map { $0.correlations[a * p + b] }, rowCount: n)))
         } }
-        correlations = pairs.map { (first: $0.0, second: $0.1, estimate: $0.2) }
+        correlations = pairs
     }
 
     /// Fits y ~ x₁ + … + x_k on each matrix and pools the coefficients.
@@ -69,7 +65,14 @@ public struct PooledAnalysis: Sendable {
     ///   - response: the column of y; `predictors`: the columns of the x's.
     /// - Throws: `RegressionError` or `PoolingError`.
     public static func regression(_ matrices: [Matrix], columnNames: [String], response: Int, predictors: [Int]) throws -> Regression {
-        let fits = try matrices.map { try LinearRegression($0, response: response, predictors: predictors) }
+        try regression(fits: matrices.map { try LinearRegression($0, response: response, predictors: predictors) },
+                       columnNames: columnNames, response: response, predictors: predictors)
+    }
+
+    /// Pools regressions already fitted on each completed matrix (in imputation order).
+    ///
+    /// - Throws: `PoolingError`.
+    public static func regression(fits: [LinearRegression], columnNames: [String], response: Int, predictors: [Int]) throws -> Regression {
         guard let first = fits.first else { throw PoolingError.tooFewImputations(0) }
         let names = ["(Intercept)"] + predictors.map { columnNames[$0] }
         let terms = try names.indices.map { t in
@@ -77,5 +80,39 @@ public struct PooledAnalysis: Sendable {
                                                             completeDataDegreesOfFreedom: Double(first.residualDegreesOfFreedom)))
         }
         return Regression(response: columnNames[response], predictors: predictors.map { columnNames[$0] }, terms: terms)
+    }
+}
+
+/// What `PooledAnalysis` needs of one completed matrix: each column's mean and standard
+/// deviation (divisor n − 1) and the correlations.
+public struct CompletedDataSummary: Sendable {
+    /// n.
+    public let rowCount: Int
+    /// Column means.
+    public let means: [Double]
+    /// Column standard deviations, divisor n − 1.
+    public let standardDeviations: [Double]
+    /// Correlations, p×p row-major (NaN where a column is constant).
+    public let correlations: [Double]
+
+    /// Summarises `matrix` (complete).
+    /// - Complexity: O(n·p²).
+    public init(_ x: Matrix) {
+        let n = x.rowCount, p = x.columnCount
+        let mean = (0..<p).map { j in (0..<n).reduce(0.0) { $0 + x[$1, j] } / Double(max(n, 1)) }
+        var cross = [Double](repeating: 0, count: p * p)
+        x.storage.withUnsafeBufferPointer { v in
+            for i in 0..<n { for a in 0..<p { let da = v[i * p + a] - mean[a]; for b in a..<p { cross[a * p + b] += da * (v[i * p + b] - mean[b]) } } }
+        }
+        var correlations = [Double](repeating: 1, count: p * p)
+        for a in 0..<p { for b in (a + 1)..<max(p, a + 1) {
+            let r = cross[a * p + b] / (cross[a * p + a] * cross[b * p + b]).squareRoot()
+            correlations[a * p + b] = r
+            correlations[b * p + a] = r
+        } }
+        rowCount = n
+        means = mean
+        standardDeviations = (0..<p).map { (cross[$0 * p + $0] / Double(max(n - 1, 1))).squareRoot() }
+        self.correlations = correlations
     }
 }

@@ -84,31 +84,41 @@ public struct StandardErrors: Sendable, Equatable {
             var temp = [Double](repeating: 0, count: k * k)
             for a in 0..<k { for b in 0..<k { var t = 0.0; for c in 0..<k { t += kk[a * k + c] * squares[c * k + b] }; temp[a * k + b] = t } }
             for a in 0..<k { for b in 0..<k { var t = 0.0; for c in 0..<k { t += temp[a * k + c] * kk[c * k + b] }; w[a * k + b] = t } }
-            // The local parameters: (a, b) pairs of local indices with a ≤ b.
-            var pairs: [(Int, Int)] = []
-            for a in 0..<k { for b in a..<k { pairs.append((a, b)) } }
-            func symmetric(_ pair: (Int, Int)) -> [(Int, Int)] { pair.0 == pair.1 ? [pair] : [pair, (pair.1, pair.0)] }
-            // tr(A E_cd B E_ab) = Σ A[b', c'] B[d', a'] over (c', d') ∈ E_cd, (a', b') ∈ E_ab.
-            func trace(_ x: [Double], _ y: [Double], _ cd: (Int, Int), _ ab: (Int, Int)) -> Double {
-                var t = 0.0
-                for (c, d) in symmetric(cd) { for (a, b) in symmetric(ab) { t += x[b * k + c] * y[d * k + a] } }
-                return t
-            }
+            // The local parameters: (a, b) pairs of local indices with a ≤ b, and their global numbers.
+            var pairA: [Int] = [], pairB: [Int] = [], global: [Int] = []
+            for a in 0..<k { for b in a..<k { pairA.append(a); pairB.append(b); global.append(sigmaIndex[o[a] * p + o[b]]) } }
             for a in 0..<k { for b in 0..<k { information[o[a] * q + o[b]] += ng * kk[a * k + b] } }
-            for a in 0..<k {
-                for cd in pairs {
-                    var t = 0.0
-                    for (c, d) in symmetric(cd) { t += kk[a * k + c] * v[d] }
-                    let column = sigmaIndex[o[cd.0] * p + o[cd.1]]
-                    information[o[a] * q + column] += t
-                    information[column * q + o[a]] += t
+            // (μ_a, σ_cd): (K E_cd K Σe)_a = K[a,c] v[d] + K[a,d] v[c] (once when c = d).
+            for (t, column) in global.enumerated() {
+                let c = pairA[t], d = pairB[t]
+                for a in 0..<k {
+                    var value = kk[a * k + c] * v[d]
+                    if c != d { value += kk[a * k + d] * v[c] }
+                    information[o[a] * q + column] += value
+                    information[column * q + o[a]] += value
                 }
             }
-            for ab in pairs {
-                let row = sigmaIndex[o[ab.0] * p + o[ab.1]]
-                for cd in pairs {
-                    let column = sigmaIndex[o[cd.0] * p + o[cd.1]]
-                    information[row * q + column] += trace(w, kk, cd, ab) - 0.5 * ng * trace(kk, kk, cd, ab)
+            // (σ_ab, σ_cd): tr(A E_cd K E_ab) with A = W − (n_g/2) K, where
+            // tr(A E_cd B E_ab) = Σ A[b′, c′] B[d′, a′] over (c′, d′) ∈ E_cd, (a′, b′) ∈ E_ab.
+            var m = w
+            for e in 0..<(k * k) { m[e] -= 0.5 * ng * kk[e] }
+            m.withUnsafeBufferPointer { am in
+                kk.withUnsafeBufferPointer { bk in
+                    information.withUnsafeMutableBufferPointer { info in
+                        for t in global.indices {
+                            let a = pairA[t], b = pairB[t], row = global[t] * q
+                            for u in global.indices {
+                                let c = pairA[u], d = pairB[u]
+                                var value = am[b * k + c] * bk[d * k + a]
+                                if c != d { value += am[b * k + d] * bk[c * k + a] }
+                                if a != b {
+                                    value += am[a * k + c] * bk[d * k + b]
+                                    if c != d { value += am[a * k + d] * bk[c * k + b] }
+                                }
+                                info[row + global[u]] += value
+                            }
+                        }
+                    }
                 }
             }
         }
