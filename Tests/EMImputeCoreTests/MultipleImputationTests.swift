@@ -45,6 +45,21 @@ import Testing
         #expect(throws: PoolingError.tooFewImputations(1)) { try RubinPooling.pool(estimates: [1], variances: [1]) }
     }
 
+    @Test("A fit of other data, or options out of range, are errors, not traps")
+    func misuseThrows() throws {
+        let other = MultipleImputationCoverageTests.replicate(8)
+        let fit = try GaussianEM().fit(other)
+        #expect(throws: DataError.notTheFittedData) { try MultipleImputation(count: 2).impute(Self.data, fit: fit) }
+        var options = EMOptions()
+        options.maxIterations = 0
+        #expect(throws: EMOptionsError.self) {
+            try MultipleImputation(count: 2, options: options).impute(Self.data, fit: try GaussianEM().fit(Self.data))
+        }
+        #expect(throws: MultipleImputationError.boundsCountMismatch(bounds: 1, columns: 3)) {
+            try MultipleImputation(count: 2, bounds: [nil]).impute(Self.data)
+        }
+    }
+
     @Test("Bounded draws stay inside their bounds")
     func boundedDraws() throws {
         let bounds: [ClosedRange<Double>?] = [nil, 0.5...2.0, 1.5...2.5]

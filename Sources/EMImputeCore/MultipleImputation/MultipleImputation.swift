@@ -48,13 +48,18 @@ public struct MultipleImputation: Sendable {
     ///   - fit: the full-data fit of `data` by `GaussianEM` with the same options, if already
     ///     computed (it is the warm start).
     /// - Throws: `MultipleImputationError` for a count below 2 (or above `maximumCount`), or
-    ///   bounds not one per column; `EMOptionsError` and `EMError` as `GaussianEM.fit`, and
+    ///   bounds not one per column; `DataError.notTheFittedData` when `fit` is not a fit of `data`;
+    ///   `EMOptionsError` and `EMError` as `GaussianEM.fit`, and
     ///   `EMError.singularCovariance` when a weighted fit becomes singular.
     /// - Complexity: M × (weighted EM from a warm start, O(n·p²) per iteration, + one draw pass).
     public func impute(_ data: IncompleteMatrix, fit: EMResult? = nil) throws -> MultipleImputationResult {
         guard count >= 2, count <= Self.maximumCount else { throw MultipleImputationError.invalidCount(count) }
+        try options.validate()  // also when `fit` is given: the weighted fits use the options
         if let bounds, bounds.count != data.columnCount {
             throw MultipleImputationError.boundsCountMismatch(bounds: bounds.count, columns: data.columnCount)
+        }
+        if let fit, fit.fittedShape != (data.rowCount, data.columnCount) || fit.fittedFingerprint != data.fingerprint {
+            throw DataError.notTheFittedData
         }
         let fit = try fit ?? GaussianEM(options: options).fit(data)
         let problem = WeightedProblem(data: data, model: fit.model, options: options, bounds: bounds)
