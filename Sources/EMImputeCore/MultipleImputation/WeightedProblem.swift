@@ -82,37 +82,100 @@ struct WeightedProblem: @unchecked Sendable {
         return w
     }
 
+    /// The weighted sums of one pattern's observed cells, which do not change between
+    /// iterations: W = Σ wᵢ, s = Σ wᵢ x_{i,o}, S = Σ wᵢ x_{i,o} x_{i,o}ᵀ (full k×k).
+    struct PatternSums {
+        let pattern: Int
+        var weight = 0.0
+        var sum: [Double]
+        var squares: [Double]
+    }
+
+    /// The pattern sums of the usable rows under weights `w`: one pass over the data.
+    func patternSums(weights w: [Double]) -> [PatternSums] {
+        layout.patterns.indices.compactMap { g -> PatternSums? in
+            let o = layout.observed[g], k = o.count
+            guard k > 0 else { return nil }
+            var sums = PatternSums(pattern: g, sum: [Double](repeating: 0, count: k), squares: [Double](repeating: 0, count: k * k))
+            var x = [Double](repeating: 0, count: k)
+            for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
+                let i = layout.order[r]
+                let wi = w[i]
+                sums.weight += wi
+                for a in 0..<k { x[a] = z[i * p + o[a]] }
+                for a in 0..<k {
+                    let wa = wi * x[a]
+                    sums.sum[a] += wa
+                    for b in a..<k { sums.squares[a * k + b] += wa * x[b] }
+                }
+            }
+            for a in 0..<k { for b in 0..<a { sums.squares[a * k + b] = sums.squares[b * k + a] } }
+            return sums
+        }
+    }
+
     /// Weighted EM from the warm start: (μ̃, S̃, iterations, converged).
+    ///
+    /// The E-step works on the pattern sums: x̂_m = c + Bᵀx_o is affine in x_o (c = μ_m − Bᵀμ_o),
+    /// so Σ w x̂_m = W c + Bᵀs, Σ w x_o x̂_mᵀ = s cᵀ + S B and
+    /// Σ w (x̂_m x̂_mᵀ + C) = W c cᵀ + c (Bᵀs)ᵀ + (Bᵀs) cᵀ + Bᵀ S B + W C: no pass over the rows.
     func weightedEM(weights w: [Double]) throws -> (mean: [Double], covariance: [Double], iterations: Int, hasConverged: Bool) {
         var mu = [Double](repeating: 0, count: p)
         var s = startCovariance
         let total = Double(usableRows)
-        var row = [Double](repeating: 0, count: p)
+        let sums = patternSums(weights: w)
         for iteration in 1...options.maxIterations {
             var t1 = [Double](repeating: 0, count: p)
             var t2 = [Double](repeating: 0, count: p * p)
-            for g in layout.patterns.indices where !layout.observed[g].isEmpty {
-                guard let conditional = PatternConditional(covariance: s, p: p, observed: layout.observed[g], missing: layout.missing[g]) else {
-                    throw EMError.singularCovariance(columns: layout.observed[g].map { names[$0] }, iteration: iteration)
+            for pattern in sums {
+                let g = pattern.pattern
+                let o = layout.observed[g], m = layout.missing[g]
+                let k = o.count, nm = m.count
+                for a in 0..<k {
+                    t1[o[a]] += pattern.sum[a]
+                    for b in 0..<k { t2[o[a] * p + o[b]] += pattern.squares[a * k + b] }
                 }
-                var weightSum = 0.0
-                for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
-                    let i = layout.order[r]
-                    let wi = w[i]
-                    weightSum += wi
-                    for j in 0..<p { row[j] = z[i * p + j] }
-                    conditional.fillMeans(&row, mean: mu)
-                    for a in 0..<p {
-                        let wa = wi * row[a]
-                        t1[a] += wa
-                        for b in a..<p { t2[a * p + b] += wa * row[b] }
+                guard nm > 0 else { continue }
+                guard let conditional = PatternConditional(covariance: s, p: p, observed: o, missing: m) else {
+                    throw EMError.singularCovariance(columns: o.map { names[$0] }, iteration: iteration)
+                }
+                let coefficients = conditional.coefficients  // B, k × nm
+                var c = [Double](repeating: 0, count: nm), u = c
+                for b in 0..<nm {
+                    var cb = mu[m[b]], ub = 0.0
+                    for a in 0..<k {
+                        cb -= coefficients[a * nm + b] * mu[o[a]]
+                        ub += coefficients[a * nm + b] * pattern.sum[a]
+                    }
+                    c[b] = cb
+                    u[b] = ub
+                }
+                // V = S B (k × nm).
+                var v = [Double](repeating: 0, count: k * nm)
+                for a in 0..<k {
+                    for e in 0..<k {
+                        let sae = pattern.squares[a * k + e]
+                        if sae == 0 { continue }
+                        for b in 0..<nm { v[a * nm + b] += sae * coefficients[e * nm + b] }
                     }
                 }
-                let m = layout.missing[g], nm = m.count
-                for a in 0..<nm { for b in a..<nm {
-                    let (x, y) = m[a] <= m[b] ? (m[a], m[b]) : (m[b], m[a])
-                    t2[x * p + y] += weightSum * conditional.covariance[a * nm + b]
-                } }
+                let weight = pattern.weight
+                for b in 0..<nm {
+                    t1[m[b]] += weight * c[b] + u[b]
+                    for a in 0..<k {
+                        let value = pattern.sum[a] * c[b] + v[a * nm + b]
+                        t2[o[a] * p + m[b]] += value
+                        t2[m[b] * p + o[a]] += value
+                    }
+                }
+                for b1 in 0..<nm {
+                    for b2 in 0..<nm {
+                        var btv = 0.0  // (Bᵀ V)[b1, b2]
+                        for a in 0..<k { btv += coefficients[a * nm + b1] * v[a * nm + b2] }
+                        t2[m[b1] * p + m[b2]] += weight * c[b1] * c[b2] + c[b1] * u[b2] + u[b1] * c[b2] + btv
+                            + weight * conditional.covariance[b1 * nm + b2]
+                    }
+                }
             }
             let newMu = t1.map { $0 / total }
             var newS = [Double](repeating: 0, count: p * p)
@@ -120,15 +183,15 @@ struct WeightedProblem: @unchecked Sendable {
             let denominator = total + lambda + Double(p) + 2
             for a in 0..<p {
                 for b in a..<p {
-                    var v = t2[a * p + b] / total - newMu[a] * newMu[b]
-                    if lambda > 0 { v = (total * v + (a == b ? lambda : 0)) / denominator }
-                    newS[a * p + b] = v
-                    newS[b * p + a] = v
+                    var value = t2[a * p + b] / total - newMu[a] * newMu[b]
+                    if lambda > 0 { value = (total * value + (a == b ? lambda : 0)) / denominator }
+                    newS[a * p + b] = value
+                    newS[b * p + a] = value
                 }
             }
             var change = 0.0
             for j in 0..<p { change = max(change, abs(newMu[j] - mu[j])) }
-            for k in 0..<(p * p) { change = max(change, abs(newS[k] - s[k])) }
+            for e in 0..<(p * p) { change = max(change, abs(newS[e] - s[e])) }
             mu = newMu
             s = newS
             if !change.isFinite { throw EMError.singularCovariance(columns: names, iteration: iteration) }
