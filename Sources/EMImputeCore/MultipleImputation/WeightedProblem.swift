@@ -124,20 +124,30 @@ struct WeightedProblem: @unchecked Sendable {
         var s = startCovariance
         let total = Double(usableRows)
         let sums = patternSums(weights: w)
+        // The observed cells' part of T₁ and T₂ does not depend on θ: added up once.
+        var observedT1 = [Double](repeating: 0, count: p)
+        var observedT2 = [Double](repeating: 0, count: p * p)
+        for pattern in sums {
+            let o = layout.observed[pattern.pattern], k = o.count
+            for a in 0..<k {
+                observedT1[o[a]] += pattern.sum[a]
+                for b in 0..<k { observedT2[o[a] * p + o[b]] += pattern.squares[a * k + b] }
+            }
+        }
         for iteration in 1...options.maxIterations {
-            var t1 = [Double](repeating: 0, count: p)
-            var t2 = [Double](repeating: 0, count: p * p)
+            var t1 = observedT1
+            var t2 = observedT2
+            guard let factor = try? CholeskyFactorization(s, order: p) else {
+                throw EMError.singularCovariance(columns: names, iteration: iteration)
+            }
+            let precision = factor.inverse
             for pattern in sums {
                 let g = pattern.pattern
                 let o = layout.observed[g], m = layout.missing[g]
                 let k = o.count, nm = m.count
-                for a in 0..<k {
-                    t1[o[a]] += pattern.sum[a]
-                    for b in 0..<k { t2[o[a] * p + o[b]] += pattern.squares[a * k + b] }
-                }
                 guard nm > 0 else { continue }
-                guard let conditional = PatternConditional(covariance: s, p: p, observed: o, missing: m) else {
-                    throw EMError.singularCovariance(columns: o.map { names[$0] }, iteration: iteration)
+                guard let conditional = PatternConditional(precision: precision, p: p, observed: o, missing: m, needsFactor: false) else {
+                    throw EMError.singularCovariance(columns: m.map { names[$0] }, iteration: iteration)
                 }
                 let coefficients = conditional.coefficients  // B, k × nm
                 var c = [Double](repeating: 0, count: nm), u = c
@@ -208,9 +218,13 @@ struct WeightedProblem: @unchecked Sendable {
         var redrawn = 0, setToBound = 0
         var row = [Double](repeating: 0, count: p)
         var deviates = [Double](repeating: 0, count: p)
+        guard let thetaFactor = try? CholeskyFactorization(s, order: p) else {
+            throw EMError.singularCovariance(columns: names, iteration: fit.iterations)
+        }
+        let precision = thetaFactor.inverse
         for g in layout.patterns.indices where !layout.missing[g].isEmpty {
             let missing = layout.missing[g], nm = missing.count
-            guard let conditional = PatternConditional(covariance: s, p: p, observed: layout.observed[g], missing: missing),
+            guard let conditional = PatternConditional(precision: precision, p: p, observed: layout.observed[g], missing: missing, needsFactor: true),
                   let factor = conditional.covarianceFactor else {
                 throw EMError.singularCovariance(columns: missing.map { names[$0] }, iteration: fit.iterations)
             }
