@@ -33,9 +33,31 @@ public enum CompletedCSVWriter {
         try write(table, imputedValues: imputedValues, to: output, format: format, bufferSize: Scan.bufferSize)
     }
 
+    /// One imputation of a long-format file (multiple imputation to one stream): every record
+    /// is prefixed by `label` and the delimiter; the header (prefixed by `imputation`) and a
+    /// byte-order mark only when `isFirst`; a final line end is added when the input lacks one.
+    public struct LongFormat: Sendable {
+        /// The value of the leading column (the imputation number).
+        public var label: String
+        /// Whether this is the first imputation written to the stream.
+        public var isFirst: Bool
+
+        /// A long-format part from its parts.
+        public init(label: String, isFirst: Bool) {
+            self.label = label
+            self.isFirst = isFirst
+        }
+    }
+
+    /// As `write(_:imputedValues:to:format:)`, as one imputation of a long-format stream.
+    public static func write(_ table: LoadedTable, imputedValues: [Double], to output: OutputTarget, longFormat: LongFormat,
+                             format: @escaping (Double, Int) -> String = { v, _ in ShortestDecimal.format(v) }) throws {
+        try write(table, imputedValues: imputedValues, to: output, format: format, bufferSize: Scan.bufferSize, longFormat: longFormat)
+    }
+
     /// As above, reading through a buffer of `bufferSize` bytes (tests use tiny ones).
     static func write(_ table: LoadedTable, imputedValues: [Double], to output: OutputTarget,
-                      format: @escaping (Double, Int) -> String, bufferSize: Int) throws {
+                      format: @escaping (Double, Int) -> String, bufferSize: Int, longFormat: LongFormat? = nil) throws {
         let file = table.input.displayName
         let fd = open(table.input.path, O_RDONLY)
         guard fd >= 0 else {
@@ -47,6 +69,7 @@ public enum CompletedCSVWriter {
             throw CSVError(file: file, kind: .inputChanged(change))
         }
         var scan = Scan(table: table, imputed: imputedValues, output: output, format: format)
+        scan.longFormat = longFormat
         scan.buffer = [UInt8](repeating: 0, count: max(1, bufferSize))
         do {
             try scan.run(fd: fd)
@@ -77,6 +100,9 @@ public enum CompletedCSVWriter {
         var bytesRead = 0
         var checksum = StreamingChecksum()
         var isVerified = false
+        var longFormat: LongFormat?
+        /// The last byte of the input read so far.
+        var lastByte: UInt8?
 
         init(table: LoadedTable, imputed: [Double], output: OutputTarget, format: @escaping (Double, Int) -> String) {
             self.table = table
@@ -105,6 +131,7 @@ public enum CompletedCSVWriter {
                 if got == 0 { try verify(); return nil }
                 try buffer.withUnsafeBytes { try account(UnsafeRawBufferPointer(rebasing: $0[filled..<(filled + got)])) }
                 filled += got
+                lastByte = buffer[filled - 1]
                 return from
             }
         }
@@ -149,6 +176,9 @@ public enum CompletedCSVWriter {
             var record = table.options.hasHeader ? -1 : 0  // -1: the header
             var nextImputed = 0
             var copiedUpTo = 0
+            // Long format: later imputations skip the byte-order mark.
+            if let longFormat, !longFormat.isFirst { copiedUpTo = pos }
+            let delimiter = String(decoding: [table.options.delimiter], as: UTF8.self)
             let p = table.matrix.columnCount
             var found = RecordScanner.Record()
             while true {
@@ -168,7 +198,17 @@ public enum CompletedCSVWriter {
                     copiedUpTo = 0
                     continue
                 }
+                let recordStart = pos
                 pos = found.end
+                if let longFormat {
+                    try copy(copiedUpTo, recordStart)
+                    if record < 0 {
+                        if longFormat.isFirst { try output.write("imputation" + delimiter) } else { copiedUpTo = found.end; record += 1; continue }
+                    } else {
+                        try output.write(longFormat.label + delimiter)
+                    }
+                    copiedUpTo = recordStart
+                }
                 guard found.fieldCount == table.columns.count else {
                     throw Inconsistency(description: "record \(record + 1) has \(found.fieldCount) fields while writing but \(table.columns.count) while loading")
                 }
@@ -200,6 +240,9 @@ public enum CompletedCSVWriter {
                 }
             }
             try copy(copiedUpTo, filled)
+            if longFormat != nil, let lastByte, lastByte != UInt8(ascii: "\n"), lastByte != UInt8(ascii: "\r") {
+                try output.write("\n")
+            }
             guard record == table.rowCount, nextImputed == imputed.count else {
                 throw Inconsistency(description: "the input changed between reading and writing (\(record) records now, \(table.rowCount) before)")
             }

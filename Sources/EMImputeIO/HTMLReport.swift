@@ -30,17 +30,22 @@ public enum HTMLReport {
     ///     the values the report's `columnSummary` describes; the histograms show them.
     /// - Complexity: O(n·p) for the histograms and the patterns (two streaming passes over
     ///   the matrix, which is not copied), plus O(p²) for the heatmap.
-    public static func render(table: LoadedTable, result: EMResult, report: ImputationReport, writtenValues: [Double]) -> String {
-        render(table: table, groups: result.patternGroups, report: report, writtenValues: writtenValues)
+    ///   - imputations: with multiple imputation, each imputation's drawn values as written
+    ///     (same order as `writtenValues`); shown beside the observed distribution.
+    public static func render(table: LoadedTable, result: EMResult, report: ImputationReport, writtenValues: [Double],
+                              imputations: [[Double]] = []) -> String {
+        render(table: table, groups: result.patternGroups, report: report, writtenValues: writtenValues, imputations: imputations)
     }
 
     /// The page for a run of any model (`--model mixture` and `t` add a section on the
     /// model); the missingness patterns come from `table.matrix`.
-    public static func render(table: LoadedTable, report: ImputationReport, writtenValues: [Double]) -> String {
-        render(table: table, groups: table.matrix.patternGroups(), report: report, writtenValues: writtenValues)
+    public static func render(table: LoadedTable, report: ImputationReport, writtenValues: [Double],
+                              imputations: [[Double]] = []) -> String {
+        render(table: table, groups: table.matrix.patternGroups(), report: report, writtenValues: writtenValues, imputations: imputations)
     }
 
-    private static func render(table: LoadedTable, groups: [PatternGroup], report: ImputationReport, writtenValues: [Double]) -> String {
+    private static func render(table: LoadedTable, groups: [PatternGroup], report: ImputationReport, writtenValues: [Double],
+                               imputations: [[Double]]) -> String {
         var page = head(title: "emimpute report: \(report.input.path)")
         page += "<main>\n"
         page += summary(report)
@@ -48,6 +53,7 @@ public enum HTMLReport {
         page += convergence(report)
         page += missingness(table: table, groups: groups, report: report)
         page += distributions(table: table, written: writtenValues, report: report)
+        page += multipleImputation(table: table, draws: imputations, report: report)
         page += correlation(report)
         page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report (<code>--report</code>).</footer>\n"
         page += "</main>\n</body>\n</html>\n"
@@ -129,6 +135,7 @@ extension HTMLReport {
         svg .count-bar { fill: #9aa7b4; }
         svg .missing-bar { fill: var(--missing); }
         svg .hist-observed { fill: var(--observed); fill-opacity: .28; stroke: var(--observed); stroke-width: 1.5; }
+        svg .mi-line { fill: none; stroke: var(--missing); stroke-width: 1.2; stroke-opacity: .7; }
         svg .hist-imputed { fill: var(--missing); fill-opacity: .30; stroke: var(--missing); stroke-width: 2; }
         svg .panel-frame { fill: none; stroke: #eaeef2; }
         svg .clip-mark { font-size: 9px; fill: var(--missing); }

@@ -120,13 +120,27 @@ public struct ImputationReport: Codable, Sendable {
     /// `mixture` or `t`). For a mixture, `mean`, `covariance` and the column estimates above
     /// are the mixture's overall mean and covariance; for a t, its location and scatter.
     public var model: ModelReport
+    /// Little's MCAR test at the estimates (null when it cannot be computed).
+    public var littleTest: LittleTestReport?
+    /// Standard errors from the observed information (null beyond
+    /// `StandardErrors.maximumColumnCount` columns or when the information is singular).
+    public var standardErrors: StandardErrorReport?
+    /// Set by `impute --imputations M`; null otherwise.
+    public var multipleImputation: MultipleImputationReport?
 
     /// Assembles the report of a run; `adjustment` describes changes made to the imputed
     /// cells before they were written, and `writtenValues` are those cells as written
     /// (computed from `adjustment` when not given); the summaries describe them.
+    /// `includesInference: false` leaves `littleTest` and `standardErrors` null (they cost a
+    /// pass per distinct pattern; the command skips them when no report is written).
     public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
-                writtenValues: [Double]? = nil) {
+                writtenValues: [Double]? = nil, includesInference: Bool = true) {
         self.init(table: table, fit: FitFacts(result), timings: timings, adjustment: adjustment, writtenValues: writtenValues)
+        if includesInference {
+            let model = result.model
+            littleTest = (try? LittleMCARTest(table.matrix, model: model)).map { LittleTestReport($0, columnNames: model.columnNames) }
+            standardErrors = (try? StandardErrors(table.matrix, model: model)).map(StandardErrorReport.init)
+        }
     }
 
     /// The report of a fit on `table`, from what every kind of fit provides.
@@ -216,6 +230,9 @@ public struct ImputationReport: Codable, Sendable {
         }
         self.timings = timings
         self.model = result.report
+        littleTest = nil
+        standardErrors = nil
+        multipleImputation = nil
     }
 
     /// The report as pretty-printed JSON with sorted keys. Non-finite numbers (a variance
@@ -255,6 +272,9 @@ public struct ImputationReport: Codable, Sendable {
         try c.encode(warnings, forKey: .warnings)
         try c.encode(timings, forKey: .timings)
         try c.encode(model, forKey: .model)
+        try c.encode(littleTest, forKey: .littleTest)
+        try c.encode(standardErrors, forKey: .standardErrors)
+        try c.encode(multipleImputation, forKey: .multipleImputation)
     }
 }
 

@@ -29,6 +29,7 @@ package enum TextSummary {
             lines.append("  starts: \(r.starts.count), \(agree ? "all reached the same optimum" : "reached DIFFERENT optima (the best was kept)")")
         }
         lines.append("  time: load \(seconds(r.timings.load)), EM \(seconds(r.timings.em)), write \(seconds(r.timings.write))")
+        if let mi = r.multipleImputation { lines += multipleImputationLines(mi) }
         lines += warningLines(r.warnings)
         return lines.map(PrintableText.escaping).joined(separator: "\n") + "\n"
     }
@@ -58,7 +59,7 @@ package enum TextSummary {
     }
 
     /// The column table and the missingness patterns of `describe`, then the loader's warnings.
-    package static func describe(_ table: LoadedTable) -> String {
+    package static func describe(_ table: LoadedTable, littleLine: String? = nil) -> String {
         var out = "\(PrintableText.escaping(table.input.displayName)): \(table.rowCount) rows, \(table.columns.count) columns\n\n"
         let rows = table.columns.map { c in
             [PrintableText.escaping(c.name), c.kind.rawValue, String(c.observed), String(c.missing), fixed(c.percentMissing, 1)]
@@ -80,6 +81,7 @@ package enum TextSummary {
             }
             out += grid(header: ["rows", "missing columns"], rows: body, rightAligned: [0])
         }
+        if let littleLine { out += "\n" + PrintableText.escaping(littleLine) + "\n" }
         if !table.warnings.isEmpty {
             out += "\n" + warningLines(table.warnings.map(\.reportWarning)).map(PrintableText.escaping).joined(separator: "\n") + "\n"
         }
@@ -111,4 +113,50 @@ private extension String {
         while s.last == " " { s.removeLast() }
         return String(s)
     }
+}
+
+extension TextSummary {
+    /// The lines `impute --imputations M` adds: the draws and the pooled estimates.
+    static func multipleImputationLines(_ r: MultipleImputationReport) -> [String] {
+        var lines: [String] = []
+        let iterations = r.draws.map(\.iterations)
+        let unconverged = r.draws.filter { !$0.converged }.count
+        lines.append("  multiple imputation: \(r.imputations) imputations (EM with Bayesian-bootstrap weights, \(iterations.min() ?? 0)–\(iterations.max() ?? 0) iterations each\(unconverged > 0 ? ", \(unconverged) NOT converged" : ""))")
+        lines.append("  pooled means (Rubin's rules; estimate, standard error, fraction of missing information):")
+        for m in r.pooledMeans {
+            lines.append("    \(m.name): \(significant(m.estimate)) (SE \(significant(m.standardError)), fmi \(fixed(m.fractionOfMissingInformation, 3)))")
+        }
+        for regression in r.regressions {
+            lines.append("  regression \(regression.formula) (pooled; df by Barnard–Rubin):")
+            for t in regression.terms {
+                lines.append("    \(t.name): \(significant(t.estimate)) (SE \(significant(t.standardError)), t \(fixed(t.tStatistic, 2)), df \(fixed(t.degreesOfFreedom, 1)), p \(pValueText(t.pValue)), fmi \(fixed(t.fractionOfMissingInformation, 3)))")
+            }
+        }
+        return lines
+    }
+
+    /// Little's MCAR test of `table`'s modelled columns at their ML estimates (an EM fit with
+    /// the default settings), in one line; the reason when it cannot be computed.
+    package static func littleLine(_ table: LoadedTable) -> String {
+        guard table.matrix.missingCount > 0 else { return "Little's MCAR test: not applicable (no missing cells)" }
+        do {
+            let fit = try GaussianEM().fit(table.matrix)
+            return littleLine(LittleTestReport(try LittleMCARTest(table.matrix, model: fit.model), columnNames: table.modelledNames))
+        } catch {
+            return "Little's MCAR test: not computed (\(error))"
+        }
+    }
+
+    /// Little's MCAR test in one line.
+    package static func littleLine(_ t: LittleTestReport) -> String {
+        guard let p = t.pValue else {
+            return "Little's MCAR test: not applicable (a single missingness pattern)"
+        }
+        return "Little's MCAR test: d² = \(fixed(t.statistic, 3)), df = \(t.degreesOfFreedom), p \(pValueText(p))\(p < 0.05 ? " (evidence at the 5% level that the cells are not missing completely at random)" : "")"
+    }
+
+    static func significant(_ x: Double) -> String { String(format: "%.6g", x) }
+
+    /// "= 0.0123", or "< 0.0001".
+    static func pValueText(_ p: Double) -> String { p < 0.0001 ? "< 0.0001" : "= " + fixed(p, 4) }
 }

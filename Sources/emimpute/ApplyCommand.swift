@@ -12,7 +12,7 @@ struct ApplyCommand: ParsableCommand {
               emimpute impute history.csv --save-model model.json -o history-completed.csv
               emimpute apply --model model.json today.csv -o today-completed.csv
               cat today.csv | emimpute apply --model model.json - > completed.csv
-              emimpute apply --model model.json today.csv --variance-output sd.csv -o out.csv
+              emimpute apply --model model.json today.csv --sd-output sd.csv -o out.csv
 
             Columns are matched by name; extra columns pass through untouched. Each missing \
             modelled cell becomes its conditional mean under the saved model, exactly as \
@@ -49,8 +49,9 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Allow --output to be the input file, replacing it.")
     var inPlace = false
 
-    @Option(help: ArgumentHelp("Also write, for every imputed cell, its conditional standard deviation (CSV: row,column,imputed,conditional_sd).", valueName: "file"))
-    var varianceOutput: String?
+    @Option(name: [.customLong("sd-output"), .customLong("variance-output")],
+            help: ArgumentHelp("Also write, for every imputed cell, its conditional standard deviation (CSV: row,column,imputed,conditional_sd). --variance-output is the old name, kept as an alias.", valueName: "file"))
+    var sdOutput: String?
 
     @Flag(name: .shortAndLong, help: "Print no summary on standard error.")
     var quiet = false
@@ -75,7 +76,7 @@ struct ApplyCommand: ParsableCommand {
     private func apply() throws {
         var requests = [OutputSet.Request(label: output == nil ? "completed CSV (standard output without --output)" : "--output",
                                           path: output ?? "-", mayReplaceInput: inPlace)]
-        if let varianceOutput { requests.append(.init(label: "--variance-output", path: varianceOutput)) }
+        if let sdOutput { requests.append(.init(label: "--sd-output", path: sdOutput)) }
         if requests.contains(where: { $0.path == "-" || $0.path == "/dev/stdout" }) && StandardStreams.closedAtStart.contains(1) {
             throw OutputError.standardOutputClosed
         }
@@ -92,8 +93,8 @@ struct ApplyCommand: ParsableCommand {
             options.missingTokens = naOnly ? missingCodes : file.missingTokens + missingCodes
             let adjustment = try file.appliedAdjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp, file: model)
             adjusted = adjustment?.summary(columnNames: file.columns).map { "; imputed cells \($0) of the training data" } ?? ""
-            let deviations = varianceOutput == nil ? nil : outputs.targets[1]
-            try deviations?.write("row,column,imputed,conditional_sd\n")
+            let deviations = sdOutput == nil ? nil : outputs.targets[1]
+            try deviations?.write(ConditionalDeviationsFile.header)
             summary = try ModelApplier.apply(fitted, input: input, options: options, output: outputs.targets[0], deviations: deviations,
                                              adjustment: adjustment)
             try outputs.commit()

@@ -25,7 +25,7 @@ struct DescribeCommand: ParsableCommand {
             let table = try CSVLoader.load(inputOptions.input, options: inputOptions.readOptions)
             defer { table.input.removeSpool() }
             let out = OutputTarget.standardOutput()
-            try out.write(json ? try TableDescription(table).json() : TextSummary.describe(table))
+            try out.write(json ? try TableDescription(table).json() : TextSummary.describe(table, littleLine: TextSummary.littleLine(table)))
             try out.commit()
         } catch {
             throw Failure.report(error)

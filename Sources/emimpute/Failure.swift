@@ -47,6 +47,14 @@ enum Failure {
                 case .columnsDiffer: return (dataError, "\(e.description). Give every batch the same columns, or choose the same ones with --columns or --exclude.")
                 default: return (dataError, "\(e.description). Write the file again with 'emimpute statistics'.")
                 }
+            case let e as RegressionFormula.UnknownColumn:
+                return (usageError, e.description)
+            case let e as RegressionError:
+                return (dataError, "--regress: \(e.localizedDescription)")
+            case let e as PoolingError:
+                return (dataError, e.localizedDescription)
+            case let e as MultipleImputationError:
+                return (usageError, e.localizedDescription)
             case let e as CompletedCSVWriter.Inconsistency:
                 return (internalError, "internal error: \(e.description). Please report this with the input file.")
             default:

@@ -43,13 +43,29 @@ struct ImputeCommand: ParsableCommand {
     @Flag(help: "Clamp each imputed cell to the range of its column's observed values.")
     var clamp = false
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Multiple imputation: write M ≥ 2 completed data sets whose imputed cells are random draws (-o out.csv writes out-1.csv … out-M.csv; standard output gets one long CSV with a leading 'imputation' column) and pool the results by Rubin's rules.", valueName: "M"))
+    var imputations: Int?
+
+    @Option(help: ArgumentHelp("With --imputations: fit this linear regression (intercept included) on every completed data set and pool it; repeatable.", valueName: "'y ~ x1 + x2'"))
+    var regress: [String] = []
+
+    @Flag(help: "With --imputations: redraw an imputed cell that falls outside its column's observed range (up to 100 times, then the nearest bound).")
+    var boundedDraws = false
+
+    @Option(help: ArgumentHelp("Also write, for every imputed cell, its conditional standard deviation (CSV: row,column,imputed,conditional_sd, as apply --sd-output).", valueName: "file"))
+    var sdOutput: String?
+
     mutating func validate() throws {
         if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }
         if inPlace && inputOptions.input == "-" { throw ValidationError("--in-place cannot replace standard input") }
         if modelOptions.model != .gaussian {
             if fitOptions.ridge != 0 { throw ValidationError("--ridge applies to --model gaussian") }
             if fitOptions.accelerate != .none { throw ValidationError("--accelerate applies to --model gaussian") }
+            // Draws and conditional SDs are implemented for the normal model only.
+            if imputations != nil { throw ValidationError("--imputations applies to --model gaussian") }
+            if sdOutput != nil { throw ValidationError("--sd-output applies to --model gaussian") }
         }
+        try validateMultipleImputation()
     }
 
     func run() throws {
@@ -66,11 +82,12 @@ struct ImputeCommand: ParsableCommand {
     /// The outputs asked for, in the order `impute()` writes them; the completed CSV goes to
     /// standard output unless --output names a file (or another output claims standard output).
     private var outputRequests: [OutputSet.Request] {
-        var requests = [OutputSet.Request(label: output == nil ? "completed CSV (standard output without --output)" : "--output",
-                                          path: output ?? "-", mayReplaceInput: inPlace)]
+        var requests = imputations.map(completedRequests) ?? [OutputSet.Request(label: output == nil ? "completed CSV (standard output without --output)" : "--output",
+                                                                                path: output ?? "-", mayReplaceInput: inPlace)]
         if let report { requests.append(.init(label: "--report", path: report)) }
         if let html { requests.append(.init(label: "--html", path: html)) }
         if let saveModel { requests.append(.init(label: "--save-model", path: saveModel)) }
+        if let sdOutput { requests.append(.init(label: "--sd-output", path: sdOutput)) }
         return requests
     }
 
@@ -114,14 +131,22 @@ struct ImputeCommand: ParsableCommand {
         let written = try adjustment.adjusted(fit.imputedValues, of: table.matrix)
         start = clock.now
         var targets = outputs.targets.makeIterator()
-        try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
+        var multiple: MultipleImputationReport?
+        var draws: [[Double]] = []
+        if let imputations, case .gaussian(let result, _) = fit {
+            (multiple, draws) = try writeMultipleImputations(imputations, table: table, fit: result, adjustment: adjustment, targets: &targets)
+        } else {
+            try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
+        }
         let writeTime = seconds(clock.now - start)
 
         let timings = ImputationReport.Timings(load: loadTime, em: emTime, write: writeTime)
-        let diagnostics: ImputationReport
+        var diagnostics: ImputationReport
         switch fit {
         case .gaussian(let result, _):
-            diagnostics = ImputationReport(table: table, result: result, timings: timings, adjustment: adjustment, writtenValues: written)
+            diagnostics = ImputationReport(table: table, result: result, timings: timings, adjustment: adjustment, writtenValues: written,
+                                           includesInference: report != nil)
+            diagnostics.multipleImputation = multiple
         case .mixture(let result, let selection):
             diagnostics = try ImputationReport(table: table, mixture: result, selection: selection, timings: timings,
                                                adjustment: adjustment, writtenValues: written)
@@ -129,7 +154,9 @@ struct ImputeCommand: ParsableCommand {
             diagnostics = ImputationReport(table: table, t: result, timings: timings, adjustment: adjustment, writtenValues: written)
         }
         if report != nil { try targets.next()!.write(try diagnostics.json()) }
-        if html != nil { try targets.next()!.write(HTMLReport.render(table: table, report: diagnostics, writtenValues: written)) }
+        if html != nil {
+            try targets.next()!.write(HTMLReport.render(table: table, report: diagnostics, writtenValues: written, imputations: draws))
+        }
         if saveModel != nil {
             let file: ModelFile
             switch fit {
@@ -138,6 +165,9 @@ struct ImputeCommand: ParsableCommand {
             case .t(let result): file = try ModelFile(table: table, t: result, adjustment: adjustment)
             }
             try targets.next()!.write(try file.json())
+        }
+        if sdOutput != nil, case .gaussian(let result, _) = fit {
+            try ConditionalDeviationsFile.write(table.matrix, model: result.model, writtenValues: written, to: targets.next()!)
         }
         return TextSummary.impute(diagnostics)
     }

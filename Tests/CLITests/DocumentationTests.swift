@@ -203,7 +203,7 @@ extension OutputMatcher {
 /// /dev/null: run as root, a tool that replaces its output file would replace the device.
 /// Quoted text (an awk program, say) is not looked at; a quoted target counts as outside.
 func writesOutsideTemporaryFolder(_ command: String) -> [String] {
-    let outputOptions: Set<String> = ["-o", "--output", "--report", "--save-model", "--html", "--variance-output"]
+    let outputOptions: Set<String> = ["-o", "--output", "--report", "--save-model", "--html", "--variance-output", "--sd-output"]
     let redirections: Set<String> = [">", ">>", "2>", "2>>", "&>", "&>>", ">|"]
     // Quoted strings become a placeholder; `;`, `|`, `(` and `)` become separate tokens.
     var unquoted = ""

@@ -109,6 +109,14 @@ struct LibraryExampleTests {
         #expect(report["rowsUsed"] as? Int == 497)
     }
 
+    @Test func multipleImputationExampleOfLibraryMarkdown() throws {
+        let printed = PrintedLines()
+        try multipleImputationExample(printed: printed)
+        let expected = Result { try DocumentedSwift.expectedOutput(of: "Docs/Library.md", block: 2) }
+        #expect((try? expected.get()).map { OutputMatcher.matches(expected: $0, actual: printed.lines) } == true,
+                "Docs/Library.md: \(expected.problem)the example prints\n\(printed.lines.joined(separator: "\n"))")
+    }
+
     @Test func exampleOfReadme() throws {
         let printed = PrintedLines()
         func print(_ items: Any..., separator: String = " ") { printed.append(items, separator: separator) }
@@ -177,6 +185,41 @@ func imputeSurvey(_ input: String, output: String, report: String) throws -> EMR
     return fit
 }
 // docs:end
+
+// The third Swift block of Docs/Library.md, run by multipleImputationExampleOfLibraryMarkdown.
+func multipleImputationExample(printed: PrintedLines) throws {
+    func print(_ items: Any...) { printed.append(items, separator: " ") }
+    // docs:begin Docs/Library.md
+    // 60 rows: y = 2 + 0.5x + noise, missing for a third of the rows with x > 10 (MAR).
+    let x = (0..<60).map { Double($0 % 20) }
+    let noise = (0..<60).map { Double(($0 * 37) % 11) / 5 - 1 }  // a fixed, irregular pattern
+    let rows: [[Double?]] = (0..<60).map { i in
+        let y = 2 + 0.5 * x[i] + noise[i]
+        return [x[i], i % 3 == 0 && x[i] > 10 ? nil : y]
+    }
+    let data = try IncompleteMatrix(rows: rows, columnNames: ["x", "y"])
+    let fit = try GaussianEM().fit(data)
+    func fixed(_ v: Double) -> String { String(format: "%.4f", v) }
+
+    let little = try LittleMCARTest(data, model: fit.model)
+    print("Little: d2", fixed(little.statistic), "df", little.degreesOfFreedom, "p", fixed(little.pValue ?? .nan))
+    let errors = try StandardErrors(data, model: fit.model)
+    print("SE of the means:", errors.mean.map(fixed), "fraction missing:", errors.meanFractionMissing.map(fixed))
+
+    var options = EMOptions()
+    options.seed = 2026
+    let imputations = try MultipleImputation(count: 5, options: options).impute(data, fit: fit)
+    let completed = try imputations.completed(data)  // 5 matrices, observed cells untouched
+
+    // Any complete-data analysis, pooled: here the slope of y ~ x.
+    let fits = try completed.map { try LinearRegression($0, response: 1, predictors: [0]) }
+    let slope = try RubinPooling.pool(estimates: fits.map { $0.coefficients[1] },
+                                      variances: fits.map { $0.variances[1] },
+                                      completeDataDegreesOfFreedom: Double(fits[0].residualDegreesOfFreedom))
+    print("slope", fixed(slope.estimate), "SE", fixed(slope.standardError), "95%", fixed(slope.lowerBound95), fixed(slope.upperBound95))
+    print("df", fixed(slope.degreesOfFreedom), "fmi", fixed(slope.fractionOfMissingInformation))
+    // docs:end
+}
 
 extension Result where Failure == any Error {
     /// The error's description and a line break, or nothing.
@@ -287,7 +330,7 @@ extension LibraryExampleTests {
               "weight", String(format: "%.3f", row.weight))
         // docs:end
 
-        let expected = Result { try DocumentedSwift.expectedOutput(of: "Docs/Library.md", block: 2) }
+        let expected = Result { try DocumentedSwift.expectedOutput(of: "Docs/Library.md", block: 3) }
         #expect((try? expected.get()).map { OutputMatcher.matches(expected: $0, actual: printed.lines) } == true,
                 "Docs/Library.md: \(expected.problem)the example prints\n\(printed.lines.joined(separator: "\n"))")
         // The facts the document states about this example.

@@ -60,7 +60,9 @@ struct ReportSchemaTests {
                       ("survey.csv", ["--na", "-99", "--exclude", "respondent_id", "--starts", "2", "--ridge", "0.5", "--accelerate", "squarem"]),
                       // Issue 16: the mixture (BIC choice) and the t have their own 'model' sections.
                       ("penguins.csv", ["--exclude", "year", "--model", "mixture", "--components", "auto", "--max-components", "2", "--starts", "0"]),
-                      ("airquality.csv", ["--model", "t"])])
+                      ("airquality.csv", ["--model", "t"]),
+                      // Issue 15: multiple imputation's section.
+                      ("airquality.csv", ["--imputations", "3", "--regress", "Ozone ~ Wind + Temp", "--regress", "Solar.R ~ Temp", "--bounded-draws"])])
     func reportOfABundledDatasetMatchesTheSchema(dataset: String, arguments: [String]) throws {
         let folder = try CLIRunner.temporaryFolder()
         let r = try CLIRunner.run(["impute", CLIRunner.dataset(dataset), "-q", "-o", folder + "/o.csv", "--report", folder + "/r.json"] + arguments)

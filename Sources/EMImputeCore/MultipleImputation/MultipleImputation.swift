@@ -1,0 +1,176 @@
+import Foundation
+
+/// Multiple imputation by EM with Bayesian-bootstrap weights (Amelia's EMB, with weights in
+/// place of a resample): M completed data sets whose imputed cells are *proper* draws,
+/// reflecting both the residual noise and the uncertainty of the estimates.
+///
+/// ```swift
+/// let data = try IncompleteMatrix(rows: rows, columnNames: ["x", "y", "z"])
+/// let result = try MultipleImputation(count: 5).impute(data)
+/// for completed in try result.completed(data) { /* analyse each, then pool with RubinPooling */ }
+/// ```
+///
+/// For imputation m = 1 … M:
+/// 1. every usable row i gets a weight wᵢ ~ Exp(1), normalised to sum to the number of usable
+///    rows (a Bayesian bootstrap, Rubin 1981), from `options.seed`, m and i only;
+/// 2. weighted EM, warm-started at the full-data estimate θ̂, gives θ̃ₘ (a draw from the
+///    approximate posterior of θ); the ridge prior, tolerance and iteration cap are the fit's;
+/// 3. each row's missing block is drawn from N(E[x_m | x_o, θ̃ₘ], Cov[x_m | x_o, θ̃ₘ]), with
+///    normal deviates from `options.seed`, m and the row only.
+///
+/// The M imputations run in parallel (`options.threads`); each is computed by one thread
+/// from its own seeds, so the result is bit-identical for any thread count.
+public struct MultipleImputation: Sendable {
+    /// M ≥ 2.
+    public var count: Int
+    /// The fit settings (tolerance, iteration cap, ridge, seed, threads).
+    public var options: EMOptions
+    /// Per modelled column, an optional range the drawn values must fall in (Amelia's bounds):
+    /// a block with a draw outside is redrawn, up to `maximumRedraws` times, after which the
+    /// value is set to the nearest bound. nil: no bounds.
+    public var bounds: [ClosedRange<Double>?]?
+    /// The redraw cap for `bounds`.
+    public static let maximumRedraws = 100
+    /// The most imputations accepted.
+    public static let maximumCount = 1000
+
+    /// An engine for `count` imputations.
+    public init(count: Int, options: EMOptions = EMOptions(), bounds: [ClosedRange<Double>?]? = nil) {
+        self.count = count
+        self.options = options
+        self.bounds = bounds
+    }
+
+    /// Fits θ̂ by `GaussianEM` (unless `fit` is given) and draws the M imputations.
+    ///
+    /// - Parameters:
+    ///   - data: the matrix to impute.
+    ///   - fit: the full-data fit of `data` by `GaussianEM` with the same options, if already
+    ///     computed (it is the warm start).
+    /// - Throws: `MultipleImputationError` for a count below 2 (or above `maximumCount`), or
+    ///   bounds not one per column; `DataError.notTheFittedData` when `fit` is not a fit of `data`;
+    ///   `EMOptionsError` and `EMError` as `GaussianEM.fit`, and
+    ///   `EMError.singularCovariance` when a weighted fit becomes singular.
+    /// - Complexity: M × (weighted EM from a warm start, O(n·p²) per iteration, + one draw pass).
+    public func impute(_ data: IncompleteMatrix, fit: EMResult? = nil) throws -> MultipleImputationResult {
+        guard count >= 2, count <= Self.maximumCount else { throw MultipleImputationError.invalidCount(count) }
+        try options.validate()  // also when `fit` is given: the weighted fits use the options
+        if let bounds, bounds.count != data.columnCount {
+            throw MultipleImputationError.boundsCountMismatch(bounds: bounds.count, columns: data.columnCount)
+        }
+        if let fit {
+            // A fit on `PatternStatistics` has no fingerprint of the cells: its shape and
+            // column names are what can be checked.
+            let sameShape = fit.fittedShape == (data.rowCount, data.columnCount) && fit.model.columnNames == data.columnNames
+            let sameCells = fit.fittedFingerprint.map { $0 == data.fingerprint } ?? true
+            if !sameShape || !sameCells { throw DataError.notTheFittedData }
+        }
+        let fit = try fit ?? GaussianEM(options: options).fit(data)
+        let problem = WeightedProblem(data: data, model: fit.model, options: options, bounds: bounds)
+        let threads = max(1, min(count, options.threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        var slots = [Result<Imputation, Error>?](repeating: nil, count: count)
+        slots.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedPointer(base: buffer.baseAddress!)
+            let count = self.count
+            WorkerThreads.run(threads) { worker in
+                var m = worker
+                while m < count {
+                    out.base[m] = Result { try problem.imputation(m + 1) }
+                    m += threads
+                }
+            }
+        }
+        let imputations = try slots.map { try $0!.get() }
+        return MultipleImputationResult(fit: fit, imputations: imputations, columnNames: data.columnNames,
+                                        fittedShape: (data.rowCount, data.columnCount), fittedFingerprint: data.fingerprint)
+    }
+}
+
+/// A pointer for workers that write disjoint slots.
+private struct UncheckedPointer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+}
+
+/// Why multiple imputation cannot run.
+public enum MultipleImputationError: Error, Equatable, Sendable, LocalizedError {
+    /// M must be between 2 and `MultipleImputation.maximumCount`: one draw is not multiple imputation.
+    case invalidCount(Int)
+    /// One bound (or nil) per column is needed.
+    case boundsCountMismatch(bounds: Int, columns: Int)
+
+    public var errorDescription: String? {
+        switch self {
+        case .invalidCount(let m):
+            "multiple imputation needs between 2 and \(MultipleImputation.maximumCount) imputations, not \(m) (one draw carries no between-imputation variance)"
+        case .boundsCountMismatch(let b, let c): "\(b) bound(s) for \(c) column(s)"
+        }
+    }
+}
+
+/// One of the M imputations: its parameter draw θ̃ₘ, its weighted-EM diagnostics and its
+/// drawn cells.
+public struct Imputation: Sendable {
+    /// m, 1-based.
+    public let index: Int
+    /// The drawn values of the missing cells, in row-major order of the input (as
+    /// `EMResult.imputedValues`).
+    public let imputedValues: [Double]
+    /// θ̃ₘ: the weighted-EM estimate the cells were drawn from.
+    public let model: GaussianModel
+    /// Weighted-EM iterations from the warm start.
+    public let iterations: Int
+    /// Whether the weighted EM met the tolerance within the cap.
+    public let hasConverged: Bool
+    /// Cells whose block was redrawn because a draw fell outside its bounds.
+    public let redrawnCells: Int
+    /// Cells set to the nearest bound after `MultipleImputation.maximumRedraws` redraws.
+    public let cellsSetToBound: Int
+}
+
+/// The outcome of `MultipleImputation.impute`: the full-data fit and the M imputations.
+public struct MultipleImputationResult: Sendable {
+    /// The full-data fit (θ̂, the warm start).
+    public let fit: EMResult
+    /// The M imputations, m = 1 … M.
+    public let imputations: [Imputation]
+    /// The modelled columns.
+    public let columnNames: [String]
+    let fittedShape: (rowCount: Int, columnCount: Int)
+    let fittedFingerprint: UInt64
+
+    /// M.
+    public var count: Int { imputations.count }
+
+    /// The standard deviation over m of each column's mean in θ̃ₘ (original units): how far
+    /// the parameter draws spread (0 would mean improper draws).
+    public var meanSpread: [Double] {
+        let p = columnNames.count, m = Double(count)
+        return (0..<p).map { j in
+            let values = imputations.map { $0.model.mean[j] }
+            let average = values.reduce(0, +) / m
+            return (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / (m - 1)).squareRoot()
+        }
+    }
+
+    /// The M completed matrices: `data` with its missing cells replaced by each imputation's draws.
+    ///
+    /// - Parameter data: the matrix that was imputed.
+    /// - Throws: `DataError.shapeMismatch` or `DataError.notTheFittedData` for other data.
+    /// - Complexity: O(M·n·p).
+    public func completed(_ data: IncompleteMatrix) throws(DataError) -> [Matrix] {
+        guard data.rowCount == fittedShape.rowCount, data.columnCount == fittedShape.columnCount else {
+            throw .shapeMismatch(rowCount: data.rowCount, columnCount: data.columnCount,
+                                 expectedRowCount: fittedShape.rowCount, expectedColumnCount: fittedShape.columnCount)
+        }
+        guard data.fingerprint == fittedFingerprint else { throw .notTheFittedData }
+        return imputations.map { imputation in
+            var values = data.values
+            var k = 0
+            for i in values.indices where values[i].isNaN {
+                values[i] = imputation.imputedValues[k]
+                k += 1
+            }
+            return Matrix(checkedRowCount: data.rowCount, columnCount: data.columnCount, storage: values)
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import EMImputeCore
+import Foundation
+
+/// Little's MCAR test as the JSON report writes it (`littleTest`).
+public struct LittleTestReport: Codable, Sendable {
+    /// One pattern's part of d².
+    public struct Pattern: Codable, Sendable {
+        /// The missing modelled columns.
+        public var missing: [String]
+        public var rows: Int
+        /// |O_g| (the block's rank when it was pseudo-inverted).
+        public var degreesOfFreedom: Int
+        public var contribution: Double
+        /// Whether Σ̂_gg was singular and pseudo-inverted.
+        public var pseudoInverse: Bool
+    }
+
+    /// d².
+    public var statistic: Double
+    public var degreesOfFreedom: Int
+    /// null when df ≤ 0 (a single pattern).
+    public var pValue: Double?
+    /// Patterns with an observed cell, most rows first.
+    public var patterns: [Pattern]
+
+    /// The report of `test` over the modelled columns `names`.
+    public init(_ test: LittleMCARTest, columnNames names: [String]) {
+        statistic = test.statistic
+        degreesOfFreedom = test.degreesOfFreedom
+        pValue = test.pValue
+        patterns = test.patterns.map {
+            Pattern(missing: $0.missingColumns.map { names[$0] }, rows: $0.rowCount, degreesOfFreedom: $0.degreesOfFreedom,
+                    contribution: $0.contribution, pseudoInverse: $0.usesPseudoInverse)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(statistic, forKey: .statistic)
+        try c.encode(degreesOfFreedom, forKey: .degreesOfFreedom)
+        try c.encode(pValue, forKey: .pValue)
+        try c.encode(patterns, forKey: .patterns)
+    }
+}
+
+/// Standard errors of μ̂ and Σ̂ from the observed information (`standardErrors`).
+public struct StandardErrorReport: Codable, Sendable {
+    public var mean: [Double]
+    public var covariance: [[Double]]
+    public var meanFractionMissing: [Double]
+    public var covarianceFractionMissing: [[Double]]
+
+    /// The report of `errors`.
+    public init(_ errors: StandardErrors) {
+        mean = errors.mean
+        covariance = errors.covariance.rows
+        meanFractionMissing = errors.meanFractionMissing
+        covarianceFractionMissing = errors.covarianceFractionMissing.rows
+    }
+}
+
+/// One pooled quantity as the report writes it.
+public struct PooledReport: Codable, Sendable {
+    /// What is pooled: a column name, `a ~ b` for a correlation, or a regression term.
+    public var name: String
+    public var estimate: Double
+    public var standardError: Double
+    public var withinVariance: Double
+    public var betweenVariance: Double
+    public var totalVariance: Double
+    /// Complete-data degrees of freedom (null for ∞).
+    public var completeDataDegreesOfFreedom: Double?
+    /// Barnard–Rubin degrees of freedom.
+    public var degreesOfFreedom: Double
+    /// mice's `riv`.
+    public var relativeIncreaseInVariance: Double
+    /// mice's `lambda`.
+    public var proportionOfVarianceMissing: Double
+    /// mice's `fmi`.
+    public var fractionOfMissingInformation: Double
+    public var tStatistic: Double
+    public var pValue: Double
+    public var lower95: Double
+    public var upper95: Double
+
+    /// The report of `pooled`, named `name`.
+    public init(name: String, _ pooled: PooledEstimate) {
+        self.name = name
+        estimate = pooled.estimate
+        standardError = pooled.standardError
+        withinVariance = pooled.withinVariance
+        betweenVariance = pooled.betweenVariance
+        totalVariance = pooled.totalVariance
+        completeDataDegreesOfFreedom = pooled.completeDataDegreesOfFreedom.isFinite ? pooled.completeDataDegreesOfFreedom : nil
+        degreesOfFreedom = pooled.degreesOfFreedom
+        relativeIncreaseInVariance = pooled.relativeIncreaseInVariance
+        proportionOfVarianceMissing = pooled.proportionOfVarianceMissing
+        fractionOfMissingInformation = pooled.fractionOfMissingInformation
+        tStatistic = pooled.tStatistic
+        pValue = pooled.pValue
+        lower95 = pooled.lowerBound95
+        upper95 = pooled.upperBound95
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(estimate, forKey: .estimate)
+        try c.encode(standardError, forKey: .standardError)
+        try c.encode(withinVariance, forKey: .withinVariance)
+        try c.encode(betweenVariance, forKey: .betweenVariance)
+        try c.encode(totalVariance, forKey: .totalVariance)
+        try c.encode(completeDataDegreesOfFreedom, forKey: .completeDataDegreesOfFreedom)
+        try c.encode(degreesOfFreedom, forKey: .degreesOfFreedom)
+        try c.encode(relativeIncreaseInVariance, forKey: .relativeIncreaseInVariance)
+        try c.encode(proportionOfVarianceMissing, forKey: .proportionOfVarianceMissing)
+        try c.encode(fractionOfMissingInformation, forKey: .fractionOfMissingInformation)
+        try c.encode(tStatistic, forKey: .tStatistic)
+        try c.encode(pValue, forKey: .pValue)
+        try c.encode(lower95, forKey: .lower95)
+        try c.encode(upper95, forKey: .upper95)
+    }
+}
+
+/// The `multipleImputation` section of the report: the draws' diagnostics and the pooled results.
+public struct MultipleImputationReport: Codable, Sendable {
+    /// One imputation's weighted-EM diagnostics.
+    public struct Draw: Codable, Sendable {
+        public var imputation: Int
+        public var iterations: Int
+        public var converged: Bool
+        public var redrawnCells: Int
+        public var cellsSetToBound: Int
+        /// μ̃ₘ, the parameter draw's mean.
+        public var mean: [Double]
+    }
+
+    /// One pooled regression.
+    public struct Regression: Codable, Sendable {
+        /// As given, e.g. `Ozone ~ Wind + Temp`.
+        public var formula: String
+        public var response: String
+        public var predictors: [String]
+        /// `(Intercept)`, then the predictors.
+        public var terms: [PooledReport]
+    }
+
+    /// M.
+    public var imputations: Int
+    /// The method, in words.
+    public var method: String
+    /// Whether draws were redrawn until inside each column's observed range (`--bounded-draws`).
+    public var boundedDraws: Bool
+    public var draws: [Draw]
+    /// Standard deviation over the imputations of each column's μ̃ₘ.
+    public var meanSpread: [Double]
+    public var pooledMeans: [PooledReport]
+    public var pooledStandardDeviations: [PooledReport]
+    /// One per pair of modelled columns (`a ~ b`); only pairs whose correlation could be pooled.
+    public var pooledCorrelations: [PooledReport]
+    public var regressions: [Regression]
+
+    /// The section for `result`, pooled as `analysis` and `regressions` (with their formulas).
+    public init(_ result: MultipleImputationResult, analysis: PooledAnalysis, regressions: [(formula: String, PooledAnalysis.Regression)],
+                boundedDraws: Bool) {
+        let names = result.columnNames
+        imputations = result.count
+        method = "EM with Bayesian-bootstrap row weights (Amelia's EMB), warm-started at the full-data estimate; each row's missing cells drawn from their conditional normal distribution"
+        self.boundedDraws = boundedDraws
+        draws = result.imputations.map {
+            Draw(imputation: $0.index, iterations: $0.iterations, converged: $0.hasConverged, redrawnCells: $0.redrawnCells,
+                 cellsSetToBound: $0.cellsSetToBound, mean: $0.model.mean)
+        }
+        meanSpread = result.meanSpread
+        pooledMeans = zip(names, analysis.means).map { PooledReport(name: $0, $1) }
+        pooledStandardDeviations = zip(names, analysis.standardDeviations).map { PooledReport(name: $0, $1) }
+        pooledCorrelations = analysis.correlations.compactMap { pair in
+            pair.estimate.map { PooledReport(name: "\(names[pair.first]) ~ \(names[pair.second])", $0) }
+        }
+        self.regressions = regressions.map { formula, r in
+            Regression(formula: formula, response: r.response, predictors: r.predictors,
+                       terms: r.terms.map { PooledReport(name: $0.name, $0.estimate) })
+        }
+    }
+}
