@@ -29,4 +29,24 @@ struct DescribeCommandTests {
         let columns = json["columns"] as! [[String: Any]]
         #expect(columns.first { $0["name"] as? String == "Ozone" }?["missing"] as? Int == 37)
     }
+
+    /// Little's test is in `describe --json` too (issue #15), the same test as the report's.
+    @Test func jsonHasLittlesTestAsTheReportHasIt() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let described = try CLIRunner.run(["describe", CLIRunner.dataset("airquality.csv"), "--json"])
+        #expect(described.status == 0, "\(described.stderr)")
+        let json = try JSONSerialization.jsonObject(with: described.stdout) as! [String: Any]
+        let little = try #require(json["littleTest"] as? [String: Any])
+        let imputed = try CLIRunner.run(["impute", CLIRunner.dataset("airquality.csv"), "-q", "-o", folder + "/o.csv", "--report", folder + "/r.json"])
+        #expect(imputed.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/r.json"))) as! [String: Any]
+        let reported = try #require(report["littleTest"] as? [String: Any])
+        let a = try #require(little["statistic"] as? Double), b = try #require(reported["statistic"] as? Double)
+        #expect(abs(a - b) <= 1e-8 * abs(b))
+        #expect(little["degreesOfFreedom"] as? Int == reported["degreesOfFreedom"] as? Int)
+        // No missing cell: nothing to test.
+        let complete = CLIRunner.write("x,y\n1,2\n2,3\n3,5\n", in: folder)
+        let none = try JSONSerialization.jsonObject(with: try CLIRunner.run(["describe", complete, "--json"]).stdout) as! [String: Any]
+        #expect(none["littleTest"] == nil)
+    }
 }
