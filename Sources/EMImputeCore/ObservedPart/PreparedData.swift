@@ -57,15 +57,7 @@ struct PreparedData: Sendable {
 
     /// The columns that make the standardised covariance `sigma` singular at `pivot`.
     func dependentColumns(_ sigma: [Double], pivot j: Int) -> [String] {
-        guard j > 0 else { return [names[j]] }
-        var lead = [Double](repeating: 0, count: j * j)
-        for a in 0..<j { for b in 0..<j { lead[a * j + b] = sigma[a * p + b] } }
-        guard let factor = try? CholeskyFactorization(lead, order: j) else { return [names[j]] }
-        var beta = (0..<j).map { sigma[$0 * p + j] }
-        factor.solve(&beta)
-        let sj = max(sigma[j * p + j], .leastNormalMagnitude).squareRoot()
-        let involved = (0..<j).filter { abs(beta[$0]) * sigma[$0 * p + $0].squareRoot() / sj > 0.01 }
-        return (involved + [j]).map { names[$0] }
+        CholeskyFactorization.dependentColumns(sigma, order: p, pivot: j, names: names)
     }
 }
 
