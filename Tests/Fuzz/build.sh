@@ -20,13 +20,16 @@ sanitize="${FUZZ_SANITIZE:-fuzzer,address}"
 mkdir -p "$out"
 common=(-swift-version 6 -use-ld=lld -parse-as-library "$opt" -g -sanitize="$sanitize" -enable-testing
         -I "$out" -I Sources/CLibCSV -I Sources/COpenBLAS -module-cache-path "$out/module-cache"
+        -package-name emimpute
         ${FUZZ_SWIFTFLAGS:-})
 
-module() {  # module NAME: Sources/NAME/*.swift -> $out/libNAME.a + NAME.swiftmodule
+module() {  # module NAME: Sources/NAME/**/*.swift -> $out/libNAME.a + NAME.swiftmodule
     local name="$1"
     echo "building $name" >&2
+    local sources=()
+    while IFS= read -r file; do sources+=("$file"); done < <(find Sources/"$name" -name '*.swift' | sort)
     swiftc "${common[@]}" -module-name "$name" -emit-module -emit-module-path "$out/$name.swiftmodule" \
-        -emit-library -static -o "$out/lib$name.a" Sources/"$name"/*.swift
+        -emit-library -static -o "$out/lib$name.a" "${sources[@]}"
 }
 
 target() {  # target NAME: Tests/Fuzz/NAME.swift -> $out/NAME
