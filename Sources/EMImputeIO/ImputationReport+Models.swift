@@ -172,27 +172,6 @@ struct FitFacts {
     }
 
     init(_ table: LoadedTable, mixture r: GaussianMixtureResult, selection: [ComponentCountFit]?) throws {
-        options = Settings(
-            tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
-            criterion: "largest absolute change of any mixing weight or entry of a component's mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
-            ridge: 0, starts: r.options.components == 1 ? 0 : r.options.starts - 1, seed: r.options.seed, acceleration: "none")
-        model = try r.model.momentMatchedNormal()
-        imputedValues = r.imputedValues
-        patternGroups = table.matrix.patternGroups()
-        logLikelihood = r.logLikelihood
-        objective = r.logLikelihood
-        iterations = r.iterations
-        expectationSteps = r.iterations + 1
-        hasConverged = r.hasConverged
-        stopReason = r.stopReason
-        isMonotone = r.isMonotone
-        history = r.history
-        rateOfConvergence = nil
-        starts = []
-        startsAgree = nil
-        rowsUsed = r.rowsUsed
-        rowsWithNothingObserved = r.rowsWithNothingObserved
-        warnings = r.warnings
         let mixture = MixtureReport(
             components: r.model.componentCount, weights: r.model.weights, componentSizes: r.componentSizes,
             means: r.model.components.map(\.mean), covariances: r.model.components.map { $0.covariance.rows },
@@ -200,31 +179,18 @@ struct FitFacts {
             covarianceFloor: r.options.covarianceFloor, starts: r.starts, startsReachingBest: r.startsReachingBest,
             emptyComponents: r.emptyComponents.map { $0 + 1 }, flooredComponents: r.regularizedComponents.map { $0 + 1 },
             selection: selection)
-        report = ModelReport(kind: "mixture", mixture: mixture)
+        self.init(
+            options: Settings(
+                tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
+                criterion: "largest absolute change of any mixing weight or entry of a component's mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
+                ridge: 0, starts: r.options.components == 1 ? 0 : r.options.starts - 1, seed: r.options.seed, acceleration: "none"),
+            model: try r.model.momentMatchedNormal(), table: table, imputedValues: r.imputedValues,
+            logLikelihood: r.logLikelihood, iterations: r.iterations, hasConverged: r.hasConverged, stopReason: r.stopReason,
+            isMonotone: r.isMonotone, history: r.history, rowsUsed: r.rowsUsed, rowsWithNothingObserved: r.rowsWithNothingObserved,
+            warnings: r.warnings, report: ModelReport(kind: "mixture", mixture: mixture))
     }
 
     init(_ table: LoadedTable, t r: MultivariateTResult) {
-        options = Settings(
-            tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
-            criterion: "largest absolute change of any entry of the location vector or scatter matrix (standardised scale) or of log ν between iterations below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
-            ridge: 0, starts: 0, seed: 0, acceleration: "none")
-        model = r.model.location
-        imputedValues = r.imputedValues
-        patternGroups = table.matrix.patternGroups()
-        logLikelihood = r.logLikelihood
-        objective = r.logLikelihood
-        iterations = r.iterations
-        expectationSteps = r.iterations + 1
-        hasConverged = r.hasConverged
-        stopReason = r.stopReason
-        isMonotone = r.isMonotone
-        history = r.history
-        rateOfConvergence = nil
-        starts = []
-        startsAgree = nil
-        rowsUsed = r.rowsUsed
-        rowsWithNothingObserved = r.rowsWithNothingObserved
-        warnings = r.warnings
         let weights = r.rowWeights.filter { !$0.isNaN }.sorted()
         let quantiles = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1].map { q in
             TReport.Quantile(probability: q, weight: weights.isEmpty ? .nan : weights[Int((q * Double(weights.count - 1)).rounded())])
@@ -235,7 +201,42 @@ struct FitFacts {
             mostDownweightedRows: r.mostDownweightedRows.prefix(10).map {
                 TReport.Row(row: $0.row + 1, weight: $0.weight, squaredDistance: $0.squaredDistance, observedCells: $0.observedCount)
             })
-        report = ModelReport(kind: "t", t: t)
+        self.init(
+            options: Settings(
+                tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
+                criterion: "largest absolute change of any entry of the location vector or scatter matrix (standardised scale) or of log ν between iterations below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
+                ridge: 0, starts: 0, seed: 0, acceleration: "none"),
+            model: r.model.location, table: table, imputedValues: r.imputedValues,
+            logLikelihood: r.logLikelihood, iterations: r.iterations, hasConverged: r.hasConverged, stopReason: r.stopReason,
+            isMonotone: r.isMonotone, history: r.history, rowsUsed: r.rowsUsed, rowsWithNothingObserved: r.rowsWithNothingObserved,
+            warnings: r.warnings, report: ModelReport(kind: "t", t: t))
+    }
+
+    /// What a mixture and a t fit share in the report: the log-likelihood is the objective,
+    /// one E-step per iteration plus the first, and neither a rate of convergence nor start
+    /// outcomes of the normal engine's kind.
+    private init(options: Settings, model: GaussianModel, table: LoadedTable, imputedValues: [Double], logLikelihood: Double,
+                 iterations: Int, hasConverged: Bool, stopReason: StopReason, isMonotone: Bool, history: ConvergenceHistory,
+                 rowsUsed: Int, rowsWithNothingObserved: Int, warnings: [EMWarning], report: ModelReport) {
+        self.options = options
+        self.model = model
+        self.imputedValues = imputedValues
+        patternGroups = table.matrix.patternGroups()
+        self.logLikelihood = logLikelihood
+        objective = logLikelihood
+        self.iterations = iterations
+        expectationSteps = iterations + 1
+        self.hasConverged = hasConverged
+        self.stopReason = stopReason
+        self.isMonotone = isMonotone
+        self.history = history
+        rateOfConvergence = nil
+        starts = []
+        startsAgree = nil
+        self.rowsUsed = rowsUsed
+        self.rowsWithNothingObserved = rowsWithNothingObserved
+        self.warnings = warnings
+        self.report = report
     }
 }
 

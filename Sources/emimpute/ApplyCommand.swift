@@ -74,12 +74,9 @@ struct ApplyCommand: ParsableCommand {
     }
 
     private func apply() throws {
-        var requests = [OutputSet.Request(label: output == nil ? "completed CSV (standard output without --output)" : "--output",
-                                          path: output ?? "-", mayReplaceInput: inPlace)]
+        var requests = [OutputSet.Request.completedCSV(output: output, inPlace: inPlace)]
         if let sdOutput { requests.append(.init(label: "--sd-output", path: sdOutput)) }
-        if requests.contains(where: { $0.path == "-" || $0.path == "/dev/stdout" }) && StandardStreams.closedAtStart.contains(1) {
-            throw OutputError.standardOutputClosed
-        }
+        try StandardStreams.requireStandardOutput(for: requests.map(\.path))
         // Checked before anything is read: no output may replace the data or the model.
         let outputs = try OutputSet(requests, inputs: [.init(label: "input", path: input, isReplaceable: true),
                                                        .init(label: "--model", path: model)])

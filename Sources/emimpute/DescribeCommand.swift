@@ -21,7 +21,7 @@ struct DescribeCommand: ParsableCommand {
         InterruptCleanup.install()
         StandardStreams.secure()
         do {
-            if StandardStreams.closedAtStart.contains(1) { throw OutputError.standardOutputClosed }
+            try StandardStreams.requireStandardOutput(for: ["-"])
             let table = try CSVLoader.load(inputOptions.input, options: inputOptions.readOptions)
             defer { table.input.removeSpool() }
             let out = OutputTarget.standardOutput()

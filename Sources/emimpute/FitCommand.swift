@@ -62,9 +62,7 @@ struct FitCommand: ParsableCommand {
 
     private func fit() throws {
         let requests = outputRequests
-        if requests.contains(where: { $0.path == "-" || $0.path == "/dev/stdout" }) && StandardStreams.closedAtStart.contains(1) {
-            throw OutputError.standardOutputClosed
-        }
+        try StandardStreams.requireStandardOutput(for: requests.map(\.path))
         let outputs = try OutputSet(requests, inputs: statistics.map { .init(label: "--statistics", path: $0) })
         let summary: String
         do {

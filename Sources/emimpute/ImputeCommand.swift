@@ -82,8 +82,7 @@ struct ImputeCommand: ParsableCommand {
     /// The outputs asked for, in the order `impute()` writes them; the completed CSV goes to
     /// standard output unless --output names a file (or another output claims standard output).
     private var outputRequests: [OutputSet.Request] {
-        var requests = imputations.map(completedRequests) ?? [OutputSet.Request(label: output == nil ? "completed CSV (standard output without --output)" : "--output",
-                                                                                path: output ?? "-", mayReplaceInput: inPlace)]
+        var requests = imputations.map(completedRequests) ?? [OutputSet.Request.completedCSV(output: output, inPlace: inPlace)]
         if let report { requests.append(.init(label: "--report", path: report)) }
         if let html { requests.append(.init(label: "--html", path: html)) }
         if let saveModel { requests.append(.init(label: "--save-model", path: saveModel)) }
@@ -94,9 +93,7 @@ struct ImputeCommand: ParsableCommand {
     private func impute() throws {
         let source = inputOptions.input
         let requests = outputRequests
-        if requests.contains(where: { $0.path == "-" || $0.path == "/dev/stdout" }) && StandardStreams.closedAtStart.contains(1) {
-            throw OutputError.standardOutputClosed
-        }
+        try StandardStreams.requireStandardOutput(for: requests.map(\.path))
         // Every destination is checked before the input is read: a bad path fails at once.
         let outputs = try OutputSet(requests, inputs: [.init(label: "input", path: source, isReplaceable: true)])
         let summary: String

@@ -1,3 +1,4 @@
+import EMImpute
 import Foundation
 
 /// The process's standard streams, made safe to use whatever the caller did with them.
@@ -17,6 +18,16 @@ enum StandardStreams {
             let keep = fd == 0 ? ends[0] : ends[1], other = fd == 0 ? ends[1] : ends[0]
             if keep != fd { dup2(keep, fd); close(keep) }
             if other != fd { close(other) }
+        }
+    }
+
+    /// Throws `OutputError.standardOutputClosed` when one of `paths` names standard output
+    /// (`-`, `/dev/stdout`, `/dev/fd/1`, `/proc/self/fd/1`) and it was closed when the process
+    /// started: its descriptor now holds a pipe that fails every write.
+    static func requireStandardOutput(for paths: [String]) throws {
+        guard closedAtStart.contains(1) else { return }
+        if paths.contains(where: { ["-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"].contains($0) }) {
+            throw OutputError.standardOutputClosed
         }
     }
 

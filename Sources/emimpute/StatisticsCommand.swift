@@ -41,7 +41,7 @@ struct StatisticsCommand: ParsableCommand {
         StandardStreams.secure()
         do {
             let path = output ?? "-"
-            if (path == "-" || path == "/dev/stdout") && StandardStreams.closedAtStart.contains(1) { throw OutputError.standardOutputClosed }
+            try StandardStreams.requireStandardOutput(for: [path])
             let outputs = try OutputSet([.init(label: output == nil ? "statistics (standard output without --output)" : "--output", path: path)],
                                         inputs: [.init(label: "input", path: inputOptions.input)])
             let statistics: TableStatistics

@@ -32,7 +32,7 @@ struct StreamingChecksumTests {
 
     /// The value depends on the bytes only, not on the pieces they come in.
     @Test func piecesDoNotMatter() {
-        var generator = SplitMix(seed: 11)
+        var generator = SplitMix64(seed: 11)
         let whole = Self.checksum(Self.data)
         for _ in 0..<200 {
             var sum = StreamingChecksum()
@@ -54,18 +54,5 @@ struct StreamingChecksumTests {
             changed[position] ^= 0x10
             #expect(Self.checksum(changed) != whole)
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), for reproducible pieces.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
