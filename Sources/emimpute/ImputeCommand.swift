@@ -150,6 +150,7 @@ struct ImputeCommand: ParsableCommand {
         case .t(let result):
             diagnostics = ImputationReport(table: table, t: result, timings: timings, adjustment: adjustment, writtenValues: written)
         }
+        diagnostics.setRemedies(Remedy.text(for:))
         if report != nil { try targets.next()!.write(try diagnostics.json()) }
         if html != nil {
             try targets.next()!.write(HTMLReport.render(table: table, report: diagnostics, writtenValues: written, imputations: draws))

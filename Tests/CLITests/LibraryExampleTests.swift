@@ -83,8 +83,8 @@ struct LibraryExampleTests {
         do {
             _ = try GaussianEM().fit(IncompleteMatrix(rows: [[1, 5], [2, 5], [nil, 5]], columnNames: ["a", "b"]))
         } catch let error as EMError {
-            print(error.description)
-            print("remedy:", error.remedy)
+            print(error.localizedDescription)
+            if case .constantColumn(let column) = error { print("leave out:", column) }
         }
         // docs:end
 

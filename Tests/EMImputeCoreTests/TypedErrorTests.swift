@@ -383,7 +383,6 @@ struct TypedErrorTests {
         var ridge = EMOptions()
         ridge.ridge = 1
         #expect(throws: EMError.tooFewRows(rows: 1, columns: 2)) { try GaussianEM(options: ridge).fit(one) }
-        #expect(!EMError.tooFewRows(rows: 1, columns: 2).remedy.contains("ridge"), "a prior does not help one row")
         #expect(throws: EMError.tooFewRows(rows: 1, columns: 1)) { try GaussianEM(options: ridge).fit(IncompleteMatrix(rows: [[5]])) }
         // Rows with nothing observed do not count.
         #expect(throws: EMError.tooFewRows(rows: 1, columns: 2)) {

@@ -24,7 +24,7 @@ struct HTMLReportTests {
     /// Loads `csv` from a file at `path` (created here), fits it and renders the page, with the
     /// imputed cells adjusted as `impute --round-integers`/`--clamp` would.
     static func render(_ csv: String, path: String? = nil, options: EMOptions = EMOptions(),
-                       roundIntegers: Bool = false, clamp: Bool = false)
+                       roundIntegers: Bool = false, clamp: Bool = false, remedy: ((ReportWarning) -> String)? = nil)
         throws -> (page: String, table: LoadedTable, report: ImputationReport) {
         let file = path ?? NSTemporaryDirectory() + "/emimpute-html-\(UUID().uuidString).csv"
         FileManager.default.createFile(atPath: file, contents: Data(csv.utf8))
@@ -33,8 +33,9 @@ struct HTMLReportTests {
         let result = try GaussianEM(options: options).fit(table.matrix)
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
         let written = try adjustment.adjusted(result.imputedValues, of: table.matrix)
-        let report = ImputationReport(table: table, result: result, timings: .init(load: 0, em: 0, write: 0),
+        var report = ImputationReport(table: table, result: result, timings: .init(load: 0, em: 0, write: 0),
                                       adjustment: adjustment, writtenValues: written)
+        if let remedy { report.setRemedies(remedy) }
         return (HTMLReport.render(table: table, result: result, report: report, writtenValues: written), table, report)
     }
 
@@ -138,7 +139,7 @@ struct HTMLReportTests {
     @Test func distributionsHaveOnePanelPerColumnWithEveryValueBinned() throws {
         let (page, _, report) = try Self.render(Self.csv)
         let chart = try #require(Self.svg("distributions", in: page))
-        let modelled = report.columnSummary.filter { $0.type == "numeric" }
+        let modelled = report.columnSummary.filter { $0.type == .numeric }
         #expect(Self.count("class=\"histogram\"", in: chart) == modelled.count)
         for c in modelled {
             // The counts come from the binning pass: every observed and imputed value lands in a bin.
@@ -224,10 +225,15 @@ struct HTMLReportTests {
     @Test func warningsAreShownWithRemedies() throws {
         var options = EMOptions()
         options.maxIterations = 2
-        let (page, _, report) = try Self.render(Self.csv, options: options)
+        let (page, _, report) = try Self.render(Self.csv, options: options, remedy: { "do something about \($0.code)" })
         try #require(!report.warnings.isEmpty)
         #expect(Self.count("<div class=\"warning\"", in: page) == report.warnings.count)
         #expect(Self.count("Remedy: ", in: page) == report.warnings.count)
+        #expect(page.contains("Remedy: do something about notConverged"))
+        // Without a remedy from the writer of the report, the warning stands alone.
+        let (bare, _, _) = try Self.render(Self.csv, options: options)
+        #expect(Self.count("<div class=\"warning\"", in: bare) == report.warnings.count)
+        #expect(!bare.contains("Remedy: "))
         #expect(page.contains("did not converge"))
         #expect(!page.contains("No warnings."))
     }

@@ -55,7 +55,7 @@ public enum HTMLReport {
         page += distributions(table: table, written: writtenValues, report: report)
         page += multipleImputation(table: table, draws: imputations, report: report)
         page += correlation(report)
-        page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report (<code>--report</code>).</footer>\n"
+        page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report.</footer>\n"
         page += "</main>\n</body>\n</html>\n"
         return page
     }
@@ -165,9 +165,9 @@ extension HTMLReport {
 
 extension HTMLReport {
     private static func summary(_ r: ImputationReport) -> String {
-        let numeric = r.columnSummary.filter { $0.type == "numeric" }
-        let textColumns = r.columnSummary.filter { $0.type == "text" }.count
-        let excluded = r.columnSummary.filter { $0.type == "excluded" }.count
+        let numeric = r.columnSummary.filter { $0.type == .numeric }
+        let textColumns = r.columnSummary.filter { $0.type == .text }.count
+        let excluded = r.columnSummary.filter { $0.type == .excluded }.count
         let cells = numeric.reduce(0) { $0 + $1.observed + $1.missing }
         let missing = numeric.reduce(0) { $0 + $1.missing }
         let e = Markup.escape
@@ -183,26 +183,26 @@ extension HTMLReport {
         if r.rowsWithNothingObserved > 0 { rowsNote += "; \(r.rowsWithNothingObserved) with nothing observed (imputed with μ)" }
         s += tile("Rows", String(r.input.rows), rowsNote)
         s += tile("Modelled columns", String(numeric.count), "\(textColumns) text, \(excluded) excluded (passed through)")
-        s += tile("Missing cells", "\(missing) of \(cells)", "\(TextSummary.percent(missing, cells)) of the modelled cells, in \(r.patterns.count) pattern(s)")
+        s += tile("Missing cells", "\(missing) of \(cells)", "\(NumberText.percent(missing, cells)) of the modelled cells, in \(r.patterns.count) pattern(s)")
         let adjusted = [r.options.roundIntegers ? "rounded" : nil, r.options.clampToObservedRange ? "clamped" : nil].compactMap { $0 }
         s += tile("Imputed cells", String(r.imputedCells), "by their conditional means given each row's observed cells"
                   + (adjusted.isEmpty ? "" : ", then \(adjusted.joined(separator: " and ")) (see the warnings)"))
         if r.converged {
-            s += tile("EM", "converged", "after \(r.iterations) iteration(s): largest parameter change below \(e(TextSummary.short(r.options.tolerance)))", valueClass: "good")
+            s += tile("EM", "converged", "after \(r.iterations) iteration(s): largest parameter change below \(e(NumberText.short(r.options.tolerance)))", valueClass: "good")
         } else {
             s += tile("EM", "did not converge", "stopped at the cap of \(r.options.maxIterations) iterations", valueClass: "bad")
         }
         var llNote = r.monotone ? "never decreased" : "<span class=\"bad\">decreased at some iteration</span>"
         if !r.isMaximumLikelihood { llNote += "; at the ridge posterior mode, not the MLE" }
-        s += tile("Log-likelihood", TextSummary.fixed(r.logLikelihood, 4), llNote)
+        s += tile("Log-likelihood", NumberText.fixed(r.logLikelihood, 4), llNote)
         if let rate = r.rateOfConvergence {
-            s += tile("Missing information", TextSummary.fixed(max(0, min(1, rate)), 3), "largest fraction (EM's rate of convergence)")
+            s += tile("Missing information", NumberText.fixed(max(0, min(1, rate)), 3), "largest fraction (EM's rate of convergence)")
         }
         if let agree = r.startsAgree {
             s += tile("Starts", String(r.starts.count), agree ? "all reached the same optimum" : "<span class=\"bad\">reached different optima</span> (the best was kept)")
         }
         let t = r.timings
-        s += tile("Time", TextSummary.seconds(t.load + t.em + t.write), "load \(TextSummary.seconds(t.load)), EM \(TextSummary.seconds(t.em)), write \(TextSummary.seconds(t.write))")
+        s += tile("Time", NumberText.seconds(t.load + t.em + t.write), "load \(NumberText.seconds(t.load)), EM \(NumberText.seconds(t.em)), write \(NumberText.seconds(t.write))")
         s += "</div>\n"
 
         s += "<h3>Warnings</h3>\n"
@@ -210,7 +210,7 @@ extension HTMLReport {
             s += "<p class=\"no-warnings\">No warnings.</p>\n"
         } else {
             for w in r.warnings {
-                s += "<div class=\"warning\" data-code=\"\(e(w.code))\"><strong>\(e(w.message))</strong><span class=\"remedy\">Remedy: \(e(w.remedy))</span></div>\n"
+                s += "<div class=\"warning\" data-code=\"\(e(w.code))\"><strong>\(e(w.message))</strong>" + (w.remedy.isEmpty ? "" : "<span class=\"remedy\">Remedy: \(e(w.remedy))</span>") + "</div>\n"
             }
         }
 
@@ -218,9 +218,9 @@ extension HTMLReport {
         s += "<table id=\"columns\">\n<colgroup><col class=\"name\"><col class=\"type\"><col><col><col><col><col><col><col><col></colgroup>\n"
         s += "<thead><tr><th>column</th><th>type</th><th>observed</th><th>missing</th><th>% missing</th><th title=\"mean of the observed cells\">observed mean</th><th title=\"mean of the imputed cells\">imputed mean</th><th title=\"estimated μ\">estimated μ</th><th title=\"standard deviation of the observed cells\">observed sd</th><th title=\"estimated √Σⱼⱼ\">estimated sd</th></tr></thead>\n<tbody>\n"
         for c in r.columnSummary {
-            let modelled = c.type == "numeric"
+            let modelled = c.type == .numeric
             func v(_ x: Double?) -> String { modelled ? NumberText.value(x) : "" }
-            s += "<tr><td title=\"\(e(c.name))\">\(e(c.name))</td><td>\(modelled ? "modelled" : e(c.type))</td><td>\(c.observed)</td><td>\(c.missing)</td><td>\(TextSummary.fixed(c.percentMissing, 1))</td>"
+            s += "<tr><td title=\"\(e(c.name))\">\(e(c.name))</td><td>\(modelled ? "modelled" : e(c.type.rawValue))</td><td>\(c.observed)</td><td>\(c.missing)</td><td>\(NumberText.fixed(c.percentMissing, 1))</td>"
             s += "<td>\(v(c.observedMean))</td><td>\(v(c.imputedMean))</td><td>\(v(c.estimatedMean))</td><td>\(v(c.observedStandardDeviation))</td><td>\(v(c.estimatedStandardDeviation))</td></tr>\n"
         }
         s += "</tbody>\n</table>\n"
@@ -228,8 +228,8 @@ extension HTMLReport {
         let o = r.options
         let codes = o.missingTokens.map { $0.isEmpty ? "(empty cell)" : $0 }.map(e).joined(separator: ", ")
         s += "<dl class=\"options\">"
-        s += "<dt>stopping rule</dt><dd>\(e(o.criterion)) (tolerance \(e(TextSummary.short(o.tolerance))), at most \(o.maxIterations) iterations)</dd>"
-        s += "<dt>ridge</dt><dd>\(e(TextSummary.short(o.ridge)))</dd>"
+        s += "<dt>stopping rule</dt><dd>\(e(o.criterion)) (tolerance \(e(NumberText.short(o.tolerance))), at most \(o.maxIterations) iterations)</dd>"
+        s += "<dt>ridge</dt><dd>\(e(NumberText.short(o.ridge)))</dd>"
         s += "<dt>acceleration</dt><dd>\(e(o.acceleration))</dd>"
         s += "<dt>random starts</dt><dd>\(o.starts) (seed \(o.seed))</dd>"
         s += "<dt>missing-value codes</dt><dd>\(codes)</dd>"
@@ -250,7 +250,7 @@ extension HTMLReport {
         s += "<div class=\"pair\">\n"
         // With a ridge EM increases ℓ + log prior, which differs from ℓ by far more than ℓ's
         // own range, so it is not drawn; ℓ alone may fall.
-        let ridgeNote = r.isMaximumLikelihood ? "" : "<p class=\"note\">With the ridge prior (λ = \(Markup.escape(TextSummary.short(r.options.ridge)))) EM increases the log-likelihood plus the log prior, not the log-likelihood itself, which may fall.</p>"
+        let ridgeNote = r.isMaximumLikelihood ? "" : "<p class=\"note\">With the ridge prior (λ = \(Markup.escape(NumberText.short(r.options.ridge)))) EM increases the log-likelihood plus the log prior, not the log-likelihood itself, which may fall.</p>"
         s += "<figure><h3>Log-likelihood per iteration</h3>\(likelihoodChart(r))\(ridgeNote)</figure>\n"
         s += "<figure><h3>Largest parameter change per iteration (log scale)</h3>\(changeChart(r))</figure>\n"
         s += "</div>\n</section>\n"
@@ -285,7 +285,7 @@ extension HTMLReport {
         canvas.polyline(records.map { (x(Double($0.iteration)), y($0.logLikelihood)) }, class: "trace")
         if records.count <= 60 {
             for rec in records {
-                canvas.append("<circle class=\"dot\" cx=\"\(NumberText.coordinate(x(Double(rec.iteration))))\" cy=\"\(NumberText.coordinate(y(rec.logLikelihood)))\" r=\"2.6\"><title>iteration \(rec.iteration): ℓ = \(TextSummary.fixed(rec.logLikelihood, 4))</title></circle>")
+                canvas.append("<circle class=\"dot\" cx=\"\(NumberText.coordinate(x(Double(rec.iteration))))\" cy=\"\(NumberText.coordinate(y(rec.logLikelihood)))\" r=\"2.6\"><title>iteration \(rec.iteration): ℓ = \(NumberText.fixed(rec.logLikelihood, 4))</title></circle>")
             }
         }
         return canvas.render(id: "convergence", label: "Log-likelihood per iteration")
@@ -317,7 +317,7 @@ extension HTMLReport {
         canvas.xAxis(x, ticks: xTicks.values.filter { $0 >= 1 && $0 <= max(2, lastIteration) }, y: bottom, label: { String(Int($0)) }, title: "iteration")
         if let logTolerance {
             canvas.line(left, y(logTolerance), right, y(logTolerance), class: "tolerance")
-            canvas.text("tolerance \(TextSummary.short(tolerance))", x: left + 6, y: y(logTolerance) - 5, class: "tolerance-label")
+            canvas.text("tolerance \(NumberText.short(tolerance))", x: left + 6, y: y(logTolerance) - 5, class: "tolerance-label")
         }
         canvas.polyline(zip(records, logs).map { (x(Double($0.iteration)), y($1)) }, class: "trace")
         if records.count <= 60 {
@@ -374,7 +374,7 @@ extension HTMLReport {
             let y = top + rowHeight * Double(k)
             let missingNames = g.pattern.missingColumns.map { names[$0] }
             let share = 100 * Double(g.rowCount) / Double(n)
-            let tip = "\(g.rowCount) row(s) (\(TextSummary.fixed(share, 1))%): " + (missingNames.isEmpty ? "complete" : "missing " + missingNames.joined(separator: ", "))
+            let tip = "\(g.rowCount) row(s) (\(NumberText.fixed(share, 1))%): " + (missingNames.isEmpty ? "complete" : "missing " + missingNames.joined(separator: ", "))
             canvas.append("<g class=\"pattern-row\"><title>\(Markup.escape(tip))</title>")
             canvas.text(String(g.rowCount), x: x0 - 8, y: y + rowHeight / 2 + 4, class: "value", anchor: "end")
             for j in 0..<p {
@@ -383,7 +383,7 @@ extension HTMLReport {
             }
             canvas.text(String(g.pattern.missingCount), x: missingX + 20, y: y + rowHeight / 2 + 4, class: "value", anchor: "middle")
             canvas.rect(barX, y + 3, max(1, barWidth * Double(g.rowCount) / most), rowHeight - 6, attributes: "class=\"count-bar\"")
-            canvas.text(TextSummary.fixed(share, 1) + "%", x: barX + max(1, barWidth * Double(g.rowCount) / most) + 4, y: y + rowHeight / 2 + 4, class: "small")
+            canvas.text(NumberText.fixed(share, 1) + "%", x: barX + max(1, barWidth * Double(g.rowCount) / most) + 4, y: y + rowHeight / 2 + 4, class: "small")
             canvas.append("</g>")
         }
         // Share of missing cells per column.
@@ -397,14 +397,14 @@ extension HTMLReport {
             let fraction = table.rowCount == 0 ? 0 : Double(missing) / Double(table.rowCount)
             let h = max(missing > 0 ? 1 : 0, (bottomBars - 14) * Double(missing) / Double(largest))
             canvas.rect(x0 + cell * Double(j) + 2, barTop + bottomBars - h, cell - 4, h, attributes: "class=\"missing-bar\"",
-                        tooltip: "\(names[j]): \(missing) missing (\(TextSummary.fixed(100 * fraction, 1))%)")
+                        tooltip: "\(names[j]): \(missing) missing (\(NumberText.fixed(100 * fraction, 1))%)")
             if cell >= 26 {
                 canvas.text(String(Int((100 * fraction).rounded())), x: x0 + cell * (Double(j) + 0.5), y: barTop + bottomBars - h - 3, class: "small", anchor: "middle")
             }
         }
         if hidden > 0 {
             let rows = groups.dropFirst(shown.count).reduce(0) { $0 + $1.rowCount }
-            canvas.text("+\(hidden) more patterns (\(rows) rows) not drawn; the JSON report (--report) lists all \(groups.count).", x: x0, y: height - 6, class: "label")
+            canvas.text("+\(hidden) more patterns (\(rows) rows) not drawn; the JSON report lists all \(groups.count).", x: x0, y: height - 6, class: "label")
         }
         s += "<figure>\(canvas.render(id: "missingness", label: "Missingness map: \(groups.count) patterns × \(p) modelled columns"))</figure>\n"
         s += "</section>\n"

@@ -3,7 +3,7 @@ import Foundation
 
 /// The diagnostics of one `impute` run, as written by `--report` (schema in Docs/Report.md).
 /// Every key is always present; absent values are `null`.
-public struct ImputationReport: Codable, Sendable {
+public struct ImputationReport: Encodable, Sendable {
     /// Version of this schema; bumped on any incompatible change.
     public static let currentSchemaVersion = 1
 
@@ -44,7 +44,7 @@ public struct ImputationReport: Codable, Sendable {
         public var name: String
         public var position: Int
         /// `numeric` (modelled), `text` or `excluded`.
-        public var type: String
+        public var type: ColumnProfile.Kind
         public var observed: Int
         public var missing: Int
         public var percentMissing: Double
@@ -65,6 +65,12 @@ public struct ImputationReport: Codable, Sendable {
         public var missing: [String]
         /// Rows with exactly this pattern.
         public var rows: Int
+
+        /// A pattern from its missing columns and row count.
+        public init(missing: [String], rows: Int) {
+            self.missing = missing
+            self.rows = rows
+        }
     }
 
     /// Seconds spent per phase.
@@ -114,7 +120,9 @@ public struct ImputationReport: Codable, Sendable {
     public var rowsUsed: Int
     public var rowsWithNothingObserved: Int
     public var imputedCells: Int
-    public var warnings: [EMWarning]
+    /// The reader's warnings first, then the fit's, then the adjustment's; each with the remedy
+    /// set by `setRemedies(_:)` (empty until then).
+    public var warnings: [Warning]
     public var timings: Timings
     /// Which model was fitted, and what only that kind has (`kind` is `gaussian`,
     /// `mixture` or `t`). For a mixture, `mean`, `covariance` and the column estimates above
@@ -152,7 +160,7 @@ public struct ImputationReport: Codable, Sendable {
         let moments = ColumnMoments(table.matrix, imputed: written)
         self.init(input: Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount),
                   read: table.options, columns: table.columns, observed: moments.observed, imputed: moments.imputed,
-                  imputedCells: written.count, fit: result, inputWarnings: table.warnings.map(\.reportWarning),
+                  imputedCells: written.count, fit: result, inputWarnings: table.warnings,
                   timings: timings, adjustment: adjustment)
     }
 
@@ -160,7 +168,7 @@ public struct ImputationReport: Codable, Sendable {
     /// numeric ones modelled, in order), with the moments of each modelled column's observed
     /// and imputed cells, and `imputedCells` cells imputed; `inputWarnings` are the reader's.
     init(input: Input, read: CSVReadOptions, columns profiles: [ColumnProfile], observed: [ColumnMoments.Moment],
-         imputed: [ColumnMoments.Moment], imputedCells: Int, fit result: FitFacts, inputWarnings: [EMWarning],
+         imputed: [ColumnMoments.Moment], imputedCells: Int, fit result: FitFacts, inputWarnings: [CSVWarning],
          timings: Timings, adjustment: ImputedValueAdjustment?) {
         schemaVersion = Self.currentSchemaVersion
         emimputeVersion = EMImputeVersion.current
@@ -181,7 +189,7 @@ public struct ImputationReport: Codable, Sendable {
         self.columns = names
         let model = result.model
         columnSummary = profiles.map { c in
-            var s = ColumnSummary(name: c.name, position: c.position, type: c.kind.rawValue, observed: c.observed,
+            var s = ColumnSummary(name: c.name, position: c.position, type: c.kind, observed: c.observed,
                                   missing: c.missing, percentMissing: c.percentMissing)
             if let k = modelledColumns.firstIndex(of: c.position - 1) {
                 s.observedMean = observed[k].mean
@@ -215,19 +223,9 @@ public struct ImputationReport: Codable, Sendable {
         rowsWithNothingObserved = result.rowsWithNothingObserved
         self.imputedCells = imputedCells
         // The reader's first: a misread input matters more than anything about the fit.
-        warnings = inputWarnings + result.warnings
-        if let adjustment, adjustment.isActive {
-            var what: [String] = []
-            let rounded = adjustment.roundedColumns(names)
-            if !rounded.isEmpty { what.append("rounded to integers in \(rounded.map { "'\($0)'" }.joined(separator: ", "))") }
-            if adjustment.clampsToObservedRange { what.append("clamped to each column's observed range") }
-            if !what.isEmpty {
-                warnings.append(EMWarning(
-                    code: "adjustedImputations",
-                    message: "imputed cells were \(what.joined(separator: " and ")): they are no longer the conditional means, and the estimates (mean, covariance) do not reflect the adjustment",
-                    remedy: "leave out --round-integers and --clamp to write the conditional means"))
-            }
-        }
+        let typed = inputWarnings.map(ReportWarning.input) + result.warnings.map(ReportWarning.fit)
+            + [ReportWarning(adjustment, columns: names)].compactMap { $0 }
+        warnings = typed.map { Warning($0, remedy: "") }
         self.timings = timings
         self.model = result.report
         littleTest = nil
@@ -239,6 +237,10 @@ public struct ImputationReport: Codable, Sendable {
     /// beyond the Double range) are written as the strings "Infinity", "-Infinity", "NaN".
     public func json() throws -> String {
         try JSONOutput.encode(self)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, emimputeVersion, input, options, columns, columnSummary, patterns, mean, covariance, correlation, logLikelihood, objective, isMaximumLikelihood, iterations, expectationSteps, converged, stopReason, monotone, history, rateOfConvergence, starts, startsAgree, rowsUsed, rowsWithNothingObserved, imputedCells, warnings, timings, model, littleTest, standardErrors, multipleImputation
     }
 
     // Optionals encode as null rather than being left out, so every key is always present.
