@@ -78,6 +78,7 @@ enum Remedy {
             return "add a ridge prior (--ridge 1, for instance) or drop one of the dependent columns (--exclude \(columns.last ?? ""))"
         case .tooManyColumns: return "choose the columns to model with --columns or --exclude"
         case .imputationOutOfRange(let c, _): return "rescale column '\(c)' (divide it by a power of ten) or leave it out (--exclude \(c))"
+        case .cancelled: return "run again, and let the fit finish"
         }
     }
 

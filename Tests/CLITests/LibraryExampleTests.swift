@@ -76,7 +76,7 @@ struct LibraryExampleTests {
         // Many rows: one imputer factorises Σ once.
         let imputer = ConditionalImputer(model)
         var batch: [[Double]] = [[.nan, 3.0, .nan], [7.0, .nan, 6.5]]
-        for k in batch.indices { try imputer.impute(&batch[k]) }
+        for k in batch.indices { try imputer.impute(row: &batch[k]) }
         for row in batch { print(fixed(row)) }
 
         // A model that the data cannot identify is an error that names the column.

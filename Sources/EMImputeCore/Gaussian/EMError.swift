@@ -18,6 +18,9 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible, Locali
     case tooManyColumns(count: Int, limit: Int)
     /// An imputed value (conditional mean) beyond the range of a Double; `row` is 1-based.
     case imputationOutOfRange(column: String, row: Int)
+    /// The progress callback answered false after `iteration` of `start` (0: the default
+    /// start): the fit stopped there, with no result.
+    case cancelled(start: Int, iteration: Int)
 
     /// What went wrong.
     public var description: String {
@@ -39,6 +42,8 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible, Locali
             return "\(count) modelled columns exceed the limit of \(limit)"
         case .imputationOutOfRange(let c, let row):
             return "the imputed value of column '\(c)' in data row \(row) is beyond the range of a Double (about ±1.8e308)"
+        case .cancelled(let start, let iteration):
+            return "the fit was cancelled after iteration \(iteration) of \(start == 0 ? "the default start" : "random start \(start)")"
         }
     }
 

@@ -151,8 +151,9 @@ struct Problem {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
-    /// Runs EM (plain or SQUAREM) from `start` until the change criterion or the cap.
-    func iterate(from start: GaussianParameters, progress: ((IterationRecord) -> Void)?) throws -> Run {
+    /// Runs EM (plain or SQUAREM) from `start` until the change criterion or the cap, or until
+    /// `progress`, told every iteration, answers false (`EMError.cancelled`, start 0).
+    func iterate(from start: GaussianParameters, progress: ((IterationRecord) -> Bool)?) throws -> Run {
         var theta = start
         var current = try evaluate(theta, iteration: 0)
         var history = ConvergenceHistory(initialObjective: originalScale(objective: current.objective), records: [])
@@ -181,7 +182,7 @@ struct Problem {
             if options.acceleration == .none || settled || iteration == options.maxIterations {
                 let r = record(iteration, e1, theta1, theta, accelerated: false)
                 history.records.append(r)
-                progress?(r)
+                if progress?(r) == false { throw EMError.cancelled(start: 0, iteration: iteration) }
                 theta = theta1
                 current = e1
                 if settled { converged = true; break }
@@ -200,7 +201,7 @@ struct Problem {
             }
             let r = record(iteration, accepted.1, accepted.0, theta, accelerated: wasAccelerated)
             history.records.append(r)
-            progress?(r)
+            if progress?(r) == false { throw EMError.cancelled(start: 0, iteration: iteration) }
             theta = accepted.0
             current = accepted.1
         }

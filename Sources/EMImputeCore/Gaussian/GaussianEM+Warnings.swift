@@ -5,14 +5,23 @@ import Foundation
 /// do about it.
 extension GaussianEM {
     /// Runs EM from the default start and `options.starts` random ones; returns the run with
-    /// the highest objective, every start's outcome and whether they agree.
-    static func runStarts(_ problem: Problem, options: EMOptions, progress: ((IterationRecord) -> Void)?) throws
+    /// the highest objective, every start's outcome and whether they agree. `monitor` is told
+    /// every iteration of every start; when it answers false the fit stops there
+    /// (`EMError.cancelled`).
+    static func runStarts(_ problem: Problem, options: EMOptions, monitor: ((FitProgress) -> Bool)?) throws
         -> (best: Run, starts: [StartOutcome], startsAgree: Bool?) {
         var runs: [Run] = []
         var generator = SeededGenerator(seed: options.seed)
         for start in 0...options.starts {
             let theta = start == 0 ? problem.defaultStart : problem.randomStart(using: &generator)
-            runs.append(try problem.iterate(from: theta, progress: start == 0 ? progress : nil))
+            let progress = monitor.map { monitor in
+                { (record: IterationRecord) in monitor(FitProgress(start: start, startCount: options.starts + 1, record: record)) }
+            }
+            do {
+                runs.append(try problem.iterate(from: theta, progress: progress))
+            } catch EMError.cancelled(_, let iteration) {
+                throw EMError.cancelled(start: start, iteration: iteration)
+            }
         }
         let bestIndex = runs.indices.max { runs[$0].final.objective < runs[$1].final.objective } ?? 0
         let best = runs[bestIndex]

@@ -22,7 +22,7 @@ public enum ConditionalDeviationsFile {
         for i in 0..<matrix.rowCount {
             let row = Array(matrix.values[(i * p)..<((i + 1) * p)])
             guard row.contains(where: \.isNaN) else { continue }
-            let deviations = try imputer.conditionalStandardDeviations(row)
+            let deviations = try imputer.conditionalStandardDeviations(row: row)
             for j in 0..<p where row[j].isNaN {
                 try output.write("\(i + 1),\(CSVField.quoted(model.columnNames[j])),\(ShortestDecimal.format(writtenValues[k])),\(ShortestDecimal.format(deviations[j]))\n")
                 k += 1

@@ -236,8 +236,8 @@ private final class ApplySink: CSVRecordSink {
         summary.rows += 1
         summary.rowsWithImputedCells += 1
         var row = item.values
-        let deviationsOfRow = deviations == nil ? [] : try imputer.conditionalStandardDeviations(row)
-        try imputer.impute(&row)
+        let deviationsOfRow = deviations == nil ? [] : try imputer.conditionalStandardDeviations(row: row)
+        try imputer.impute(row: &row)
         var copied = rawPosition
         for (k, j) in replacements where item.values[k].isNaN {
             try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.fieldStart[j]]))
