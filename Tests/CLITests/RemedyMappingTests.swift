@@ -41,6 +41,18 @@ struct RemedyMappingTests {
         #expect(Remedy.text(for: warning).contains("--na 'n/a'"))
     }
 
+    /// The remedies the reader's errors used to carry in their descriptions.
+    @Test func readerErrorsGetTheCommandsRemedies() throws {
+        let stray = try #require(csvError { _ = try load("a,b\n1,2\n3,4\n5,unknown\n7,8\n9,1e400\n") })
+        #expect(Remedy.text(for: stray) == "If these are missing-value codes add --na 'unknown'; otherwise leave the column out with --exclude 'b'.")
+        let changed = CSVError(file: "d.csv", kind: .inputChanged(.resized(from: 26, to: 12)))
+        #expect(Remedy.text(for: changed) == "Run again once nothing is writing to the file, or work on a copy.")
+        let spool = CSVError(file: "<stdin>", kind: .cannotSpool(folder: "/nonexistent/", reason: "No such file or directory"))
+        #expect(Remedy.text(for: spool).hasPrefix("Set TMPDIR to a writable folder with room for the input"))
+        let applying = CSVError(file: "in.csv", line: 2, column: 1, kind: stray.kind, canLeaveColumnOut: false)
+        #expect(Remedy.text(for: applying) == "If these are missing-value codes add --na 'unknown'; otherwise fit the model again without that column.")
+    }
+
     /// A cell that cannot be typed as a code is not offered as one.
     @Test func anInvisibleCharacterIsNotOfferedAsACode() throws {
         let error = try #require(csvError { _ = try CSVLoader.load(data: Data(Array("x,y\n1,".utf8) + [0xEF, 0xBB, 0xBF] + Array("2\n2,3\n3,4\n".utf8))) })

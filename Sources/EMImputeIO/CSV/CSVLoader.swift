@@ -57,15 +57,7 @@ public enum CSVLoader {
         let input = CSVInput(name: name, path: path, isSpooled: true)
         do {
             try data.withUnsafeBytes { bytes in
-                var done = 0
-                while done < bytes.count {
-                    let w = write(spool, bytes.baseAddress! + done, bytes.count - done)
-                    if w < 0 && errno == EINTR { continue }
-                    guard w >= 0 else {
-                        throw CSVError(file: name, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: String(cString: strerror(errno))))
-                    }
-                    done += w
-                }
+                if let base = bytes.baseAddress { try CSVReader.spool(spool, base, bytes.count, file: name) }
             }
             lseek(spool, 0, SEEK_SET)
         } catch {
