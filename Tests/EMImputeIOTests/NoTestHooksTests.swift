@@ -45,7 +45,7 @@ struct NoTestHooksTests {
                              "-I", root.appendingPathComponent("Sources/CLibCSV").path,
                              "-module-cache-path", folder + "/cache", folder + "/client.swift"]
         let errors = folder + "/errors.txt"
-        FileManager.default.createFile(atPath: errors, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         process.standardOutput = process.standardError
         try process.run()
