@@ -91,7 +91,6 @@ struct ApplyCommand: ParsableCommand {
             let adjustment = try file.appliedAdjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp, file: model)
             adjusted = adjustment?.summary(columnNames: file.columns).map { "; imputed cells \($0) of the training data" } ?? ""
             let deviations = sdOutput == nil ? nil : outputs.targets[1]
-            try deviations?.write(ConditionalDeviationsFile.header)
             summary = try ModelApplier.apply(fitted, input: input, options: options, output: outputs.targets[0], deviations: deviations,
                                              adjustment: adjustment)
             try outputs.commit()

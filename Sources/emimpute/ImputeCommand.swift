@@ -107,92 +107,12 @@ struct ImputeCommand: ParsableCommand {
         if !quiet { StandardStreams.writeError(summary) }
     }
 
-    /// Loads, fits and writes every output (not yet committed); returns the summary to print.
-    private func impute(_ source: String, into outputs: OutputSet) throws -> String {
-        let printer = ProgressPrinter(requested: progress, quiet: quiet)
-        let clock = ContinuousClock()
-
-        var start = clock.now
-        let table = try CSVLoader.load(source, options: inputOptions.readOptions, progress: printer.loading)
-        defer { table.input.removeSpool() }
-        let loadTime = seconds(clock.now - start)
-
-        start = clock.now
-        let fit = try self.fit(table, progress: printer.iteration)
-        let emTime = seconds(clock.now - start)
-
-        if TestFault.current == .internal {
-            throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
-        }
-        let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
-        let written = try adjustment.adjusted(fit.imputedValues, of: table.matrix)
-        start = clock.now
-        var targets = outputs.targets.makeIterator()
-        var multiple: MultipleImputationReport?
-        var draws: [[Double]] = []
-        if let imputations, case .gaussian(let result, _) = fit {
-            (multiple, draws) = try writeMultipleImputations(imputations, table: table, fit: result, adjustment: adjustment, targets: &targets)
-        } else {
-            try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
-        }
-        let writeTime = seconds(clock.now - start)
-
-        let timings = ImputationReport.Timings(load: loadTime, em: emTime, write: writeTime)
-        var diagnostics: ImputationReport
-        switch fit {
-        case .gaussian(let result, _):
-            diagnostics = ImputationReport(table: table, result: result, timings: timings, adjustment: adjustment, writtenValues: written,
-                                           includesInference: report != nil)
-            diagnostics.multipleImputation = multiple
-        case .mixture(let result, let selection):
-            diagnostics = try ImputationReport(table: table, mixture: result, selection: selection, timings: timings,
-                                               adjustment: adjustment, writtenValues: written)
-        case .t(let result):
-            diagnostics = ImputationReport(table: table, t: result, timings: timings, adjustment: adjustment, writtenValues: written)
-        }
-        diagnostics.setRemedies(Remedy.text(for:))
-        if report != nil { try targets.next()!.write(try diagnostics.json()) }
-        if html != nil {
-            try targets.next()!.write(HTMLReport.render(table: table, report: diagnostics, writtenValues: written, imputations: draws))
-        }
-        if saveModel != nil {
-            let file: ModelFile
-            switch fit {
-            case .gaussian(let result, _): file = try ModelFile(table: table, result: result, adjustment: adjustment)
-            case .mixture(let result, _): file = try ModelFile(table: table, mixture: result, adjustment: adjustment)
-            case .t(let result): file = try ModelFile(table: table, t: result, adjustment: adjustment)
-            }
-            try targets.next()!.write(try file.json())
-        }
-        if sdOutput != nil, case .gaussian(let result, _) = fit {
-            try ConditionalDeviationsFile.write(table.matrix, model: result.model, writtenValues: written, to: targets.next()!)
-        }
-        return TextSummary.impute(diagnostics)
-    }
-
-    /// A fit of the model `--model` names.
-    private enum Fit {
-        /// A fit on the table's statistics, which carries no imputations: they come with it.
-        case gaussian(EMResult, imputed: [Double])
-        case mixture(GaussianMixtureResult, selection: [ComponentCountFit]?)
-        case t(MultivariateTResult)
-
-        var imputedValues: [Double] {
-            switch self {
-            case .gaussian(_, let imputed): return imputed
-            case .mixture(let r, _): return r.imputedValues
-            case .t(let r): return r.imputedValues
-            }
-        }
-    }
-
-    private func fit(_ table: LoadedTable, progress: @escaping (IterationRecord) -> Void) throws -> Fit {
+    /// The job the options describe.
+    private var job: ImputationJob {
+        var job = ImputationJob(input: inputOptions.input, reading: inputOptions.readOptions)
         switch modelOptions.model {
         case .gaussian:
-            // EM on the per-pattern statistics of pass 1's byte ranges: the fit `statistics` →
-            // `fit` makes, so that `apply` with that model writes this file.
-            let result = try GaussianEM(options: fitOptions.emOptions).fit(table.statistics, progress: progress)
-            return .gaussian(result, imputed: try result.model.imputedValues(for: table.matrix))
+            job.model = .gaussian(fitOptions.emOptions)
         case .mixture:
             var options = GaussianMixtureOptions()
             options.tolerance = fitOptions.tolerance
@@ -200,21 +120,77 @@ struct ImputeCommand: ParsableCommand {
             options.starts = min((fitOptions.starts ?? 4) + 1, EMOptions.maximumStarts)
             options.seed = fitOptions.seed
             options.threads = fitOptions.threads
-            if let k = modelOptions.fixedComponents {
-                options.components = k
-                return .mixture(try GaussianMixtureEM(options: options).fit(table.matrix, progress: progress), selection: nil)
-            }
-            let selection = try GaussianMixtureEM(options: options)
-                .fitSelectingComponents(table.matrix, maxComponents: modelOptions.maxComponents ?? 6)
-            return .mixture(selection.best, selection: selection.table)
+            if let k = modelOptions.fixedComponents { options.components = k }
+            job.model = .mixture(options, selectingUpTo: modelOptions.fixedComponents == nil ? modelOptions.maxComponents ?? 6 : nil)
         case .t:
             var options = MultivariateTOptions()
             options.tolerance = fitOptions.tolerance
             options.maxIterations = fitOptions.maxIterations
             options.threads = fitOptions.threads
             options.degreesOfFreedom = modelOptions.df
-            return .t(try MultivariateTEM(options: options).fit(table.matrix, progress: progress))
+            job.model = .t(options)
         }
+        job.roundsIntegers = roundIntegers
+        job.clampsToObservedRange = clamp
+        job.threads = fitOptions.threads
+        job.includesInference = report != nil || html != nil
+        return job
+    }
+
+    /// Fits and writes every output (not yet committed); returns the summary to print.
+    private func impute(_ source: String, into outputs: OutputSet) throws -> String {
+        let printer = ProgressPrinter(requested: progress, quiet: quiet)
+        if let imputations { return try imputeMultiply(imputations, source, into: outputs, printer: printer) }
+        if TestFault.current == .internal {
+            throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
+        }
+        var targets = outputs.targets.makeIterator()
+        let completed = targets.next()!
+        let reportTarget = report == nil ? nil : targets.next()!
+        let htmlTarget = html == nil ? nil : targets.next()!
+        let modelTarget = saveModel == nil ? nil : targets.next()!
+        let deviationsTarget = sdOutput == nil ? nil : targets.next()!
+        var outcome = try job.run(writingTo: completed, deviations: deviationsTarget, progress: printer.iteration)
+        outcome.report.setRemedies(Remedy.text(for:))
+        try reportTarget?.write(try outcome.report.json())
+        try htmlTarget?.write(outcome.htmlReport())
+        try modelTarget?.write(try outcome.modelFile.json())
+        return TextSummary.impute(outcome.report)
+    }
+
+    /// `--imputations M`: the draws need the rows in memory.
+    private func imputeMultiply(_ count: Int, _ source: String, into outputs: OutputSet, printer: ProgressPrinter) throws -> String {
+        let clock = ContinuousClock()
+        var start = clock.now
+        let table = try CSVLoader.load(source, options: inputOptions.readOptions, progress: printer.loading)
+        defer { table.input.removeSpool() }
+        let loadTime = seconds(clock.now - start)
+        start = clock.now
+        let result = try GaussianEM(options: fitOptions.emOptions).fit(table.statistics, progress: printer.iteration)
+        let emTime = seconds(clock.now - start)
+        let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
+        start = clock.now
+        var targets = outputs.targets.makeIterator()
+        let (multiple, draws) = try writeMultipleImputations(count, table: table, fit: result, adjustment: adjustment, targets: &targets)
+        let writeTime = seconds(clock.now - start)
+        let reportTarget = report == nil ? nil : targets.next()!
+        let htmlTarget = html == nil ? nil : targets.next()!
+        let modelTarget = saveModel == nil ? nil : targets.next()!
+        let deviationsTarget = sdOutput == nil ? nil : targets.next()!
+        let facts = try TableFacts.completing(table, model: .gaussian(result.model), adjustment: adjustment, deviations: deviationsTarget)
+        var diagnostics = ImputationReport(facts: facts, fit: FitFacts(result),
+                                           timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment)
+        diagnostics.multipleImputation = multiple
+        if report != nil || html != nil {
+            diagnostics.littleTest = (try? LittleMCARTest(table.statistics, model: result.model))
+                .map { LittleTestReport($0, columnNames: result.model.columnNames) }
+            diagnostics.standardErrors = (try? StandardErrors(table.statistics, model: result.model)).map(StandardErrorReport.init)
+        }
+        diagnostics.setRemedies(Remedy.text(for:))
+        try reportTarget?.write(try diagnostics.json())
+        try htmlTarget?.write(HTMLReport.render(facts: facts, report: diagnostics, draws: (table, draws)))
+        try modelTarget?.write(try ModelFile(table: table, result: result, adjustment: adjustment).json())
+        return TextSummary.impute(diagnostics)
     }
 
     private func seconds(_ d: Duration) -> Double {

@@ -161,27 +161,22 @@ struct LibraryExampleTests {
 /// Imputes a CSV file as `emimpute impute --na -99 --exclude respondent_id` does: writes the
 /// completed CSV (atomically) and the JSON report, and returns the fit.
 func imputeSurvey(_ input: String, output: String, report: String) throws -> EMResult {
-    var reading = CSVReadOptions()
-    reading.missingTokens += ["-99"]      // --na -99
-    reading.excluded = ["respondent_id"]  // --exclude respondent_id
-    let table = try CSVLoader.load(input, options: reading)
-    defer { table.input.removeSpool() }   // only standard input ("-") is spooled
+    var job = ImputationJob(input: input)
+    job.reading.missingTokens += ["-99"]      // --na -99
+    job.reading.excluded = ["respondent_id"]  // --exclude respondent_id
 
-    // EM on the per-pattern statistics, as the command fits them; then each missing cell.
-    let fit = try GaussianEM().fit(table.statistics)
-    let imputed = try fit.model.imputedValues(for: table.matrix)
-
+    // Pass 1 into per-pattern statistics, EM on them, pass 2 writing each completed row.
     let target = try OutputTarget.file(output)  // a temporary file, renamed by commit()
+    let outcome: ImputationOutcome
     do {
-        try CompletedCSVWriter.write(table, imputedValues: imputed, to: target)
+        outcome = try job.run(writingTo: target)
         try target.commit()
     } catch {
         target.abandon()
         throw error
     }
-    let diagnostics = ImputationReport(table: table, result: fit, timings: .init(load: 0, em: 0, write: 0),
-                                       writtenValues: imputed)
-    try OutputTarget.writeFile(report, contents: try diagnostics.json())
+    try OutputTarget.writeFile(report, contents: try outcome.report.json())
+    guard case .gaussian(let fit) = outcome.fit else { fatalError("a normal model was asked for") }
     return fit
 }
 // docs:end

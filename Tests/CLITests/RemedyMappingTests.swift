@@ -13,6 +13,17 @@ struct RemedyMappingTests {
         return try CSVLoader.load(string: csv, options: options)
     }
 
+    /// The report of an `ImputationJob` on `csv`.
+    private func report(_ csv: String, options: EMOptions = EMOptions(), delimiter: UInt8 = UInt8(ascii: ",")) throws -> ImputationReport {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var job = ImputationJob(input: CLIRunner.write(csv, in: folder, name: "in.csv"), model: .gaussian(options))
+        job.reading.delimiter = delimiter
+        let output = try OutputTarget.file(folder + "/out.csv")
+        defer { output.abandon() }
+        return try job.run(writingTo: output).report
+    }
+
     private func csvError(_ body: () throws -> Void) -> CSVError? {
         do { try body(); return nil } catch let e as CSVError { return e } catch { return nil }
     }
@@ -64,8 +75,9 @@ struct RemedyMappingTests {
 
     /// The loader's warning reaches the summary and `describe`, with the command's remedy.
     @Test func theReadersWarningIsInTheSummaryAndInDescribe() throws {
-        let t = try load("x;y;z\n1,5;2;1\n2,5;3;2\n;5;4\n4,1;4;3\n5,2;7;9\n") { $0.delimiter = UInt8(ascii: ";") }
-        let report = ImputationReport(table: t, result: try GaussianEM().fit(t.matrix), timings: .init(load: 0, em: 0, write: 0))
+        let csv = "x;y;z\n1,5;2;1\n2,5;3;2\n;5;4\n4,1;4;3\n5,2;7;9\n"
+        let t = try load(csv) { $0.delimiter = UInt8(ascii: ";") }
+        let report = try report(csv, delimiter: UInt8(ascii: ";"))
         #expect(TextSummary.impute(report).contains("warning: column 'x' (column 1) was read as text"))
         #expect(TextSummary.describe(t).contains("warning: column 'x' (column 1) was read as text"))
         #expect(TextSummary.describe(t).contains("remedy: write the numbers with a decimal point"))
@@ -75,10 +87,9 @@ struct RemedyMappingTests {
 
     /// The JSON report's remedies are the command's once set; the library leaves them empty.
     @Test func theReportCarriesTheCommandsRemedies() throws {
-        let t = try load("id,x\n1,1\n2,\n3,3\n4,2\n5,5\n")
         var options = EMOptions()
         options.ridge = 1
-        var report = ImputationReport(table: t, result: try GaussianEM(options: options).fit(t.matrix), timings: .init(load: 0, em: 0, write: 0))
+        var report = try report("id,x\n1,1\n2,\n3,3\n4,2\n5,5\n", options: options)
         #expect(report.warnings.map(\.code) == ["ridgePosteriorMode"])
         #expect(report.warnings.allSatisfy { $0.remedy.isEmpty })
         report.setRemedies(Remedy.text(for:))

@@ -106,8 +106,11 @@ struct LooksNumericWarningTests {
     /// The warning reaches the JSON report, first, before the fit's.
     @Test func theWarningIsInTheReport() throws {
         let t = try load("x;y;z\n1,5;2;1\n2,5;3;2\n;5;4\n4,1;4;3\n5,2;7;9\n") { $0.delimiter = UInt8(ascii: ";") }
-        let result = try GaussianEM().fit(t.matrix)
-        let report = ImputationReport(table: t, result: result, timings: .init(load: 0, em: 0, write: 0))
+        let output = try OutputTarget.file(t.input.path + ".completed.csv")
+        defer { output.abandon() }
+        var job = ImputationJob(input: t.input.path)
+        job.reading.delimiter = UInt8(ascii: ";")
+        let report = try job.run(writingTo: output).report
         guard case .input(let first)? = report.warnings.first?.warning else { Issue.record("\(report.warnings)"); return }
         #expect(first.code == .textLooksNumeric)
         #expect(report.warnings.first?.code == "textLooksNumeric")

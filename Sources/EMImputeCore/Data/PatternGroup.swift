@@ -4,6 +4,12 @@ public struct PatternGroup: Sendable, Equatable {
     public let pattern: MissingnessPattern
     /// How many rows have exactly this pattern.
     public let rowCount: Int
+
+    /// A pattern and its row count.
+    public init(pattern: MissingnessPattern, rowCount: Int) {
+        self.pattern = pattern
+        self.rowCount = rowCount
+    }
 }
 
 extension IncompleteMatrix {

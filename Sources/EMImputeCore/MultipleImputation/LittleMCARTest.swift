@@ -47,25 +47,27 @@ public struct LittleMCARTest: Sendable, Equatable, Codable {
     ///   `GaussianModel.completed(_:)`).
     /// - Complexity: O(n·p + Σ_g |O_g|³).
     public init(_ data: IncompleteMatrix, model: GaussianModel) throws(DataError) {
-        let p = model.dimension, n = data.rowCount
-        let position = try model.positions(of: data) ?? Array(0..<p)
-        var z = [Double](repeating: .nan, count: n * p)
-        for i in 0..<n { for k in 0..<p {
-            let v = data.values[i * data.columnCount + position[k]]
-            z[i * p + k] = v.isNaN ? .nan : v / model.scale[k] - model.mean[k] / model.scale[k]
-        } }
-        let reordered = IncompleteMatrix(checkedRowCount: n, columnCount: p, values: z, columnNames: model.columnNames)
-        let layout = PatternLayout(reordered)
+        self.init(try CentredPatternSums(data, model: model), model: model)
+    }
+
+    /// Computes the test from per-pattern statistics of the model's columns, without the
+    /// rows: the same test as `init(_:model:)` on the rows they summarise (to rounding).
+    ///
+    /// - Throws: `DataError.columnsDiffer` when the statistics are not of the model's columns.
+    /// - Complexity: O(Σ_g |O_g|³).
+    public init(_ statistics: PatternStatistics, model: GaussianModel) throws(DataError) {
+        self.init(try CentredPatternSums(statistics, model: model), model: model)
+    }
+
+    private init(_ sums: CentredPatternSums, model: GaussianModel) {
+        let p = model.dimension
         let s = model.standardizedCovariance.storage
         var total = 0.0, df = 0
         var patterns: [PatternContribution] = []
-        for g in layout.patterns.indices where !layout.observed[g].isEmpty {
-            let o = layout.observed[g], k = o.count
-            let rows = layout.groupStart[g]..<layout.groupStart[g + 1]
-            var ybar = [Double](repeating: 0, count: k)
-            for r in rows { for a in 0..<k { ybar[a] += z[layout.order[r] * p + o[a]] } }
-            let ng = Double(rows.count)
-            for a in 0..<k { ybar[a] /= ng }  // − μ̂ = 0 on this scale
+        for g in sums.patterns {
+            let o = g.observed, k = o.count
+            let ng = Double(g.count)
+            let ybar = g.sum.map { $0 / ng }  // − μ̂ = 0 on this scale
             var block = [Double](repeating: 0, count: k * k)
             for a in 0..<k { for b in 0..<k { block[a * k + b] = s[o[a] * p + o[b]] } }
             var quadratic = 0.0, rank = k, pseudo = false
@@ -82,7 +84,7 @@ public struct LittleMCARTest: Sendable, Equatable, Codable {
             let contribution = ng * quadratic
             total += contribution
             df += rank
-            patterns.append(PatternContribution(missingColumns: layout.missing[g], rowCount: rows.count,
+            patterns.append(PatternContribution(missingColumns: g.missing, rowCount: g.count,
                                                 degreesOfFreedom: rank, contribution: contribution, usesPseudoInverse: pseudo))
         }
         df -= p

@@ -40,15 +40,24 @@ public struct StandardErrors: Sendable, Equatable {
     /// - Complexity: O(n·p² + Σ_g q_g² + q³) with q = p + p(p+1)/2 and q_g the same for a
     ///   pattern's observed columns.
     public init(_ data: IncompleteMatrix, model: GaussianModel) throws {
-        let p = model.dimension, n = data.rowCount
+        let p = model.dimension
         guard p <= Self.maximumColumnCount else { throw StandardErrorsError.tooManyColumns(count: p, limit: Self.maximumColumnCount) }
-        let position = try model.positions(of: data) ?? Array(0..<p)
-        var z = [Double](repeating: .nan, count: n * p)
-        for i in 0..<n { for k in 0..<p {
-            let v = data.values[i * data.columnCount + position[k]]
-            z[i * p + k] = v.isNaN ? .nan : v / model.scale[k] - model.mean[k] / model.scale[k]
-        } }
-        let layout = PatternLayout(IncompleteMatrix(checkedRowCount: n, columnCount: p, values: z, columnNames: model.columnNames))
+        try self.init(try CentredPatternSums(data, model: model), model: model)
+    }
+
+    /// Computes the standard errors from per-pattern statistics of the model's columns,
+    /// without the rows: the same as `init(_:model:)` on the rows they summarise (to rounding).
+    ///
+    /// - Throws: as `init(_:model:)`, and `DataError.columnsDiffer` when the statistics are
+    ///   not of the model's columns.
+    public init(_ statistics: PatternStatistics, model: GaussianModel) throws {
+        let p = model.dimension
+        guard p <= Self.maximumColumnCount else { throw StandardErrorsError.tooManyColumns(count: p, limit: Self.maximumColumnCount) }
+        try self.init(try CentredPatternSums(statistics, model: model), model: model)
+    }
+
+    private init(_ sums: CentredPatternSums, model: GaussianModel) throws {
+        let p = model.dimension
         let s = model.standardizedCovariance.storage
         // Parameter numbering: μ_j → j; σ_ab (a ≤ b) → p + index(a, b).
         var sigmaIndex = [Int](repeating: 0, count: p * p)
@@ -56,21 +65,11 @@ public struct StandardErrors: Sendable, Equatable {
         for a in 0..<p { for b in a..<p { sigmaIndex[a * p + b] = q; sigmaIndex[b * p + a] = q; q += 1 } }
         var information = [Double](repeating: 0, count: q * q)
         var usable = 0
-        for g in layout.patterns.indices where !layout.observed[g].isEmpty {
-            let o = layout.observed[g], k = o.count
-            let rows = layout.groupStart[g]..<layout.groupStart[g + 1]
-            let ng = Double(rows.count)
-            usable += rows.count
-            var sum = [Double](repeating: 0, count: k)
-            var squares = [Double](repeating: 0, count: k * k)
-            for r in rows {
-                let i = layout.order[r]
-                for a in 0..<k {
-                    let ea = z[i * p + o[a]]
-                    sum[a] += ea
-                    for b in 0..<k { squares[a * k + b] += ea * z[i * p + o[b]] }
-                }
-            }
+        for g in sums.patterns {
+            let o = g.observed, k = o.count
+            let ng = Double(g.count)
+            usable += g.count
+            let sum = g.sum, squares = g.squares
             var block = [Double](repeating: 0, count: k * k)
             for a in 0..<k { for b in 0..<k { block[a * k + b] = s[o[a] * p + o[b]] } }
             guard let factor = try? CholeskyFactorization(block, order: k) else {

@@ -137,6 +137,7 @@ final class CSVReader {
             if got == 0 { break }
             let bytes = UnsafeRawBufferPointer(start: buffer, count: got)
             bytesRead += got
+            checksum.update(bytes)
             ending.update(bytes)
             if offset == 0 { try feedStart(bytes) } else { try feedLines(bytes) }
             offset += got

@@ -96,9 +96,8 @@ public enum CompletedCSVWriter {
         let modelledIndex: [Int]
         /// Whether imputed numbers can be written as they are (see `run`).
         let plainNumbers: Bool
-        /// Bytes read so far and their checksum, compared with the loader's at the end.
-        var bytesRead = 0
-        var checksum = StreamingChecksum()
+        /// Checks the bytes read against what the loader read.
+        var verifier: InputSnapshot.Verifier
         var isVerified = false
         var longFormat: LongFormat?
         /// The last byte of the input read so far.
@@ -109,6 +108,7 @@ public enum CompletedCSVWriter {
             self.imputed = imputed
             self.output = output
             self.format = format
+            verifier = InputSnapshot.Verifier(table.snapshot)
             scanner = RecordScanner(delimiter: table.options.delimiter)
             tokens = MissingTokens(table.options.missingTokens)
             plainNumbers = !Array("0123456789.eE+-\"".utf8).contains(table.options.delimiter) && !tokens.includesNumber
@@ -136,12 +136,10 @@ public enum CompletedCSVWriter {
             }
         }
 
-        /// Adds bytes read to the checksum; more bytes than the loader read is a change.
+        /// Checks bytes read against the loader's; a difference is a change of the input.
         mutating func account(_ bytes: UnsafeRawBufferPointer) throws {
-            bytesRead += bytes.count
-            checksum.update(bytes)
-            if bytesRead > table.snapshot.byteCount {
-                throw CSVError(file: table.input.displayName, kind: .inputChanged(.resized(from: table.snapshot.byteCount, to: bytesRead)))
+            if let change = verifier.update(bytes) {
+                throw CSVError(file: table.input.displayName, kind: .inputChanged(change))
             }
         }
 
@@ -149,7 +147,7 @@ public enum CompletedCSVWriter {
         mutating func verify() throws {
             guard !isVerified else { return }
             isVerified = true
-            if let change = table.snapshot.change(byteCount: bytesRead, checksum: checksum.value) {
+            if let change = verifier.finish() {
                 throw CSVError(file: table.input.displayName, kind: .inputChanged(change))
             }
         }

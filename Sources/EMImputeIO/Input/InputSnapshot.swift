@@ -32,13 +32,35 @@ struct InputSnapshot: Sendable, Equatable {
         }
     }
 
+    /// The checksum of one stretch of the input: the bytes from the previous segment's end
+    /// (or 0) to `end`. Pass 1 reads a file in ranges on several threads, each with its own
+    /// checksum; the loader reads it as one segment.
+    struct Segment: Sendable, Equatable {
+        /// The offset just past the segment's last byte.
+        var end: Int
+        /// `StreamingChecksum` of the segment's bytes.
+        var checksum: UInt64
+    }
+
     /// Bytes read, a byte-order mark included.
     var byteCount: Int
-    /// `StreamingChecksum` of those bytes.
-    var checksum: UInt64
+    /// The checksums of consecutive segments covering the bytes read, in order.
+    var segments: [Segment]
     /// The status of the file the writer reads (the input, or its spool file) once it had
     /// been read; nil if it could not be taken.
     var status: FileStatus?
+
+    /// A snapshot of an input read as one segment.
+    init(byteCount: Int, checksum: UInt64, status: FileStatus?) {
+        self.init(segments: [Segment(end: byteCount, checksum: checksum)], status: status)
+    }
+
+    /// A snapshot of an input read in consecutive segments.
+    init(segments: [Segment], status: FileStatus?) {
+        self.segments = segments
+        byteCount = segments.last?.end ?? 0
+        self.status = status
+    }
 
     /// How `now`, the file about to be read again, differs from what was read, or nil.
     func change(to now: FileStatus?) -> CSVError.InputChange? {
@@ -49,10 +71,39 @@ struct InputSnapshot: Sendable, Equatable {
         return nil
     }
 
-    /// How a second read of `byteCount` bytes with `checksum` differs from the first, or nil.
-    func change(byteCount read: Int, checksum sum: UInt64) -> CSVError.InputChange? {
-        if read != byteCount { return .resized(from: byteCount, to: read) }
-        if sum != checksum { return .rewritten }
-        return nil
+    /// Checks a second read, fed its bytes in order, against the snapshot.
+    struct Verifier {
+        private let snapshot: InputSnapshot
+        private var position = 0
+        private var segment = 0
+        private var checksum = StreamingChecksum()
+
+        init(_ snapshot: InputSnapshot) { self.snapshot = snapshot }
+
+        /// Takes the next bytes; returns how the input differs as soon as it is known.
+        mutating func update(_ bytes: UnsafeRawBufferPointer) -> CSVError.InputChange? {
+            var rest = bytes
+            while !rest.isEmpty {
+                guard segment < snapshot.segments.count else {
+                    return .resized(from: snapshot.byteCount, to: position + rest.count)
+                }
+                let end = snapshot.segments[segment].end
+                let take = min(rest.count, end - position)
+                checksum.update(UnsafeRawBufferPointer(rebasing: rest[..<take]))
+                position += take
+                rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+                if position == end {
+                    if checksum.value != snapshot.segments[segment].checksum { return .rewritten }
+                    checksum = StreamingChecksum()
+                    segment += 1
+                }
+            }
+            return nil
+        }
+
+        /// At the end of the second read: whether it read all the bytes of the first.
+        func finish() -> CSVError.InputChange? {
+            position == snapshot.byteCount ? nil : .resized(from: snapshot.byteCount, to: position)
+        }
     }
 }

@@ -38,24 +38,47 @@ public enum ModelApplier {
     public static func apply(_ model: FittedModel, input name: String, options: CSVReadOptions,
                              output: OutputTarget, deviations: OutputTarget? = nil,
                              adjustment: ImputedValueAdjustment? = nil) throws -> Summary {
+        let file = try deviations.map { try ConditionalDeviationsWriter($0, columnNames: model.columnNames) }
+        return try apply(model, path: name == "-" ? nil : name, display: name == "-" ? "<stdin>" : name, options: options,
+                         output: output, adjustment: adjustment, computesDeviations: deviations != nil,
+                         consumers: file.map { [$0] } ?? [])
+    }
+
+    /// The second pass of `impute` and all of `apply`: reads `path` (nil: standard input),
+    /// writes the completed CSV to `output`, and hands every completed row, with its typed
+    /// imputed cells, to `consumers` in order.
+    ///
+    /// - Parameters:
+    ///   - computesDeviations: whether the imputed cells carry their conditional standard deviations.
+    ///   - snapshot: what pass 1 read; the input must be those bytes (`CSVError.Kind.inputChanged`).
+    static func apply(_ model: FittedModel, path: String?, display: String, options: CSVReadOptions,
+                      output: OutputTarget, adjustment: ImputedValueAdjustment?, computesDeviations: Bool,
+                      consumers: [any CompletedRowConsumer], snapshot: InputSnapshot? = nil) throws -> Summary {
         if let adjustment, adjustment.observed.count != model.dimension {
             throw ImputedValueAdjustment.ShapeError.columnCount(expected: adjustment.observed.count, found: model.dimension)
         }
-        let display = name == "-" ? "<stdin>" : name
-        let fd: Int32 = name == "-" ? 0 : open(name, O_RDONLY)
+        let fd: Int32 = path.map { open($0, O_RDONLY | O_CLOEXEC) } ?? 0
         guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
         defer { if fd != 0 { close(fd) } }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
             throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file"))
         }
-        let sink = ApplySink(model: model, options: options, file: display, output: output, deviations: deviations,
-                             adjustment: adjustment?.isActive == true ? adjustment : nil)
+        if let snapshot, let change = snapshot.change(to: InputSnapshot.FileStatus(fd: fd)) {
+            throw CSVError(file: display, kind: .inputChanged(change))
+        }
+        let sink = ApplySink(model: model, options: options, file: display, output: output, computesDeviations: computesDeviations,
+                             adjustment: adjustment?.isActive == true ? adjustment : nil, consumers: consumers, snapshot: snapshot)
         let reader = try CSVReader(delimiter: options.delimiter, file: display)
-        try reader.read(fd: fd, into: sink, onSegment: { try sink.consume($0) })
+        do {
+            try reader.read(fd: fd, into: sink, onSegment: { try sink.consume($0) })
+        } catch {
+            throw sink.error ?? error
+        }
         if let error = sink.error { throw error }
         try sink.drain(isFinal: true)
         if let error = sink.error { throw error }
+        try sink.verifyEnd()
         if !sink.sawHeader { throw CSVError(file: display, kind: .empty) }
         var summary = sink.summary
         if let last = reader.unterminatedLastLine {
@@ -78,11 +101,11 @@ private final class ApplySink: CSVRecordSink {
     let options: CSVReadOptions
     let file: String
     let output: OutputTarget
-    let deviations: OutputTarget?
+    let completer: RowCompleter
+    let consumers: [any CompletedRowConsumer]
+    var verifier: InputSnapshot.Verifier?
     let tokens: MissingTokens
     let scanner: RecordScanner
-    let imputer: any RowImputing
-    let adjustment: ImputedValueAdjustment?
     var error: (any Error)?
     var shouldStop: Bool { error != nil }
     var summary = ModelApplier.Summary()
@@ -103,17 +126,17 @@ private final class ApplySink: CSVRecordSink {
     var record = RecordScanner.Record()
     var skippedByteOrderMark = false
 
-    init(model: FittedModel, options: CSVReadOptions, file: String, output: OutputTarget, deviations: OutputTarget?,
-         adjustment: ImputedValueAdjustment?) {
+    init(model: FittedModel, options: CSVReadOptions, file: String, output: OutputTarget, computesDeviations: Bool,
+         adjustment: ImputedValueAdjustment?, consumers: [any CompletedRowConsumer], snapshot: InputSnapshot?) {
         self.model = model
         self.options = options
         self.file = file
         self.output = output
-        self.deviations = deviations
+        completer = RowCompleter(model: model, adjustment: adjustment, computesDeviations: computesDeviations)
+        self.consumers = consumers
+        verifier = snapshot.map(InputSnapshot.Verifier.init)
         tokens = MissingTokens(options.missingTokens)
         scanner = RecordScanner(delimiter: options.delimiter)
-        imputer = model.rowImputer()
-        self.adjustment = adjustment
     }
 
     func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
@@ -188,8 +211,14 @@ private final class ApplySink: CSVRecordSink {
     }
 
     func consume(_ bytes: UnsafeRawBufferPointer) throws {
+        if let change = verifier?.update(bytes) { throw CSVError(file: file, kind: .inputChanged(change)) }
         raw.append(contentsOf: bytes)
         try drain(isFinal: false)
+    }
+
+    /// At the end of the input: it must be all the bytes pass 1 read.
+    func verifyEnd() throws {
+        if let change = verifier?.finish() { throw CSVError(file: file, kind: .inputChanged(change)) }
     }
 
     /// Writes every pending record whose raw text is complete; at the end of the input,
@@ -228,31 +257,32 @@ private final class ApplySink: CSVRecordSink {
         guard record.fieldCount == columnCount else {
             throw CompletedCSVWriter.Inconsistency(description: "line \(item.line): \(record.fieldCount) fields while writing, \(columnCount) while reading")
         }
-        guard !item.isHeader, item.values.contains(where: \.isNaN) else {
-            if !item.isHeader { summary.rows += 1 }
+        if item.isHeader {
             try output.write(UnsafeRawBufferPointer(rebasing: raw[rawPosition..<record.end]))
             return
         }
+        let index = summary.rows
         summary.rows += 1
+        let completed = try completer.complete(item.values, index: index)
+        guard !completed.imputed.isEmpty else {
+            try output.write(UnsafeRawBufferPointer(rebasing: raw[rawPosition..<record.end]))
+            try hand(completed)
+            return
+        }
         summary.rowsWithImputedCells += 1
-        var row = item.values
-        let deviationsOfRow = deviations == nil ? [] : try imputer.conditionalStandardDeviations(row: row)
-        try imputer.impute(row: &row)
         var copied = rawPosition
         for (k, j) in replacements where item.values[k].isNaN {
             try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.fieldStart[j]]))
-            guard row[k].isFinite else { throw EMError.imputationOutOfRange(column: model.columnNames[k], row: summary.rows) }
-            // The value as written, in the CSV and in the deviations file alike.
-            let value = adjustment?.adjusted(row[k], column: k) ?? row[k]
-            let text = ShortestDecimal.format(value)
-            try output.write(CSVField.escaped(tokens.spelledApart(text), delimiter: options.delimiter))
+            try output.write(CSVField.escaped(tokens.spelledApart(ShortestDecimal.format(completed.values[k])), delimiter: options.delimiter))
             copied = record.fieldEnd[j]
-            summary.imputedCells += 1
-            if let deviations {
-                try deviations.write("\(summary.rows),\(CSVField.quoted(model.columnNames[k])),\(text),\(ShortestDecimal.format(deviationsOfRow[k]))\n")
-            }
         }
+        summary.imputedCells += completed.imputed.count
         try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.end]))
+        try hand(completed)
+    }
+
+    private func hand(_ row: CompletedRow) throws {
+        for consumer in consumers { try consumer.consume(row) }
     }
 }
 

@@ -8,52 +8,31 @@ import Foundation
 /// distributions of observed and imputed values per column, and the correlation heatmap
 /// (how to read each: Docs/Report.md).
 ///
-/// ```swift
-/// let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: false, clampToObservedRange: false)
-/// let written = try adjustment.adjusted(result.imputedValues, of: table.matrix)
-/// let report = ImputationReport(table: table, result: result, timings: timings, adjustment: adjustment, writtenValues: written)
-/// let page = HTMLReport.render(table: table, result: result, report: report, writtenValues: written)
-/// try OutputTarget.writeFile("report.html", contents: page)
-/// ```
+/// The page is rendered by an imputation run (`ImputationOutcome.htmlReport()`), from the
+/// run's report and what the run saw of the table, so that every chart shows the cells as
+/// written.
 public enum HTMLReport {
     /// The most missingness patterns drawn in the map; the rest are summarised in a note.
     public static let maximumPatternRows = 60
 
-    /// The page for a run.
+    /// The page for a run of any model (`--model mixture` and `t` add a section on the model).
     ///
     /// - Parameters:
-    ///   - table: the loaded input; its matrix supplies the observed values.
-    ///   - result: the fit of `table.matrix`; supplies the missingness patterns.
+    ///   - facts: the table as read and completed: columns, patterns, and the histograms of
+    ///     its observed and written imputed values.
     ///   - report: the diagnostics of the same run; supplies every other number.
-    ///   - writtenValues: the imputed cells as written to the completed CSV (after any
-    ///     rounding or clamping), in row-major order of the missing cells of `table.matrix` —
-    ///     the values the report's `columnSummary` describes; the histograms show them.
-    /// - Complexity: O(n·p) for the histograms and the patterns (two streaming passes over
-    ///   the matrix, which is not copied), plus O(p²) for the heatmap.
-    ///   - imputations: with multiple imputation, each imputation's drawn values as written
-    ///     (same order as `writtenValues`); shown beside the observed distribution.
-    public static func render(table: LoadedTable, result: EMResult, report: ImputationReport, writtenValues: [Double],
-                              imputations: [[Double]] = []) -> String {
-        render(table: table, groups: result.patternGroups, report: report, writtenValues: writtenValues, imputations: imputations)
-    }
-
-    /// The page for a run of any model (`--model mixture` and `t` add a section on the
-    /// model); the missingness patterns come from `table.matrix`.
-    public static func render(table: LoadedTable, report: ImputationReport, writtenValues: [Double],
-                              imputations: [[Double]] = []) -> String {
-        render(table: table, groups: table.matrix.patternGroups(), report: report, writtenValues: writtenValues, imputations: imputations)
-    }
-
-    private static func render(table: LoadedTable, groups: [PatternGroup], report: ImputationReport, writtenValues: [Double],
-                               imputations: [[Double]]) -> String {
+    ///   - draws: with multiple imputation, the loaded table and each imputation's drawn
+    ///     values as written; shown beside the observed distribution.
+    /// - Complexity: O(patterns · p + p²).
+    package static func render(facts: TableFacts, report: ImputationReport, draws: (table: LoadedTable, values: [[Double]])? = nil) -> String {
         var page = head(title: "emimpute report: \(report.input.path)")
         page += "<main>\n"
         page += summary(report)
         page += modelSection(report)
         page += convergence(report)
-        page += missingness(table: table, groups: groups, report: report)
-        page += distributions(table: table, written: writtenValues, report: report)
-        page += multipleImputation(table: table, draws: imputations, report: report)
+        page += missingness(facts: facts, report: report)
+        page += distributions(facts: facts, report: report)
+        if let draws { page += multipleImputation(table: draws.table, draws: draws.values, report: report) }
         page += correlation(report)
         page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report.</footer>\n"
         page += "</main>\n</body>\n</html>\n"
@@ -332,11 +311,11 @@ extension HTMLReport {
 // MARK: - 3. Missingness map
 
 extension HTMLReport {
-    private static func missingness(table: LoadedTable, groups: [PatternGroup], report r: ImputationReport) -> String {
-        let names = table.modelledNames
+    private static func missingness(facts: TableFacts, report r: ImputationReport) -> String {
+        let names = facts.modelledNames, groups = facts.patternGroups
 
         let shown = Array(groups.prefix(maximumPatternRows))
-        let p = names.count, n = max(1, table.rowCount)
+        let p = names.count, n = max(1, facts.rowCount)
 
         var s = "<section id=\"missingness-section\" class=\"charts\">\n<h2>Missingness patterns</h2>\n"
         s += "<p class=\"how\">One row per distinct pattern of missing modelled cells, most frequent first; each column is a modelled variable. On the left, the number of rows with the pattern; on the right, how many variables it misses and a bar of its share of the rows. The bars underneath compare the variables' shares of missing cells (in percent).</p>\n"
@@ -390,11 +369,11 @@ extension HTMLReport {
         let barTop = gridBottom + 14
         canvas.text("% missing", x: x0 - 8, y: barTop + bottomBars / 2 + 4, class: "axis-title", anchor: "end")
         canvas.line(x0, barTop + bottomBars, gridRight, barTop + bottomBars, class: "axis")
-        let observed = table.matrix.observedCounts
-        let largest = max(1, (0..<p).map { table.rowCount - observed[$0] }.max() ?? 1)
+        let observed = facts.observedCounts, rowCount = facts.rowCount
+        let largest = max(1, (0..<p).map { rowCount - observed[$0] }.max() ?? 1)
         for j in 0..<p {
-            let missing = table.rowCount - observed[j]
-            let fraction = table.rowCount == 0 ? 0 : Double(missing) / Double(table.rowCount)
+            let missing = rowCount - observed[j]
+            let fraction = rowCount == 0 ? 0 : Double(missing) / Double(rowCount)
             let h = max(missing > 0 ? 1 : 0, (bottomBars - 14) * Double(missing) / Double(largest))
             canvas.rect(x0 + cell * Double(j) + 2, barTop + bottomBars - h, cell - 4, h, attributes: "class=\"missing-bar\"",
                         tooltip: "\(names[j]): \(missing) missing (\(NumberText.fixed(100 * fraction, 1))%)")
@@ -415,10 +394,10 @@ extension HTMLReport {
 // MARK: - 4. Distributions
 
 extension HTMLReport {
-    private static func distributions(table: LoadedTable, written: [Double], report r: ImputationReport) -> String {
-        let names = table.modelledNames
+    private static func distributions(facts: TableFacts, report r: ImputationReport) -> String {
+        let names = facts.modelledNames
         let p = names.count
-        let histograms = ColumnHistogram.make(values: table.matrix.values, columnCount: table.matrix.columnCount, imputed: written)
+        let histograms = facts.histograms
         let adjustments = [r.options.roundIntegers ? "rounded to integers (in all-integer columns)" : nil,
                            r.options.clampToObservedRange ? "clamped to the observed range" : nil].compactMap { $0 }
         let imputedAre = adjustments.isEmpty
@@ -458,7 +437,13 @@ extension HTMLReport {
                     canvas.text("▲", x: cx, y: y(peak) - 2, class: "clip-mark", anchor: "middle")
                 }
             }
-            canvas.text("\(h.observedCount) observed · \(h.imputedCount) imputed" + (isClipped ? " · ▲ bar cut" : ""), x: px + 10, y: py + 34, class: "small")
+            let counts = "\(h.observedCount) observed · \(h.imputedCount) imputed"
+            canvas.text(counts + (isClipped ? " · ▲ bar cut" : ""), x: px + 10, y: py + 34, class: "small")
+            if h.imputedBelow + h.imputedAbove > 0 {
+                // The bins span the observed range; imputations beyond it are counted in the end bins.
+                let outside = "\(h.imputedBelow) imputed below, \(h.imputedAbove) above the observed range (in the end bins)"
+                canvas.text(outside, x: px + 10, y: py + panelHeight - 6, class: "small outside-range")
+            }
             if h.imputedCount == 0 { canvas.text("no missing cells", x: right, y: plotTop + 4, class: "small", anchor: "end") }
             let ticks = Ticks(h.lower, h.upper, count: 4)
             canvas.xAxis(x, ticks: ticks.values.filter { $0 >= h.lower - 1e-9 * abs(h.lower) && $0 <= h.upper + 1e-9 * abs(h.upper) },

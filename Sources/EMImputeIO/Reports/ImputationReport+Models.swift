@@ -115,7 +115,7 @@ extension GaussianMixtureModel {
 }
 
 /// What the report needs from a fit of any kind.
-struct FitFacts {
+package struct FitFacts {
     struct Settings {
         var tolerance: Double
         var maxIterations: Int
@@ -146,7 +146,7 @@ struct FitFacts {
     var warnings: [EMWarning]
     var report: ModelReport
 
-    init(_ r: EMResult) {
+    package init(_ r: EMResult) {
         options = Settings(
             tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
             criterion: "largest absolute change of any entry of the mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the objective rising by at most tolerance × max(1, |objective|) in that iteration",
@@ -171,7 +171,7 @@ struct FitFacts {
         report = ModelReport(kind: "gaussian")
     }
 
-    init(_ table: LoadedTable, mixture r: GaussianMixtureResult, selection: [ComponentCountFit]?) throws {
+    init(_ groups: [PatternGroup], mixture r: GaussianMixtureResult, selection: [ComponentCountFit]?) throws {
         let mixture = MixtureReport(
             components: r.model.componentCount, weights: r.model.weights, componentSizes: r.componentSizes,
             means: r.model.components.map(\.mean), covariances: r.model.components.map { $0.covariance.rows },
@@ -184,13 +184,13 @@ struct FitFacts {
                 tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
                 criterion: "largest absolute change of any mixing weight or entry of a component's mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
                 ridge: 0, starts: r.options.components == 1 ? 0 : r.options.starts - 1, seed: r.options.seed, acceleration: "none"),
-            model: try r.model.momentMatchedNormal(), table: table, imputedValues: r.imputedValues,
+            model: try r.model.momentMatchedNormal(), groups: groups, imputedValues: r.imputedValues,
             logLikelihood: r.logLikelihood, iterations: r.iterations, hasConverged: r.hasConverged, stopReason: r.stopReason,
             isMonotone: r.isMonotone, history: r.history, rowsUsed: r.rowsUsed, rowsWithNothingObserved: r.rowsWithNothingObserved,
             warnings: r.warnings, report: ModelReport(kind: "mixture", mixture: mixture))
     }
 
-    init(_ table: LoadedTable, t r: MultivariateTResult) {
+    init(_ groups: [PatternGroup], t r: MultivariateTResult) {
         let weights = r.rowWeights.filter { !$0.isNaN }.sorted()
         let quantiles = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1].map { q in
             TReport.Quantile(probability: q, weight: weights.isEmpty ? .nan : weights[Int((q * Double(weights.count - 1)).rounded())])
@@ -206,7 +206,7 @@ struct FitFacts {
                 tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
                 criterion: "largest absolute change of any entry of the location vector or scatter matrix (standardised scale) or of log ν between iterations below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
                 ridge: 0, starts: 0, seed: 0, acceleration: "none"),
-            model: r.model.location, table: table, imputedValues: r.imputedValues,
+            model: r.model.location, groups: groups, imputedValues: r.imputedValues,
             logLikelihood: r.logLikelihood, iterations: r.iterations, hasConverged: r.hasConverged, stopReason: r.stopReason,
             isMonotone: r.isMonotone, history: r.history, rowsUsed: r.rowsUsed, rowsWithNothingObserved: r.rowsWithNothingObserved,
             warnings: r.warnings, report: ModelReport(kind: "t", t: t))
@@ -215,13 +215,13 @@ struct FitFacts {
     /// What a mixture and a t fit share in the report: the log-likelihood is the objective,
     /// one E-step per iteration plus the first, and neither a rate of convergence nor start
     /// outcomes of the normal engine's kind.
-    private init(options: Settings, model: GaussianModel, table: LoadedTable, imputedValues: [Double], logLikelihood: Double,
+    private init(options: Settings, model: GaussianModel, groups: [PatternGroup], imputedValues: [Double], logLikelihood: Double,
                  iterations: Int, hasConverged: Bool, stopReason: StopReason, isMonotone: Bool, history: ConvergenceHistory,
                  rowsUsed: Int, rowsWithNothingObserved: Int, warnings: [EMWarning], report: ModelReport) {
         self.options = options
         self.model = model
         self.imputedValues = imputedValues
-        patternGroups = table.matrix.patternGroups()
+        patternGroups = groups
         self.logLikelihood = logLikelihood
         objective = logLikelihood
         self.iterations = iterations
@@ -237,23 +237,5 @@ struct FitFacts {
         self.rowsWithNothingObserved = rowsWithNothingObserved
         self.warnings = warnings
         self.report = report
-    }
-}
-
-extension ImputationReport {
-    /// The report of a mixture run (see `init(table:result:timings:adjustment:writtenValues:)`);
-    /// `selection` is the BIC table of `--components auto`.
-    ///
-    /// - Throws: `GaussianModelError` when the mixture's overall covariance overflows.
-    public init(table: LoadedTable, mixture: GaussianMixtureResult, selection: [ComponentCountFit]? = nil, timings: Timings,
-                adjustment: ImputedValueAdjustment? = nil, writtenValues: [Double]? = nil) throws {
-        self.init(table: table, fit: try FitFacts(table, mixture: mixture, selection: selection), timings: timings,
-                  adjustment: adjustment, writtenValues: writtenValues)
-    }
-
-    /// The report of a t run (see `init(table:result:timings:adjustment:writtenValues:)`).
-    public init(table: LoadedTable, t: MultivariateTResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
-                writtenValues: [Double]? = nil) {
-        self.init(table: table, fit: FitFacts(table, t: t), timings: timings, adjustment: adjustment, writtenValues: writtenValues)
     }
 }

@@ -178,32 +178,11 @@ public struct ImputationReport: Encodable, Sendable {
     /// Set by `impute --imputations M`; null otherwise.
     public var multipleImputation: MultipleImputationReport?
 
-    /// Assembles the report of a run; `adjustment` describes changes made to the imputed
-    /// cells before they were written, and `writtenValues` are those cells as written
-    /// (computed from `adjustment` when not given); the summaries describe them.
-    /// `includesInference: false` leaves `littleTest` and `standardErrors` null (they cost a
-    /// pass per distinct pattern; the command skips them when no report is written).
-    public init(table: LoadedTable, result: EMResult, timings: Timings, adjustment: ImputedValueAdjustment? = nil,
-                writtenValues: [Double]? = nil, includesInference: Bool = true) {
-        self.init(table: table, fit: FitFacts(result), timings: timings, adjustment: adjustment, writtenValues: writtenValues)
-        if includesInference {
-            let model = result.model
-            littleTest = (try? LittleMCARTest(table.matrix, model: model)).map { LittleTestReport($0, columnNames: model.columnNames) }
-            standardErrors = (try? StandardErrors(table.matrix, model: model)).map(StandardErrorReport.init)
-        }
-    }
-
-    /// The report of a fit on `table`, from what every kind of fit provides.
-    init(table: LoadedTable, fit result: FitFacts, timings: Timings, adjustment: ImputedValueAdjustment?, writtenValues: [Double]?) {
-        // A fit on statistics carries no imputations: the model's, for the table's cells.
-        let imputations = result.imputedValues.count == table.matrix.missingCount
-            ? result.imputedValues : (try? result.model.imputedValues(for: table.matrix)) ?? []
-        let written = writtenValues ?? (try? adjustment?.adjusted(imputations, of: table.matrix)) ?? imputations
-        let moments = ColumnMoments(table.matrix, imputed: written)
-        self.init(input: Input(path: table.input.name, rows: table.rowCount, bytes: table.byteCount),
-                  read: table.options, columns: table.columns, observed: moments.observed, imputed: moments.imputed,
-                  imputedCells: written.count, fit: result, inputWarnings: table.warnings,
-                  timings: timings, adjustment: adjustment)
+    /// The report of a run: the fit, and the table it completed (`facts`).
+    package init(facts: TableFacts, fit result: FitFacts, timings: Timings, adjustment: ImputedValueAdjustment?) {
+        self.init(input: facts.input, read: facts.options, columns: facts.columns, observed: facts.observedMoments,
+                  imputed: facts.imputedMoments, imputedCells: facts.imputedCellCount, fit: result,
+                  inputWarnings: facts.warnings, timings: timings, adjustment: adjustment)
     }
 
     /// The shared assembly: a fit on data described by `columns` (every input column; the
@@ -338,45 +317,5 @@ extension ImputationReport.ColumnSummary {
         try c.encode(imputedStandardDeviation, forKey: .imputedStandardDeviation)
         try c.encode(estimatedMean, forKey: .estimatedMean)
         try c.encode(estimatedStandardDeviation, forKey: .estimatedStandardDeviation)
-    }
-}
-
-/// Mean and standard deviation of the observed and of the imputed cells of each column,
-/// accumulated in one streaming pass (Welford), without copying the data.
-struct ColumnMoments {
-    struct Moment { var mean: Double?; var standardDeviation: Double? }
-    var observed: [Moment]
-    var imputed: [Moment]
-
-    private struct Running {
-        var count = 0.0, mean = 0.0, squares = 0.0
-        mutating func add(_ x: Double) {
-            count += 1
-            let d = x - mean
-            mean += d / count
-            squares += d * (x - mean)
-        }
-        var moment: Moment {
-            count == 0 ? Moment() : Moment(mean: mean, standardDeviation: count > 1 ? (squares / (count - 1)).squareRoot() : nil)
-        }
-    }
-
-    init(_ matrix: IncompleteMatrix, imputed values: [Double]) {
-        let p = matrix.columnCount
-        var obs = [Running](repeating: Running(), count: p), imp = obs
-        var k = 0
-        for i in 0..<matrix.rowCount {
-            for j in 0..<p {
-                let v = matrix.values[i * p + j]
-                if v.isNaN {
-                    if k < values.count { imp[j].add(values[k]) }
-                    k += 1
-                } else {
-                    obs[j].add(v)
-                }
-            }
-        }
-        observed = obs.map(\.moment)
-        imputed = imp.map(\.moment)
     }
 }

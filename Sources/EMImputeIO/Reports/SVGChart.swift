@@ -194,7 +194,7 @@ enum ChartColor {
 
 /// Histograms of the observed and of the imputed values of one modelled column, over the
 /// same bins.
-struct ColumnHistogram: Equatable {
+struct ColumnHistogram: Equatable, Sendable {
     /// Left edge of the first bin.
     var lower: Double
     /// Width of every bin.
@@ -217,82 +217,60 @@ struct ColumnHistogram: Equatable {
         return counts.map { total > 0 ? Double($0) / (total * binWidth) : 0 }
     }
 
-    /// One histogram per column of `values` (row-major, `columnCount` wide, NaN = missing),
-    /// with `imputed` holding the imputed values of its NaN cells in row-major order.
-    ///
-    /// Two streaming passes (ranges, then counts); the data is not copied. About 2·n^⅓ bins
-    /// (Rice's rule), between 8 and 40; columns whose observed values are all integers get
-    /// bins a whole number of units wide, centred on the integers.
-    /// - Complexity: O(n·p) time, O(p · bins) memory.
-    static func make(values: [Double], columnCount p: Int, imputed: [Double]) -> [ColumnHistogram] {
-        guard p > 0 else { return [] }
-        var low = [Double](repeating: .infinity, count: p), high = [Double](repeating: -.infinity, count: p)
-        var count = [Int](repeating: 0, count: p)
-        var integral = [Bool](repeating: true, count: p)
-        var observedCount = [Int](repeating: 0, count: p)
-        values.withUnsafeBufferPointer { cells in
-            imputed.withUnsafeBufferPointer { fill in
-                var k = 0, j = 0
-                for v in cells {
-                    var x = v
-                    if v.isNaN {
-                        x = k < fill.count ? fill[k] : .nan
-                        k += 1
-                    } else {
-                        observedCount[j] += 1
-                        if integral[j] && v != v.rounded() { integral[j] = false }
-                    }
-                    if x.isFinite {
-                        if x < low[j] { low[j] = x }
-                        if x > high[j] { high[j] = x }
-                        count[j] += 1
-                    }
-                    j += 1
-                    if j == p { j = 0 }
-                }
-            }
+    /// Imputed values left of the first bin (counted in it).
+    var imputedBelow = 0
+    /// Imputed values right of the last bin (counted in it).
+    var imputedAbove = 0
+
+    /// Bins from their parts.
+    init(lower: Double, binWidth: Double, observed: [Int], imputed: [Int]) {
+        self.lower = lower
+        self.binWidth = binWidth
+        self.observed = observed
+        self.imputed = imputed
+    }
+
+    /// Empty bins for a column whose observed cells span `range`, for `valueCount` values
+    /// (observed and imputed) in all: fixed before the values are seen, so that one streaming
+    /// pass over the completed rows fills them. About 2·n^⅓ bins (Rice's rule), between 8 and
+    /// 40, over the observed range; columns whose observed values are all integers get bins a
+    /// whole number of units wide, centred on the integers. Imputed values outside the range
+    /// are counted in the end bins and tallied in `imputedBelow` and `imputedAbove`.
+    init(range: ImputedValueAdjustment.ObservedRange, valueCount: Int) {
+        guard range.minimum <= range.maximum else {
+            self.init(lower: 0, binWidth: 1, observed: [0], imputed: [0])
+            return
         }
-        var result = (0..<p).map { j -> ColumnHistogram in
-            guard count[j] > 0 else { return ColumnHistogram(lower: 0, binWidth: 1, observed: [0], imputed: [0]) }
-            var lo = low[j], hi = high[j]
-            let bins: Int
-            let width: Double
-            let rice = min(40, max(8, Int((2 * cbrt(Double(count[j]))).rounded())))
-            if integral[j] && observedCount[j] > 0 && hi - lo < 1e6 {
-                // Integer data: bins of a whole number of units with edges at k ± 0.5, so
-                // that no bin holds more integers than its neighbours.
-                lo = (lo + 0.5).rounded(.down) - 0.5
-                hi = (hi - 0.5).rounded(.up) + 0.5
-                width = max(1, ((hi - lo) / Double(rice)).rounded(.up))
-                bins = max(1, Int(((hi - lo) / width).rounded(.up)))
-            } else {
-                if hi == lo {
-                    let pad = lo == 0 ? 0.5 : abs(lo) * 0.05
-                    lo -= pad; hi += pad
-                }
-                bins = rice
-                width = (hi - lo) / Double(bins)
+        var lo = range.minimum, hi = range.maximum
+        let bins: Int
+        let width: Double
+        let rice = min(40, max(8, Int((2 * cbrt(Double(max(1, valueCount)))).rounded())))
+        if range.isAllIntegers && hi - lo < 1e6 {
+            // Integer data: bins of a whole number of units with edges at k ± 0.5, so that
+            // no bin holds more integers than its neighbours.
+            lo = (lo + 0.5).rounded(.down) - 0.5
+            hi = (hi - 0.5).rounded(.up) + 0.5
+            width = max(1, ((hi - lo) / Double(rice)).rounded(.up))
+            bins = max(1, Int(((hi - lo) / width).rounded(.up)))
+        } else {
+            if hi == lo {
+                let pad = lo == 0 ? 0.5 : abs(lo) * 0.05
+                lo -= pad; hi += pad
             }
-            return ColumnHistogram(lower: lo, binWidth: width, observed: [Int](repeating: 0, count: bins),
-                                   imputed: [Int](repeating: 0, count: bins))
+            bins = rice
+            width = (hi - lo) / Double(bins)
         }
-        values.withUnsafeBufferPointer { cells in
-            imputed.withUnsafeBufferPointer { fill in
-                var k = 0, j = 0
-                for v in cells {
-                    if v.isNaN {
-                        let x = k < fill.count ? fill[k] : .nan
-                        k += 1
-                        if x.isFinite { result[j].imputed[result[j].bin(of: x)] += 1 }
-                    } else {
-                        result[j].observed[result[j].bin(of: v)] += 1
-                    }
-                    j += 1
-                    if j == p { j = 0 }
-                }
-            }
-        }
-        return result
+        self.init(lower: lo, binWidth: width, observed: [Int](repeating: 0, count: bins), imputed: [Int](repeating: 0, count: bins))
+    }
+
+    /// Counts an observed value.
+    mutating func addObserved(_ x: Double) { observed[bin(of: x)] += 1 }
+
+    /// Counts an imputed value.
+    mutating func addImputed(_ x: Double) {
+        guard x.isFinite else { return }
+        if x < lower { imputedBelow += 1 } else if x > upper { imputedAbove += 1 }
+        imputed[bin(of: x)] += 1
     }
 
     /// The bin holding `x` (values outside the range go to the first or last bin).

@@ -28,7 +28,18 @@ public enum CSVStatisticsReader {
 
     /// `read(_:options:threads:)` with the cut-point spacing given (tests use tiny ones).
     static func read(_ name: String, options: CSVReadOptions, threads: Int, chunkSize: Int) throws -> TableStatistics {
-        let display = name == "-" ? "<stdin>" : name
+        try readWithSnapshot(name, display: name == "-" ? "<stdin>" : name, options: options, threads: threads, chunkSize: chunkSize).statistics
+    }
+
+    /// Pass 1 of `impute`: the statistics of `input` and what was read, so that pass 2 can
+    /// prove it reads the same bytes.
+    static func read(_ input: CSVInput, options: CSVReadOptions, threads: Int) throws -> (statistics: TableStatistics, snapshot: InputSnapshot) {
+        try readWithSnapshot(input.path, display: input.displayName, options: options, threads: max(1, threads),
+                             chunkSize: RecordBoundaries.defaultChunkSize)
+    }
+
+    private static func readWithSnapshot(_ name: String, display: String, options: CSVReadOptions, threads: Int,
+                                         chunkSize: Int) throws -> (statistics: TableStatistics, snapshot: InputSnapshot) {
         let fd: Int32 = name == "-" ? 0 : open(name, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
         defer { if fd != 0 { close(fd) } }
@@ -48,9 +59,11 @@ public enum CSVStatisticsReader {
                 throw builder.error ?? error
             }
             if let error = builder.error { throw error }
-            whole = Part(builder: builder, lastLine: reader.unterminatedLastLine)
+            whole = Part(builder: builder, lastLine: reader.unterminatedLastLine,
+                         segments: [.init(end: reader.bytesRead, checksum: reader.checksum.value)])
         }
-        return try finish(whole, options: options, file: display)
+        let statistics = try finish(whole, options: options, file: display)
+        return (statistics, InputSnapshot(segments: whole.segments, status: InputSnapshot.FileStatus(fd: fd)))
     }
 
     /// The builder of a range (or of everything read so far) and, for the last range, the
@@ -58,6 +71,8 @@ public enum CSVStatisticsReader {
     private struct Part: @unchecked Sendable {
         var builder: StatisticsBuilder
         var lastLine: (line: Int, text: String)?
+        /// The checksums of the bytes read, range by range.
+        var segments: [InputSnapshot.Segment] = []
     }
 
     private static func readRanges(fd: Int32, size: Int, options: CSVReadOptions, file: String,
@@ -80,6 +95,7 @@ public enum CSVStatisticsReader {
             guard let sum = total else { total = part; return }
             try sum.builder.merge(part.builder)
             total!.lastLine = part.lastLine
+            total!.segments += part.segments
         }
         try WorkerPool.run(count: chunks.count, threads: threads) { k in
             merge.waitForTurn(k)
@@ -90,6 +106,7 @@ public enum CSVStatisticsReader {
                 let reader = try CSVReader(delimiter: options.delimiter, file: file)
                 try reader.read(fd: fd, range: chunks[k].bytes, firstLine: chunks[k].firstLine, into: builder)
                 if k == chunks.count - 1 { part.lastLine = reader.unterminatedLastLine }
+                part.segments = [.init(end: chunks[k].bytes.lowerBound + reader.bytesRead, checksum: reader.checksum.value)]
                 if let error = builder.error { throw error }
                 merge.deliver(k, .success(part))
             } catch {

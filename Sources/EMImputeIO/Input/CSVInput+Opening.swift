@@ -1,0 +1,59 @@
+import Foundation
+
+extension CSVInput {
+    /// The input `name` (a path, or `-` for standard input) ready to be read twice: a regular
+    /// file as it is; standard input, a pipe or another non-regular file copied first to a
+    /// spool file in TMPDIR, which the caller removes with `removeSpool()`.
+    ///
+    /// - Throws: `CSVError` (`.cannotOpen`, or `.cannotSpool` when the copy cannot be made).
+    static func opening(_ name: String) throws -> CSVInput {
+        let display = name == "-" ? "<stdin>" : name
+        let fd: Int32 = name == "-" ? 0 : open(name, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
+        defer { if fd != 0 { close(fd) } }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file")) }
+        if name != "-", (info.st_mode & S_IFMT) == S_IFREG { return CSVInput(name: name, path: name, isSpooled: false) }
+
+        var template = Array((CSVReader.spoolFolder + "/emimpute-input-XXXXXX").utf8CString)
+        let spool = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard spool >= 0 else {
+            throw CSVError(file: display, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: String(cString: strerror(errno))))
+        }
+        defer { close(spool) }
+        let path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        InterruptCleanup.register(path)
+        let input = CSVInput(name: name, path: path, isSpooled: true)
+        do {
+            try copy(from: fd, to: spool, file: display)
+        } catch {
+            input.removeSpool()
+            throw error
+        }
+        return input
+    }
+
+    private static func copy(from source: Int32, to spool: Int32, file: String) throws {
+        let size = 1 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let got = read(source, buffer, size)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
+            }
+            if got == 0 { return }
+            var done = 0
+            while done < got {
+                let w = write(spool, buffer + done, got - done)
+                if w < 0 {
+                    if errno == EINTR { continue }
+                    throw CSVError(file: file, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: String(cString: strerror(errno))))
+                }
+                done += w
+            }
+        }
+    }
+}

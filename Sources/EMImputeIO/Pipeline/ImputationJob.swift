@@ -1,0 +1,173 @@
+import EMImputeCore
+import Foundation
+
+/// One imputation of a CSV, end to end — what `emimpute impute` runs: read, fit, write the
+/// completed CSV, and describe the run — configured by a value and run by one call.
+///
+/// The normal model streams: pass 1 reads the input once, on all cores, into per-pattern
+/// statistics (`CSVStatisticsReader`), EM fits them, and pass 2 reads the input again and
+/// writes each completed row as it goes (`ModelApplier`), so memory does not grow with the
+/// rows. The mixture and the t need the rows in every iteration: they load the modelled
+/// cells (`CSVLoader`), fit them, and write through the same pass 2. Either way each
+/// imputed cell is made once (`RowCompleter`) and everything downstream — the CSV, the
+/// conditional deviations, the report's column summaries and histograms — reads that cell.
+///
+/// ```swift
+/// var job = ImputationJob(input: "survey.csv")
+/// job.reading.missingTokens += ["-99"]
+/// let output = try OutputTarget.file("survey-completed.csv")
+/// let outcome = try job.run(writingTo: output)
+/// try output.commit()
+/// print(outcome.report.logLikelihood)
+/// ```
+public struct ImputationJob: Sendable {
+    /// The model to fit.
+    public enum Model: Sendable {
+        /// One multivariate normal.
+        case gaussian(EMOptions)
+        /// A mixture of normals: `components` fixed in the options, or chosen by BIC from
+        /// 1…`selectingUpTo` when that is given.
+        case mixture(GaussianMixtureOptions, selectingUpTo: Int?)
+        /// A multivariate t.
+        case t(MultivariateTOptions)
+    }
+
+    /// The input: a path, or `-` for standard input (copied once to a temporary file).
+    public var input: String
+    /// How to read it.
+    public var reading: CSVReadOptions
+    /// The model.
+    public var model: Model
+    /// Round the imputed cells of columns whose observed values are all integers.
+    public var roundsIntegers = false
+    /// Clamp each imputed cell to its column's observed range.
+    public var clampsToObservedRange = false
+    /// Threads for pass 1 (default: all cores); the result does not depend on it.
+    public var threads: Int?
+    /// Whether the report includes Little's test and the standard errors (normal model).
+    public var includesInference = true
+
+    /// A job for `input` read with `reading`, fitting `model`.
+    public init(input: String, reading: CSVReadOptions = CSVReadOptions(), model: Model = .gaussian(EMOptions())) {
+        self.input = input
+        self.reading = reading
+        self.model = model
+    }
+
+    /// Runs the job: writes the completed CSV to `output` and, when given, every imputed
+    /// cell's conditional standard deviation to `deviations` (`ConditionalDeviationsFile`'s
+    /// format). Neither is committed: the caller commits them, or abandons them on error.
+    ///
+    /// - Parameters:
+    ///   - progress: told each EM iteration.
+    /// - Throws: `CSVError` for the input (`.inputChanged` when it changes between the two
+    ///   reads), the fit's errors (`EMError`, `GaussianModelError`, …) and `OutputError`.
+    public func run(writingTo output: OutputTarget, deviations: OutputTarget? = nil,
+                    progress: @escaping (IterationRecord) -> Void = { _ in }) throws -> ImputationOutcome {
+        switch model {
+        case .gaussian(let options): return try runStreaming(options, output: output, deviations: deviations, progress: progress)
+        default: return try runInMemory(output: output, deviations: deviations, progress: progress)
+        }
+    }
+
+    private func runStreaming(_ options: EMOptions, output: OutputTarget, deviations: OutputTarget?,
+                              progress: @escaping (IterationRecord) -> Void) throws -> ImputationOutcome {
+        let clock = ContinuousClock()
+        var start = clock.now
+        let source = try CSVInput.opening(input)
+        defer { source.removeSpool() }
+        let (table, snapshot) = try CSVStatisticsReader.read(source, options: reading,
+                                                             threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let loadTime = Self.seconds(clock.now - start)
+
+        start = clock.now
+        let result = try GaussianEM(options: options).fit(table.statistics, progress: progress)
+        let emTime = Self.seconds(clock.now - start)
+
+        start = clock.now
+        let adjustment = table.adjustment(roundIntegers: roundsIntegers, clampToObservedRange: clampsToObservedRange)
+        let distributions = ColumnDistributions(ranges: table.observedRanges,
+                                                valueCounts: table.modelledColumns.map { _ in table.rowCount })
+        let summary = try pass2(.gaussian(result.model), source: source, adjustment: adjustment, output: output,
+                                deviations: deviations, distributions: distributions, snapshot: snapshot)
+        let timings = ImputationReport.Timings(load: loadTime, em: emTime, write: Self.seconds(clock.now - start))
+
+        let facts = TableFacts(table, name: input, byteCount: snapshot.byteCount, distributions: distributions)
+        var report = ImputationReport(facts: facts, fit: FitFacts(result), timings: timings, adjustment: adjustment)
+        if includesInference {
+            report.littleTest = (try? LittleMCARTest(table.statistics, model: result.model))
+                .map { LittleTestReport($0, columnNames: result.model.columnNames) }
+            report.standardErrors = (try? StandardErrors(table.statistics, model: result.model)).map(StandardErrorReport.init)
+        }
+        _ = summary
+        return ImputationOutcome(report: report, model: .gaussian(result.model), fit: .gaussian(result),
+                                 modelFile: try table.modelFile(for: result, adjustment: adjustment), facts: facts)
+    }
+
+    private func runInMemory(output: OutputTarget, deviations: OutputTarget?,
+                             progress: @escaping (IterationRecord) -> Void) throws -> ImputationOutcome {
+        let clock = ContinuousClock()
+        var start = clock.now
+        let table = try CSVLoader.load(input, options: reading)
+        defer { table.input.removeSpool() }
+        let loadTime = Self.seconds(clock.now - start)
+
+        start = clock.now
+        let fit: ImputationOutcome.Fit
+        let fitted: FittedModel
+        let facts: FitFacts
+        let groups = table.matrix.patternGroups()
+        switch model {
+        case .gaussian:
+            preconditionFailure("the normal model streams")
+        case .mixture(let options, let largest):
+            if let largest {
+                let selection = try GaussianMixtureEM(options: options).fitSelectingComponents(table.matrix, maxComponents: largest)
+                fit = .mixture(selection.best)
+                facts = try FitFacts(groups, mixture: selection.best, selection: selection.table)
+                fitted = .mixture(selection.best.model)
+            } else {
+                let result = try GaussianMixtureEM(options: options).fit(table.matrix, progress: progress)
+                fit = .mixture(result)
+                facts = try FitFacts(groups, mixture: result, selection: nil)
+                fitted = .mixture(result.model)
+            }
+        case .t(let options):
+            let result = try MultivariateTEM(options: options).fit(table.matrix, progress: progress)
+            fit = .t(result)
+            facts = FitFacts(groups, t: result)
+            fitted = .t(result.model)
+        }
+        let emTime = Self.seconds(clock.now - start)
+
+        start = clock.now
+        let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundsIntegers, clampToObservedRange: clampsToObservedRange)
+        let distributions = ColumnDistributions(ranges: adjustment.observed, valueCounts: table.modelledColumns.map { _ in table.rowCount })
+        _ = try pass2(fitted, source: table.input, adjustment: adjustment, output: output, deviations: deviations,
+                      distributions: distributions, snapshot: table.snapshot)
+        let timings = ImputationReport.Timings(load: loadTime, em: emTime, write: Self.seconds(clock.now - start))
+        let tableFacts = TableFacts(table, distributions: distributions)
+        let report = ImputationReport(facts: tableFacts, fit: facts, timings: timings, adjustment: adjustment)
+        let file: ModelFile
+        switch fit {
+        case .mixture(let r): file = try ModelFile(table: table, mixture: r, adjustment: adjustment)
+        case .t(let r): file = try ModelFile(table: table, t: r, adjustment: adjustment)
+        case .gaussian: preconditionFailure("the normal model streams")
+        }
+        return ImputationOutcome(report: report, model: fitted, fit: fit, modelFile: file, facts: tableFacts)
+    }
+
+    /// Pass 2: the completed CSV, the deviations and the distributions, from one stream of rows.
+    private func pass2(_ model: FittedModel, source: CSVInput, adjustment: ImputedValueAdjustment, output: OutputTarget,
+                       deviations: OutputTarget?, distributions: ColumnDistributions, snapshot: InputSnapshot) throws -> ModelApplier.Summary {
+        var consumers: [any CompletedRowConsumer] = [distributions]
+        if let deviations { consumers.append(try ConditionalDeviationsWriter(deviations, columnNames: model.columnNames)) }
+        return try ModelApplier.apply(model, path: source.path, display: source.displayName, options: reading, output: output,
+                                      adjustment: adjustment, computesDeviations: deviations != nil, consumers: consumers,
+                                      snapshot: snapshot)
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
