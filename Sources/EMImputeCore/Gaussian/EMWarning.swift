@@ -12,17 +12,6 @@ import Foundation
 /// for case .identifierLikeColumn(let column, _) in fit.warnings { print("drop", column) }
 /// ```
 public enum EMWarning: Sendable, Equatable, Hashable, CustomStringConvertible {
-    /// The model a warning is about, which names its algorithm and what a row with nothing
-    /// observed is imputed with.
-    public enum Model: Sendable, Equatable, Hashable {
-        /// One multivariate normal, fitted by EM.
-        case gaussian
-        /// A mixture of normals, fitted by EM.
-        case mixture
-        /// A multivariate t, fitted by ECME.
-        case t
-    }
-
     /// The stable identifier of a warning, as written in the JSON report's `code`.
     public enum Code: String, Sendable, Codable, CaseIterable {
         /// See `EMWarning.notConverged`.
@@ -51,13 +40,13 @@ public enum EMWarning: Sendable, Equatable, Hashable, CustomStringConvertible {
 
     /// The iteration cap `maxIterations` was reached before the largest parameter change
     /// fell below `tolerance`: the estimates are not final.
-    case notConverged(model: Model, maxIterations: Int, tolerance: Double)
+    case notConverged(model: ModelKind, maxIterations: Int, tolerance: Double)
     /// Σ is nearly singular: `columns` are nearly collinear, only `unexplainedFraction` of the
     /// variance of the last one is not explained by the others.
     case nearlySingular(columns: [String], unexplainedFraction: Double)
     /// The objective decreased between iterations by `largestDecrease`; `nearlyCollinear`
     /// names the columns whose near collinearity explains it as rounding, when known.
-    case objectiveDecreased(model: Model, largestDecrease: Double, nearlyCollinear: [String]?)
+    case objectiveDecreased(model: ModelKind, largestDecrease: Double, nearlyCollinear: [String]?)
     /// The `starts` starts reached estimates up to `largestDifference` apart: the likelihood may
     /// have several maxima or a flat ridge (the best fit was kept).
     case startsDisagree(starts: Int, largestDifference: Double)
@@ -65,7 +54,7 @@ public enum EMWarning: Sendable, Equatable, Hashable, CustomStringConvertible {
     case startsReachedLowerMaxima(reaching: Int, starts: Int)
     /// `rows` rows have every modelled cell missing: imputed with the model's mean, outside
     /// the likelihood.
-    case rowsWithNothingObserved(model: Model, rows: Int)
+    case rowsWithNothingObserved(model: ModelKind, rows: Int)
     /// A ridge prior of strength `ridge` makes the estimates a posterior mode, not the MLE.
     case ridgePosteriorMode(ridge: Double)
     /// EM converged slowly: the largest fraction of missing information is `fraction` (> 0.95).
@@ -138,7 +127,7 @@ public enum EMWarning: Sendable, Equatable, Hashable, CustomStringConvertible {
     }
 }
 
-extension EMWarning.Model {
+extension ModelKind {
     /// The algorithm's name in a sentence.
     var algorithm: String { self == .t ? "ECME" : "EM" }
     /// What a row with nothing observed is imputed with.

@@ -3,19 +3,19 @@ import Foundation
 
 /// Which model a fit or a model file holds: the normal, a normal mixture or a multivariate t.
 public enum FittedModel: Sendable, Equatable {
-    /// One multivariate normal (`--model gaussian`).
+    /// One multivariate normal.
     case gaussian(GaussianModel)
-    /// A mixture of normals (`--model mixture`).
+    /// A mixture of normals.
     case mixture(GaussianMixtureModel)
-    /// A multivariate t (`--model t`).
+    /// A multivariate t.
     case t(MultivariateTModel)
 
-    /// The name used by `--model` and the model file's `kind`.
-    public var kind: String {
+    /// Which kind of model it is (its raw value is the model file's `kind`).
+    public var kind: ModelKind {
         switch self {
-        case .gaussian: return "gaussian"
-        case .mixture: return "mixture"
-        case .t: return "t"
+        case .gaussian: return .gaussian
+        case .mixture: return .mixture
+        case .t: return .t
         }
     }
 
