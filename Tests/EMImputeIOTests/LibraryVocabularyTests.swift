@@ -128,6 +128,18 @@ struct LibraryVocabularyTests {
         #expect(ReportWarning.input(.missingFinalLineEnd(line: 1, text: "")).code == "missingFinalLineEnd")
     }
 
+    /// Report.md lists every code the report can carry, and no other.
+    @Test func theReportDocumentationListsEveryCode() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("Docs/Report.md"), encoding: .utf8)
+        let after = try #require(text.components(separatedBy: "### Warnings").dropFirst().first)
+        let section = try #require(after.components(separatedBy: "```").first)  // the table, up to the example
+        let listed = Set(section.matches(of: /\n\| `(\w+)` \|/).map { String($0.1) })
+        let codes = Set(EMWarning.Code.allCases.map(\.rawValue) + CSVWarning.Code.allCases.map(\.rawValue)
+                        + [ReportWarning.adjustedImputations(roundedColumns: [], clamped: true).code])
+        #expect(listed == codes, "documented but not a code: \(listed.subtracting(codes)); a code not documented: \(codes.subtracting(listed))")
+    }
+
     /// The whole of the library's source: no string literal names a flag.
     @Test func noStringLiteralInTheLibraryNamesAFlag() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
