@@ -8,13 +8,9 @@ import Foundation
 enum TextSummary {
     /// The summary printed after `impute`.
     static func impute(_ r: ImputationReport) -> String {
-        let numeric = r.columnSummary.filter { $0.type == .numeric }
-        let text = r.columnSummary.filter { $0.type == .text }.count
-        let excluded = r.columnSummary.filter { $0.type == .excluded }.count
-        let cells = numeric.reduce(0) { $0 + $1.observed + $1.missing }
-        let missing = numeric.reduce(0) { $0 + $1.missing }
+        let (modelled, text, excluded, cells, missing) = r.counts
         var lines: [String] = []
-        lines.append("emimpute: \(r.input.rows) rows; \(numeric.count) modelled, \(text) text and \(excluded) excluded column(s)")
+        lines.append("emimpute: \(r.input.rows) rows; \(modelled) modelled, \(text) text and \(excluded) excluded column(s)")
         lines.append("  missing: \(missing) of \(cells) modelled cells (\(NumberText.percent(missing, cells))) in \(r.patterns.count) pattern(s); \(r.imputedCells) cell(s) imputed")
         let how = r.converged
             ? "converged after \(r.iterations) iteration(s) (largest parameter change below \(NumberText.short(r.options.tolerance)))"

@@ -4,11 +4,7 @@ import Foundation
 extension HTMLReport {
     /// Section 1. Summary of the page: the summary tiles, the warnings, the column table and the options.
     static func summary(_ r: ImputationReport) -> String {
-        let numeric = r.columnSummary.filter { $0.type == .numeric }
-        let textColumns = r.columnSummary.filter { $0.type == .text }.count
-        let excluded = r.columnSummary.filter { $0.type == .excluded }.count
-        let cells = numeric.reduce(0) { $0 + $1.observed + $1.missing }
-        let missing = numeric.reduce(0) { $0 + $1.missing }
+        let (modelled, textColumns, excluded, cells, missing) = r.counts
         let e = Markup.escape
 
         var s = "<header>\n<h1>Imputation report</h1>\n"
@@ -21,7 +17,7 @@ extension HTMLReport {
         var rowsNote = "\(r.rowsUsed) used by EM"
         if r.rowsWithNothingObserved > 0 { rowsNote += "; \(r.rowsWithNothingObserved) with nothing observed (imputed with μ)" }
         s += tile("Rows", String(r.input.rows), rowsNote)
-        s += tile("Modelled columns", String(numeric.count), "\(textColumns) text, \(excluded) excluded (passed through)")
+        s += tile("Modelled columns", String(modelled), "\(textColumns) text, \(excluded) excluded (passed through)")
         s += tile("Missing cells", "\(missing) of \(cells)", "\(NumberText.percent(missing, cells)) of the modelled cells, in \(r.patterns.count) pattern(s)")
         let adjusted = [r.options.roundIntegers ? "rounded" : nil, r.options.clampToObservedRange ? "clamped" : nil].compactMap { $0 }
         s += tile("Imputed cells", String(r.imputedCells), "by their conditional means given each row's observed cells"
@@ -57,9 +53,9 @@ extension HTMLReport {
         s += "<table id=\"columns\">\n<colgroup><col class=\"name\"><col class=\"type\"><col><col><col><col><col><col><col><col></colgroup>\n"
         s += "<thead><tr><th>column</th><th>type</th><th>observed</th><th>missing</th><th>% missing</th><th title=\"mean of the observed cells\">observed mean</th><th title=\"mean of the imputed cells\">imputed mean</th><th title=\"estimated μ\">estimated μ</th><th title=\"standard deviation of the observed cells\">observed sd</th><th title=\"estimated √Σⱼⱼ\">estimated sd</th></tr></thead>\n<tbody>\n"
         for c in r.columnSummary {
-            let modelled = c.type == .numeric
-            func v(_ x: Double?) -> String { modelled ? NumberText.value(x) : "" }
-            s += "<tr><td title=\"\(e(c.name))\">\(e(c.name))</td><td>\(modelled ? "modelled" : e(c.type.rawValue))</td><td>\(c.observed)</td><td>\(c.missing)</td><td>\(NumberText.fixed(c.percentMissing, 1))</td>"
+            let isModelled = c.type == .numeric
+            func v(_ x: Double?) -> String { isModelled ? NumberText.value(x) : "" }
+            s += "<tr><td title=\"\(e(c.name))\">\(e(c.name))</td><td>\(isModelled ? "modelled" : e(c.type.rawValue))</td><td>\(c.observed)</td><td>\(c.missing)</td><td>\(NumberText.fixed(c.percentMissing, 1))</td>"
             s += "<td>\(v(c.observedMean))</td><td>\(v(c.imputedMean))</td><td>\(v(c.estimatedMean))</td><td>\(v(c.observedStandardDeviation))</td><td>\(v(c.estimatedStandardDeviation))</td></tr>\n"
         }
         s += "</tbody>\n</table>\n"
