@@ -1,5 +1,5 @@
 /// The version of EMImpute, as printed by `emimpute --version` and stored in reports.
-public enum EMImputeVersion {
+package enum EMImputeVersion {
     /// Semantic version string.
-    public static let current = "0.1.0"
+    package static let current = "0.1.0"
 }

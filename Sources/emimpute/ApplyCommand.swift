@@ -100,7 +100,7 @@ struct ApplyCommand: ParsableCommand {
         }
         if !quiet {
             Failure.printError("emimpute: \(summary.rows) rows; imputed \(summary.imputedCells) cell(s) in \(summary.rowsWithImputedCells) row(s) with the model in \(model)\(adjusted)")
-            TextSummary.warningLines(summary.warnings.map(\.reportWarning)).forEach { Failure.printError(PrintableText.escaping($0)) }
+            TextSummary.warningLines(summary.warnings.map(ReportWarning.input)).forEach { Failure.printError(PrintableText.escaping($0)) }
         }
     }
 }

@@ -76,8 +76,9 @@ struct FitCommand: ParsableCommand {
             let result = try GaussianEM(options: fitOptions.emOptions).fit(merged.statistics, progress: printer.iteration)
             let emTime = Self.seconds(clock.now - start)
             let adjustment = merged.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp)
-            let diagnostics = merged.report(for: result, inputs: statistics, timings: .init(load: loadTime, em: emTime, write: 0),
+            var diagnostics = merged.report(for: result, inputs: statistics, timings: .init(load: loadTime, em: emTime, write: 0),
                                             adjustment: adjustment)
+            diagnostics.setRemedies(Remedy.text(for:))
             var targets = outputs.targets.makeIterator()
             if saveModel != nil { try targets.next()!.write(try merged.modelFile(for: result, adjustment: adjustment).json()) }
             if report != nil { try targets.next()!.write(try diagnostics.json()) }

@@ -150,7 +150,8 @@ struct ImputeCommand: ParsableCommand {
         let htmlTarget = html == nil ? nil : targets.next()!
         let modelTarget = saveModel == nil ? nil : targets.next()!
         let deviationsTarget = sdOutput == nil ? nil : targets.next()!
-        let outcome = try job.run(writingTo: completed, deviations: deviationsTarget, progress: printer.iteration)
+        var outcome = try job.run(writingTo: completed, deviations: deviationsTarget, progress: printer.iteration)
+        outcome.report.setRemedies(Remedy.text(for:))
         try reportTarget?.write(try outcome.report.json())
         try htmlTarget?.write(outcome.htmlReport())
         try modelTarget?.write(try outcome.modelFile.json())
@@ -185,6 +186,7 @@ struct ImputeCommand: ParsableCommand {
                 .map { LittleTestReport($0, columnNames: result.model.columnNames) }
             diagnostics.standardErrors = (try? StandardErrors(table.statistics, model: result.model)).map(StandardErrorReport.init)
         }
+        diagnostics.setRemedies(Remedy.text(for:))
         try reportTarget?.write(try diagnostics.json())
         try htmlTarget?.write(HTMLReport.render(facts: facts, report: diagnostics, draws: (table, draws)))
         try modelTarget?.write(try ModelFile(table: table, result: result, adjustment: adjustment).json())

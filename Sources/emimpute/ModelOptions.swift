@@ -3,10 +3,8 @@ import EMImpute
 
 /// Which model `impute` fits, and the settings only the mixture or the t has.
 struct ModelOptions: ParsableArguments {
-    /// The models `--model` offers.
-    enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case gaussian, mixture, t
-    }
+    /// The models `--model` offers: the library's.
+    typealias Kind = ModelKind
 
     @Option(help: ArgumentHelp("gaussian (one multivariate normal), mixture (a mixture of normals, for clustered data) or t (a multivariate t, robust to outliers).", valueName: "kind"))
     var model: Kind = .gaussian
@@ -41,3 +39,6 @@ struct ModelOptions: ParsableArguments {
     /// K, or nil for auto.
     var fixedComponents: Int? { components.flatMap { Int($0) } }
 }
+
+extension ModelKind: ExpressibleByArgument {}
+

@@ -63,7 +63,7 @@ struct StatisticsCommand: ParsableCommand {
         let kinds = s.columns.map(\.kind)
         let kept = s.statistics.groups.values.filter { $0.keepsRows && $0.observedCount > 0 }.count
         var lines = ["emimpute: \(s.rowCount) rows; \(kinds.filter { $0 == .numeric }.count) modelled, \(kinds.filter { $0 == .text }.count) text and \(kinds.filter { $0 == .excluded }.count) excluded column(s); \(s.statistics.groups.count) pattern(s), \(kept) kept as rows"]
-        lines += TextSummary.warningLines(s.warnings.map(\.reportWarning))
+        lines += TextSummary.warningLines(s.warnings.map(ReportWarning.input))
         return lines.map(PrintableText.escaping).joined(separator: "\n") + "\n"
     }
 }

@@ -76,15 +76,15 @@ struct LibraryExampleTests {
         // Many rows: one imputer factorises Σ once.
         let imputer = ConditionalImputer(model)
         var batch: [[Double]] = [[.nan, 3.0, .nan], [7.0, .nan, 6.5]]
-        for k in batch.indices { try imputer.impute(&batch[k]) }
+        for k in batch.indices { try imputer.impute(row: &batch[k]) }
         for row in batch { print(fixed(row)) }
 
         // A model that the data cannot identify is an error that names the column.
         do {
             _ = try GaussianEM().fit(IncompleteMatrix(rows: [[1, 5], [2, 5], [nil, 5]], columnNames: ["a", "b"]))
         } catch let error as EMError {
-            print(error.description)
-            print("remedy:", error.remedy)
+            print(error.localizedDescription)
+            if case .constantColumn(let column) = error { print("leave out:", column) }
         }
         // docs:end
 
@@ -331,5 +331,63 @@ extension LibraryExampleTests {
         // The facts the document states about this example.
         #expect(selection.best.model.componentCount == 2)
         #expect(row.row == 16)
+    }
+}
+
+extension LibraryExampleTests {
+    @Test func analyticsExampleOfLibraryMarkdown() throws {
+        let printed = PrintedLines()
+        func print(_ items: Any..., separator: String = " ") { printed.append(items, separator: separator) }
+
+        // docs:begin Docs/Library.md
+        // A CSV held in memory, read by the rules of a file (an error names "<string>", the line
+        // and the column); `CSVLoader.load(data:)` and `load(contentsOf:)` read Data and URLs.
+        let csv = "site,x,y\nA,2.5,\nB,,4\nC,3.5,5\nD,4,7\nE,1,2.2\nF,5,8.1\nG,2,3.9\nH,6,9.5\n"
+        let table = try CSVLoader.load(string: csv)
+        defer { table.input.removeSpool() }  // the bytes were spooled to a temporary file
+        print("modelled:", table.modelledNames, "text:", table.columns.filter { $0.kind == .text }.map(\.name))
+
+        // A fit that its progress callback can stop: told every iteration of every start.
+        var options = EMOptions()
+        options.starts = 2
+        let deadline = ContinuousClock.now + .seconds(600)
+        let fit = try GaussianEM(options: options).fit(table.matrix) { _ in ContinuousClock.now < deadline }
+        do {
+            _ = try GaussianEM(options: options).fit(table.matrix) { $0.start < 1 }
+        } catch EMError.cancelled(let start, let iteration) {
+            print("cancelled in start", start, "after iteration", iteration)
+        }
+
+        // Warnings are typed: match their cases or codes, never their text.
+        print("warnings:", fit.warnings.map(\.code.rawValue))
+        for case .startsDisagree(let starts, _) in fit.warnings { print(starts, "starts disagree") }
+
+        // The completed matrix as CSV, without the input file (`writeCSV(to:columnNames:)` for a file).
+        let completed = try fit.completed(table.matrix)
+        let text = try completed.csv(columnNames: table.matrix.columnNames)
+        print(text.split(separator: "\n").prefix(3).joined(separator: " | "))
+
+        // A model file, read back in one call and typed by its kind.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("model-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try ModelFile(table: table, result: fit).json().write(to: url, atomically: true, encoding: .utf8)
+        if case .gaussian(let model) = try FittedModel(contentsOf: url) {
+            var row = [3.0, Double.nan]
+            try model.impute(row: &row)
+            print("y given x = 3:", String(format: "%.3f", row[1]))
+        }
+        // docs:end
+
+        let expected = Result { try DocumentedSwift.expectedOutput(of: "Docs/Library.md", block: 4) }
+        #expect((try? expected.get()).map { OutputMatcher.matches(expected: $0, actual: printed.lines) } == true,
+                "Docs/Library.md: \(expected.problem)the example prints\n\(printed.lines.joined(separator: "\n"))")
+        // The facts the document states: the CSV reads back as the completed matrix, and the
+        // imputation is the conditional mean μ_y + Σ_yx / Σ_xx · (3 − μ_x).
+        let back = try CSVLoader.load(string: text)
+        defer { back.input.removeSpool() }
+        #expect(back.matrix.values == completed.storage)
+        let (mean, cov) = (fit.mean, fit.covariance)
+        let conditional = mean[1] + cov[1, 0] / cov[0, 0] * (3 - mean[0])
+        #expect(printed.lines.last == "y given x = 3: " + String(format: "%.3f", conditional))
     }
 }

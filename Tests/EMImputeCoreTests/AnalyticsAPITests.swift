@@ -52,14 +52,13 @@ struct AnalyticsAPITests {
     @Test func anIdentifierColumnIsFlagged() throws {
         var rows = mcarDataset(n: 60, p: 3, rate: 0.1, seed: 71).enumerated().map { [Double(10_000 + $0.offset)] + $0.element }
         let flagged = try GaussianEM().fit(try incomplete(rows, names: ["id", "x", "y", "z"]))
-        #expect(flagged.warnings.filter { $0.code == "identifierLikeColumn" }.map(\.message).allSatisfy { $0.contains("'id'") })
-        #expect(flagged.warnings.contains { $0.code == "identifierLikeColumn" })
+        #expect(flagged.warnings.filter { $0.code == .identifierLikeColumn } == [.identifierLikeColumn(column: "id", rows: 60)])
         // A repeated value, or too few rows to tell, is no identifier.
         rows[5][0] = rows[4][0]
         let repeated = try GaussianEM().fit(try incomplete(rows, names: ["id", "x", "y", "z"]))
-        #expect(!repeated.warnings.contains { $0.code == "identifierLikeColumn" })
+        #expect(!repeated.warnings.contains { $0.code == .identifierLikeColumn })
         let few = try GaussianEM().fit(try incomplete(Array(rows.prefix(12)).enumerated().map { [Double($0.offset)] + $0.element.dropFirst() },
                                                       names: ["id", "x", "y", "z"]))
-        #expect(!few.warnings.contains { $0.code == "identifierLikeColumn" })
+        #expect(!few.warnings.contains { $0.code == .identifierLikeColumn })
     }
 }

@@ -29,7 +29,7 @@ struct EmptyRowTests {
         #expect(withEmpty.rowsWithNothingObserved == 5)
         #expect(withEmpty.rowsUsed == 150)
         #expect(base.rowsWithNothingObserved == 0)
-        #expect(withEmpty.warnings.contains { $0.code == "rowsWithNothingObserved" })
+        #expect(withEmpty.warnings.contains { $0.code == .rowsWithNothingObserved })
 
         let sd = base.model.standardDeviations
         #expect(maxRelativeDifference(withEmpty.mean, base.mean, floor: sd) < 1e-12)

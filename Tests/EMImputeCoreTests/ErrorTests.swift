@@ -52,7 +52,7 @@ struct ErrorTests {
         // Still the closed form (S is singular here, the prior is not).
         let expected = Self.ridgeClosedForm(rows, lambda: 1)
         #expect(maxScaledCovarianceDifference(nested(result.covariance), expected) < 1e-12)
-        #expect(result.warnings.contains { $0.code == "ridgePosteriorMode" })
+        #expect(result.warnings.contains { $0.code == .ridgePosteriorMode })
     }
 
     @Test("rows with nothing observed do not count towards n")

@@ -163,7 +163,7 @@ struct MixtureAndTEngineTests {
         #expect(fit.imputedStandardDeviations.allSatisfy { $0.isFinite })
         #expect(fit.logLikelihood.isFinite)
         #expect(!fit.regularizedComponents.isEmpty || !fit.emptyComponents.isEmpty)
-        #expect(fit.warnings.contains { $0.code == "componentCovarianceFloored" || $0.code == "emptyComponents" })
+        #expect(fit.warnings.contains { $0.code == .componentCovarianceFloored || $0.code == .emptyComponents })
     }
 
     @Test("options out of range throw typed errors")

@@ -69,7 +69,7 @@ struct MonotoneLikelihoodTests {
         #expect(first.logLikelihood > result.history.initialObjective)
         let last = try #require(result.history.records.last)
         #expect(relativeDifference(last.logLikelihood, result.logLikelihood) < 1e-14)
-        #expect(!result.warnings.contains { $0.code == "nonMonotone" })
+        #expect(!result.warnings.contains { $0.code == .nonMonotone })
     }
 
     @Test("independently: the naive ℓ at the estimates after k = 1, 2, … iterations never decreases")

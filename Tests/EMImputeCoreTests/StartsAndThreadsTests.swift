@@ -32,7 +32,7 @@ struct StartsAndThreadsTests {
         #expect(first.starts.map(\.start) == [0, 1, 2, 3])
         #expect(first.starts.allSatisfy { $0.hasConverged })
         #expect(first.starts.allSatisfy { $0.maxDifferenceFromBest <= 1e-6 })
-        #expect(!first.warnings.contains { $0.code == "startsDisagree" })
+        #expect(!first.warnings.contains { $0.code == .startsDisagree })
         // The random starts really started elsewhere (they took their own number of steps).
         #expect(Set(first.starts.map(\.iterations)).count > 1)
         // Every start's ℓ is the optimum.

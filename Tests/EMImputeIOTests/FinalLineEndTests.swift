@@ -10,7 +10,7 @@ struct FinalLineEndTests {
     @Test func aCutOffLastLineIsNamed() throws {
         let t = try load("x,y,z\n1,2,3\n2,3,1\n,5,2\n4,4,1\n5,7,")
         #expect(t.warnings == [.missingFinalLineEnd(line: 6, text: "5,7,")])
-        #expect(t.warnings.first?.message.contains("line 6: '5,7,'") == true)
+        #expect(t.warnings.first?.description.contains("line 6: '5,7,'") == true)
     }
 
     @Test(arguments: ["x,y\n1,2\n", "x,y\r\n1,2\r\n", "x,y\r1,2\r", "x,y\n1,2\n\n", "x,y\n1,2\n   "])

@@ -24,7 +24,7 @@ struct HTMLReportTests {
     /// Loads `csv` from a file at `path` (created here), fits it and renders the page, with the
     /// imputed cells adjusted as `impute --round-integers`/`--clamp` would.
     static func render(_ csv: String, path: String? = nil, options: EMOptions = EMOptions(),
-                       roundIntegers: Bool = false, clamp: Bool = false)
+                       roundIntegers: Bool = false, clamp: Bool = false, remedy: ((ReportWarning) -> String)? = nil)
         throws -> (page: String, table: LoadedTable, report: ImputationReport) {
         let file = path ?? NSTemporaryDirectory() + "/emimpute-html-\(UUID().uuidString).csv"
         FileManager.default.createFile(atPath: file, contents: Data(csv.utf8))
@@ -35,7 +35,8 @@ struct HTMLReportTests {
         job.clampsToObservedRange = clamp
         let output = try OutputTarget.file(file + ".completed.csv")
         defer { output.abandon() }
-        let outcome = try job.run(writingTo: output)
+        var outcome = try job.run(writingTo: output)
+        if let remedy { outcome.report.setRemedies(remedy) }
         return (outcome.htmlReport(), table, outcome.report)
     }
 
@@ -138,7 +139,7 @@ struct HTMLReportTests {
     @Test func distributionsHaveOnePanelPerColumnWithEveryValueBinned() throws {
         let (page, _, report) = try Self.render(Self.csv)
         let chart = try #require(Self.svg("distributions", in: page))
-        let modelled = report.columnSummary.filter { $0.type == "numeric" }
+        let modelled = report.columnSummary.filter { $0.type == .numeric }
         #expect(Self.count("class=\"histogram\"", in: chart) == modelled.count)
         for c in modelled {
             // The counts come from the binning pass: every observed and imputed value lands in a bin.
@@ -224,10 +225,15 @@ struct HTMLReportTests {
     @Test func warningsAreShownWithRemedies() throws {
         var options = EMOptions()
         options.maxIterations = 2
-        let (page, _, report) = try Self.render(Self.csv, options: options)
+        let (page, _, report) = try Self.render(Self.csv, options: options, remedy: { "do something about \($0.code)" })
         try #require(!report.warnings.isEmpty)
         #expect(Self.count("<div class=\"warning\"", in: page) == report.warnings.count)
         #expect(Self.count("Remedy: ", in: page) == report.warnings.count)
+        #expect(page.contains("Remedy: do something about notConverged"))
+        // Without a remedy from the writer of the report, the warning stands alone.
+        let (bare, _, _) = try Self.render(Self.csv, options: options)
+        #expect(Self.count("<div class=\"warning\"", in: bare) == report.warnings.count)
+        #expect(!bare.contains("Remedy: "))
         #expect(page.contains("did not converge"))
         #expect(!page.contains("No warnings."))
     }

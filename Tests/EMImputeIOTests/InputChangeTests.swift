@@ -115,9 +115,10 @@ struct InputChangeTests {
         #expect(Self.change(of: error) == .resized(from: Self.csv.utf8.count, to: 20), "\(String(describing: error))")
     }
 
-    @Test func theMessageSaysWhatToDo() {
+    /// What to do (run again) is the command's to say: `RemedyMappingTests`.
+    @Test func theMessageSaysWhatHappened() {
         let e = CSVError(file: "d.csv", kind: .inputChanged(.resized(from: 26, to: 12)))
         #expect(e.description.hasPrefix("d.csv: the input changed while emimpute was working on it (its size went from 26 to 12 bytes)."))
-        #expect(e.description.contains("Run again once nothing is writing to the file"))
+        #expect(e.description.hasSuffix("the output was not completed"))
     }
 }

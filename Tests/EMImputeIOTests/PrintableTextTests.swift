@@ -48,31 +48,9 @@ struct PrintableTextTests {
         #expect(!message.contains("--na"))  // not a code one can type
     }
 
-    /// Old: the grid printed the name raw, escape code and line break included.
-    @Test func describePrintsNoRawControlsFromNames() throws {
-        let t = try load("\"bad\u{1B}[2Jname\",\"two\nlines\",\"zero\u{200B}width\"\n1,2,3\n,5,6\n")
-        let text = TextSummary.describe(t)
-        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
-        #expect(!text.unicodeScalars.contains("\u{200B}"))
-        #expect(text.contains("bad\\x1B[2Jname"))
-        #expect(text.contains("two\\x0Alines"))
-        #expect(text.contains("zero<U+200B>width"))
-        // One line per column in the table: the name's line break did not split a row.
-        let rows = text.split(separator: "\n").filter { $0.contains(" numeric ") }
-        #expect(rows.count == 3)
-        #expect(rows.allSatisfy { $0.hasPrefix("bad") || $0.hasPrefix("two") || $0.hasPrefix("zero") })
-    }
-
     /// Names in other errors are shown by the same rule.
     @Test func namesInErrorsAreEscaped() {
         let e = CSVError(file: "in\u{202E}.csv", line: 1, column: 2, kind: .duplicateColumnName(name: "a\u{00A0}", firstColumn: 1))
         #expect(e.description.hasPrefix("in<U+202E>.csv:1:2: column name 'a<U+00A0>' is used again"))
-    }
-
-    /// A remedy that shows a code or a name quotes it for the shell (`--na 'n'a'` was broken).
-    @Test func remediesQuoteForTheShell() throws {
-        #expect(ShellQuoting.quoted("n'a") == "'n'\\''a'")
-        let error = csvError { _ = try load("x,y\n1,2\n2,n'a\n3,4\n") }
-        #expect(error?.description.contains("add --na 'n'\\''a'") == true)
     }
 }

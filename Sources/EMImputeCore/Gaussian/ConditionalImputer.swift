@@ -7,7 +7,7 @@
 ///
 /// ```swift
 /// let imputer = ConditionalImputer(model)
-/// for k in rows.indices { try imputer.impute(&rows[k]) }
+/// for k in rows.indices { try imputer.impute(row: &rows[k]) }
 /// ```
 public final class ConditionalImputer {
     private let model: GaussianModel
@@ -100,7 +100,7 @@ public final class ConditionalImputer {
     ///   dimension, `DataError.infiniteValue` when a cell is ±∞,
     ///   `GaussianModelError.illConditioned` when Σ is too close to singular for the row's
     ///   missing columns. `row` is unchanged then.
-    public func impute(_ row: inout [Double]) throws {
+    public func impute(row: inout [Double]) throws {
         let (o, m) = try split(row)
         guard !m.isEmpty else { return }
         try prepare(missing: m)
@@ -108,8 +108,8 @@ public final class ConditionalImputer {
     }
 
     /// The conditional standard deviation of each NaN cell of `row` (0 for observed cells).
-    /// - Throws: as `impute(_:)`.
-    public func conditionalStandardDeviations(_ row: [Double]) throws -> [Double] {
+    /// - Throws: as `impute(row:)`.
+    public func conditionalStandardDeviations(row: [Double]) throws -> [Double] {
         let (_, m) = try split(row)
         var out = [Double](repeating: 0, count: row.count)
         guard !m.isEmpty else { return out }
@@ -120,6 +120,15 @@ public final class ConditionalImputer {
         }
         return out
     }
+
+    /// Replaces the NaN cells of `row` by their conditional means (the label of `GaussianModel`'s
+    /// `impute(row:)` is the one to use).
+    @available(*, deprecated, renamed: "impute(row:)")
+    public func impute(_ row: inout [Double]) throws { try impute(row: &row) }
+
+    /// The conditional standard deviation of each NaN cell of `row`.
+    @available(*, deprecated, renamed: "conditionalStandardDeviations(row:)")
+    public func conditionalStandardDeviations(_ row: [Double]) throws -> [Double] { try conditionalStandardDeviations(row: row) }
 
     private func split(_ row: [Double]) throws(DataError) -> (observed: [Int], missing: [Int]) {
         guard row.count == model.dimension else {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a `GaussianEM` fit could not produce estimates. Each case names the columns
-/// involved and says what to do (`remedy`).
+/// involved; what to do depends on the caller (the command line names its flags).
 public enum EMError: Error, Equatable, Sendable, CustomStringConvertible, LocalizedError {
     /// No column to model, or no row with any observed modelled cell.
     case noData
@@ -18,6 +18,9 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible, Locali
     case tooManyColumns(count: Int, limit: Int)
     /// An imputed value (conditional mean) beyond the range of a Double; `row` is 1-based.
     case imputationOutOfRange(column: String, row: Int)
+    /// The progress callback answered false after `iteration` of `start` (0: the default
+    /// start): the fit stopped there, with no result.
+    case cancelled(start: Int, iteration: Int)
 
     /// What went wrong.
     public var description: String {
@@ -39,21 +42,8 @@ public enum EMError: Error, Equatable, Sendable, CustomStringConvertible, Locali
             return "\(count) modelled columns exceed the limit of \(limit)"
         case .imputationOutOfRange(let c, let row):
             return "the imputed value of column '\(c)' in data row \(row) is beyond the range of a Double (about ±1.8e308)"
-        }
-    }
-
-    /// What the user can do about it.
-    public var remedy: String {
-        switch self {
-        case .noData: return "check the missing-value codes (--na) and the chosen columns (--columns, --exclude)"
-        case .columnEntirelyMissing(let c): return "drop the column (--exclude \(c))"
-        case .constantColumn(let c): return "drop the column (--exclude \(c)); a constant carries no information to impute with"
-        case .tooFewRows(let n, _) where n < 2: return "provide more rows: no prior can estimate a variance from a single row"
-        case .tooFewRows: return "add a ridge prior (--ridge 1, for instance) or model fewer columns (--columns/--exclude)"
-        case .singularCovariance(let cols, _):
-            return "add a ridge prior (--ridge 1, for instance) or drop one of the dependent columns (--exclude \(cols.last ?? ""))"
-        case .tooManyColumns: return "choose the columns to model with --columns or --exclude"
-        case .imputationOutOfRange(let c, _): return "rescale column '\(c)' (divide it by a power of ten) or leave it out (--exclude \(c))"
+        case .cancelled(let start, let iteration):
+            return "the fit was cancelled after iteration \(iteration) of \(start == 0 ? "the default start" : "random start \(start)")"
         }
     }
 

@@ -1,60 +1,8 @@
 import Foundation
 
-/// The parts of a fit shared by every data source (a matrix, or pattern statistics): the
-/// random starts, the result, and the warning policy — what a user must be told about a fit and what to
-/// do about it.
+/// The warning policy of a fit, shared by every data source (a matrix, or pattern
+/// statistics): what a user must be told about a fit that produced estimates.
 extension GaussianEM {
-    /// Runs EM from the default start and `options.starts` random ones; returns the run with
-    /// the highest objective, every start's outcome and whether they agree.
-    static func runStarts(_ problem: Problem, options: EMOptions, progress: ((IterationRecord) -> Void)?) throws
-        -> (best: Run, starts: [StartOutcome], startsAgree: Bool?) {
-        var runs: [Run] = []
-        var generator = SeededGenerator(seed: options.seed)
-        for start in 0...options.starts {
-            let theta = start == 0 ? problem.defaultStart : problem.randomStart(using: &generator)
-            runs.append(try problem.iterate(from: theta, progress: start == 0 ? progress : nil))
-        }
-        let bestIndex = runs.indices.max { runs[$0].final.objective < runs[$1].final.objective } ?? 0
-        let best = runs[bestIndex]
-
-        let agreementThreshold = max(1e-6, 1e3 * options.tolerance)
-        let starts: [StartOutcome] = options.starts == 0 ? [] : runs.enumerated().map { k, run in
-            StartOutcome(start: k, logLikelihood: problem.originalScale(logLikelihood: run.final.logLikelihood),
-                         objective: problem.originalScale(objective: run.final.objective),
-                         iterations: run.history.records.count, hasConverged: run.hasConverged,
-                         maxDifferenceFromBest: run.theta.maxAbsoluteChange(from: best.theta))
-        }
-        let startsAgree = options.starts == 0 ? nil : starts.allSatisfy { $0.maxDifferenceFromBest <= agreementThreshold }
-
-        return (best, starts, startsAgree)
-    }
-
-    /// The result of the best run, on the original scale.
-    static func result(of best: Run, problem: Problem, model: GaussianModel, starts: [StartOutcome], startsAgree: Bool?,
-                       imputedValues: [Double], rowsUsed: Int, rowsWithNothingObserved: Int, patternGroups: [PatternGroup],
-                       warnings: [EMWarning], fittedShape: (Int, Int), fittedFingerprint: UInt64?) -> EMResult {
-        EMResult(
-            model: model,
-            logLikelihood: problem.originalScale(logLikelihood: best.final.logLikelihood),
-            objective: problem.originalScale(objective: best.final.objective),
-            iterations: best.history.records.count,
-            expectationSteps: best.expectationSteps,
-            hasConverged: best.hasConverged,
-            stopReason: best.hasConverged ? .tolerance : .maxIterations,
-            history: best.history,
-            largestFractionOfMissingInformation: best.rate,
-            starts: starts,
-            startsAgree: startsAgree,
-            imputedValues: imputedValues,
-            rowsUsed: rowsUsed,
-            rowsWithNothingObserved: rowsWithNothingObserved,
-            patternGroups: patternGroups,
-            options: problem.options,
-            warnings: warnings,
-            fittedShape: (rowCount: fittedShape.0, columnCount: fittedShape.1),
-            fittedFingerprint: fittedFingerprint)
-    }
-
     /// The warnings a fit deserves: not converged, a nearly singular covariance, a decrease of
     /// the objective, disagreeing starts, rows with nothing observed, a ridge prior's
     /// posterior mode, slow convergence.
@@ -63,10 +11,7 @@ extension GaussianEM {
         let p = problem.p
         var warnings: [EMWarning] = []
         if !best.hasConverged {
-            warnings.append(EMWarning(
-                code: "notConverged",
-                message: "EM stopped at the iteration cap (\(options.maxIterations)) before the largest parameter change fell below \(options.tolerance); the estimates are not final",
-                remedy: "raise --max-iterations, or add --ridge to speed up a weakly identified model"))
+            warnings.append(.notConverged(model: .gaussian, maxIterations: options.maxIterations, tolerance: options.tolerance))
         }
         // Near-collinear columns: the estimate stands, but it is fragile and ℓ is computed
         // with less precision (rounding can then look like a decrease).
@@ -76,48 +21,25 @@ extension GaussianEM {
             if let j = pivots.indices.min(by: { pivots[$0] < pivots[$1] }), pivots[j] < Self.nearSingularThreshold {
                 let columns = problem.dependentColumns(best.theta.covariance, pivot: j)
                 nearlyCollinear = columns
-                warnings.append(EMWarning(
-                    code: "nearSingular",
-                    message: "the covariance matrix is nearly singular: columns \(columns.map { "'\($0)'" }.joined(separator: ", ")) are nearly collinear (only \(String(format: "%.2g", pivots[j])) of the variance of '\(columns.last ?? "")' is not explained by the others)",
-                    remedy: "drop one of these columns (--exclude \(columns.last ?? "")) or add a ridge prior (--ridge 1, for instance)"))
+                warnings.append(.nearlySingular(columns: columns, unexplainedFraction: pivots[j]))
             }
         }
         if !best.history.isMonotone {
-            if let nearlyCollinear {
-                warnings.append(EMWarning(
-                    code: "nonMonotone",
-                    message: "the log-likelihood decreased between iterations by \(best.history.largestDecrease): rounding error, because the covariance matrix is nearly singular (columns \(nearlyCollinear.map { "'\($0)'" }.joined(separator: ", ")))",
-                    remedy: "drop one of the nearly collinear columns or add a ridge prior (--ridge)"))
-            } else {
-                warnings.append(EMWarning(
-                    code: "nonMonotone",
-                    message: "the log-likelihood decreased between iterations by \(best.history.largestDecrease), which EM should never do",
-                    remedy: "this indicates a numerical problem or a bug: please report it with the input"))
-            }
+            warnings.append(.objectiveDecreased(model: .gaussian, largestDecrease: best.history.largestDecrease,
+                                                nearlyCollinear: nearlyCollinear))
         }
         if startsAgree == false {
-            warnings.append(EMWarning(
-                code: "startsDisagree",
-                message: "the \(options.starts + 1) starts reached different estimates (the largest difference from the best is \(starts.map(\.maxDifferenceFromBest).max() ?? 0)); the likelihood may have several maxima or a flat ridge",
-                remedy: "add a ridge prior (--ridge) or model fewer columns; the fit with the highest log-likelihood was kept"))
+            warnings.append(.startsDisagree(starts: options.starts + 1,
+                                            largestDifference: starts.map(\.maxDifferenceFromBest).max() ?? 0))
         }
         if rowsWithNothingObserved > 0 {
-            warnings.append(EMWarning(
-                code: "rowsWithNothingObserved",
-                message: "\(rowsWithNothingObserved) row(s) have every modelled cell missing; their cells were imputed with the estimated means and they do not enter the likelihood",
-                remedy: "nothing to do if this is expected; otherwise check the missing-value codes (--na)"))
+            warnings.append(.rowsWithNothingObserved(model: .gaussian, rows: rowsWithNothingObserved))
         }
         if options.ridge > 0 {
-            warnings.append(EMWarning(
-                code: "ridgePosteriorMode",
-                message: "with --ridge \(options.ridge) the estimates are a posterior mode, not the maximum-likelihood estimates; the log-likelihood is reported at that mode",
-                remedy: "use --ridge 0 for the MLE when the data identify the model"))
+            warnings.append(.ridgePosteriorMode(ridge: options.ridge))
         }
         if let rate = best.rate, rate > 0.95, best.hasConverged {
-            warnings.append(EMWarning(
-                code: "slowConvergence",
-                message: "EM converged slowly (rate \(rate.formatted(.number.precision(.fractionLength(3))))): up to \(Int((rate * 100).rounded()))% of the information about some parameter is missing, so those estimates are uncertain",
-                remedy: "tighten --tolerance to make sure the estimates are final, and interpret the affected parameters with caution"))
+            warnings.append(.slowConvergence(largestFractionOfMissingInformation: rate))
         }
 
         return warnings
@@ -142,11 +64,7 @@ extension GaussianEM {
                 guard !v.isNaN, v == v.rounded(), seen.insert(v).inserted else { looksLikeIdentifier = false; break }
             }
             guard looksLikeIdentifier else { continue }
-            let name = data.columnNames[j]
-            out.append(EMWarning(
-                code: "identifierLikeColumn",
-                message: "column '\(name)' looks like an identifier: every one of its \(n) rows holds a different whole number; modelled as a measurement it distorts the estimates of the other columns",
-                remedy: "leave it out of the model (--exclude \(name)) unless it really is a measurement"))
+            out.append(.identifierLikeColumn(column: data.columnNames[j], rows: n))
         }
         return out
     }

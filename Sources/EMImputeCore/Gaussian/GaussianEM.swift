@@ -47,6 +47,20 @@ public struct GaussianEM: Sendable {
     /// - Complexity: per iteration O(n·p² + Σ_patterns |m|³), where |m| is a pattern's
     ///   number of missing columns.
     public func fit(_ data: IncompleteMatrix, progress: ((IterationRecord) -> Void)? = nil) throws -> EMResult {
+        try fit(data, monitor: progress.map { progress in { if $0.start == 0 { progress($0.record) }; return true } })
+    }
+
+    /// Fits the model to `data` as `fit(_:progress:)` does, telling `shouldContinue` where it
+    /// stands after every iteration of every start (on the calling thread); when it answers
+    /// false the fit stops there and throws `EMError.cancelled`. A long fit is cancelled this way,
+    /// e.g. `{ _ in !Task.isCancelled }` or a deadline.
+    ///
+    /// - Throws: as `fit(_:progress:)`, and `EMError.cancelled(start:iteration:)`.
+    public func fit(_ data: IncompleteMatrix, shouldContinue: (FitProgress) -> Bool) throws -> EMResult {
+        try withoutActuallyEscaping(shouldContinue) { try fit(data, monitor: $0) }
+    }
+
+    private func fit(_ data: IncompleteMatrix, monitor: ((FitProgress) -> Bool)?) throws -> EMResult {
         try options.validate()
         let clock = ContinuousClock()
         let began = clock.now
@@ -72,7 +86,7 @@ public struct GaussianEM: Sendable {
         let problem = Problem(step: ExpectationStep(data: standardized, threads: threads), options: options,
                               names: data.columnNames, scaling: scaling, began: began, clock: clock)
 
-        let (best, starts, startsAgree) = try Self.runStarts(problem, options: options, progress: progress)
+        let (best, starts, startsAgree) = try Self.runStarts(problem, options: options, monitor: monitor)
 
         let model: GaussianModel
         do {

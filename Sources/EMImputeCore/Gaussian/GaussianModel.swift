@@ -139,7 +139,7 @@ public struct GaussianModel: Sendable, Equatable {
     ///   missing columns. `row` is unchanged then.
     /// - Complexity: O(p³) (one factorisation); use a `ConditionalImputer` for many rows.
     public func impute(row: inout [Double]) throws {
-        try ConditionalImputer(self).impute(&row)
+        try ConditionalImputer(self).impute(row: &row)
     }
 
     /// The conditional standard deviation of each missing cell of `row` given its observed
@@ -148,7 +148,7 @@ public struct GaussianModel: Sendable, Equatable {
     ///
     /// - Throws: as `impute(row:)`.
     public func conditionalStandardDeviations(row: [Double]) throws -> [Double] {
-        try ConditionalImputer(self).conditionalStandardDeviations(row)
+        try ConditionalImputer(self).conditionalStandardDeviations(row: row)
     }
 
     /// `data` with every missing cell replaced by its conditional mean, in `data`'s column order.
@@ -192,7 +192,7 @@ public struct GaussianModel: Sendable, Equatable {
         for i in 0..<n {
             for k in 0..<p { row[k] = data.values[i * p + position[k]] }
             guard row.contains(where: \.isNaN) else { continue }
-            let deviations = try imputer.conditionalStandardDeviations(row)
+            let deviations = try imputer.conditionalStandardDeviations(row: row)
             for k in 0..<p { out[i * p + position[k]] = deviations[k] }
         }
         return Matrix(checkedRowCount: n, columnCount: p, storage: out)

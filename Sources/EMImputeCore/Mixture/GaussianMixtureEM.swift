@@ -154,40 +154,22 @@ public struct GaussianMixtureEM: Sendable {
         let nothingObserved = data.rowCount - prepared.rowCount
         var warnings: [EMWarning] = []
         if !best.hasConverged {
-            warnings.append(EMWarning(
-                code: "notConverged",
-                message: "EM stopped at the iteration cap (\(options.maxIterations)) before the largest parameter change fell below \(options.tolerance); the estimates are not final",
-                remedy: "raise --max-iterations, or fit fewer components"))
+            warnings.append(.notConverged(model: .mixture, maxIterations: options.maxIterations, tolerance: options.tolerance))
         }
         if !empty.isEmpty {
-            warnings.append(EMWarning(
-                code: "emptyComponents",
-                message: "component(s) \(empty.map { String($0 + 1) }.joined(separator: ", ")) hold less than one row's worth of responsibility: the data do not support \(kCount) components",
-                remedy: "fit fewer components (--components \(max(1, kCount - empty.count))) or let BIC choose (--components auto)"))
+            warnings.append(.emptyComponents(components: empty.map { $0 + 1 }, fitted: kCount))
         }
         if !regularized.isEmpty {
-            warnings.append(EMWarning(
-                code: "componentCovarianceFloored",
-                message: "the covariance of component(s) \(regularized.map { String($0 + 1) }.joined(separator: ", ")) collapsed onto a few rows and was held up by the covariance floor (\(options.covarianceFloor) of each column's variance); the log-likelihood there is not a maximum",
-                remedy: "fit fewer components, or use more starts (--starts) to avoid a degenerate solution"))
+            warnings.append(.componentCovarianceFloored(components: regularized.map { $0 + 1 }, floor: options.covarianceFloor))
         }
         if !best.history.isMonotone && regularized.isEmpty {
-            warnings.append(EMWarning(
-                code: "nonMonotone",
-                message: "the log-likelihood decreased between iterations by \(best.history.largestDecrease), which EM should never do",
-                remedy: "this indicates a numerical problem or a bug: please report it with the input"))
+            warnings.append(.objectiveDecreased(model: .mixture, largestDecrease: best.history.largestDecrease, nearlyCollinear: nil))
         }
         if runs.count > 1 && reaching < runs.count {
-            warnings.append(EMWarning(
-                code: "startsDisagree",
-                message: "\(reaching) of \(runs.count) starts reached the best log-likelihood; the others stopped at lower local maxima (the best was kept)",
-                remedy: reaching == 1 ? "raise --starts to make sure the best maximum has been found" : "nothing to do: mixtures have several local maxima"))
+            warnings.append(.startsReachedLowerMaxima(reaching: reaching, starts: runs.count))
         }
         if nothingObserved > 0 {
-            warnings.append(EMWarning(
-                code: "rowsWithNothingObserved",
-                message: "\(nothingObserved) row(s) have every modelled cell missing; their cells were imputed with the mixture mean and they do not enter the likelihood",
-                remedy: "nothing to do if this is expected; otherwise check the missing-value codes (--na)"))
+            warnings.append(.rowsWithNothingObserved(model: .mixture, rows: nothingObserved))
         }
 
         return GaussianMixtureResult(

@@ -15,6 +15,19 @@ extension GaussianEM {
     /// - Throws: as `fit(_:progress:)`.
     /// - Complexity: per iteration O(Σ_kept rows p² + Σ_moment patterns (|m|·|o|·p + |m|³)).
     public func fit(_ statistics: PatternStatistics, progress: ((IterationRecord) -> Void)? = nil) throws -> EMResult {
+        try fit(statistics, monitor: progress.map { progress in { if $0.start == 0 { progress($0.record) }; return true } })
+    }
+
+    /// Fits the model to `statistics` as `fit(_:progress:)` does, telling `shouldContinue` where
+    /// it stands after every iteration of every start; when it answers false the fit stops there
+    /// and throws `EMError.cancelled`.
+    ///
+    /// - Throws: as `fit(_:progress:)`, and `EMError.cancelled(start:iteration:)`.
+    public func fit(_ statistics: PatternStatistics, shouldContinue: (FitProgress) -> Bool) throws -> EMResult {
+        try withoutActuallyEscaping(shouldContinue) { try fit(statistics, monitor: $0) }
+    }
+
+    private func fit(_ statistics: PatternStatistics, monitor: ((FitProgress) -> Bool)?) throws -> EMResult {
         try options.validate()
         let clock = ContinuousClock()
         let began = clock.now
@@ -38,7 +51,7 @@ extension GaussianEM {
         let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let problem = Problem(step: ExpectationStep(data: standardized, threads: threads), options: options,
                               names: names, scaling: original, began: began, clock: clock)
-        let (best, starts, startsAgree) = try Self.runStarts(problem, options: options, progress: progress)
+        let (best, starts, startsAgree) = try Self.runStarts(problem, options: options, monitor: monitor)
 
         let model: GaussianModel
         do {

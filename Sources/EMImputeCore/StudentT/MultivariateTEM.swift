@@ -229,34 +229,19 @@ public struct MultivariateTEM: Sendable {
 
         var warnings: [EMWarning] = []
         if !converged {
-            warnings.append(EMWarning(
-                code: "notConverged",
-                message: "ECME stopped at the iteration cap (\(options.maxIterations)) before the largest parameter change fell below \(options.tolerance); the estimates are not final",
-                remedy: "raise --max-iterations, or fix the degrees of freedom (--df)"))
+            warnings.append(.notConverged(model: .t, maxIterations: options.maxIterations, tolerance: options.tolerance))
         }
         if atBound && nu == range.upperBound {
-            warnings.append(EMWarning(
-                code: "degreesOfFreedomAtBound",
-                message: "the estimated degrees of freedom reached the upper bound \(range.upperBound): the data show no heavier tails than the normal",
-                remedy: "use the normal model (--model gaussian)"))
+            warnings.append(.degreesOfFreedomAtUpperBound(bound: range.upperBound))
         } else if atBound {
-            warnings.append(EMWarning(
-                code: "degreesOfFreedomAtBound",
-                message: "the estimated degrees of freedom reached the lower bound \(range.lowerBound): the tails are extremely heavy (a few rows may be far from the rest)",
-                remedy: "inspect the most down-weighted rows, or fix the degrees of freedom (--df 4, for instance)"))
+            warnings.append(.degreesOfFreedomAtLowerBound(bound: range.lowerBound))
         }
         if !history.isMonotone {
-            warnings.append(EMWarning(
-                code: "nonMonotone",
-                message: "the log-likelihood decreased between iterations by \(history.largestDecrease), which ECME should never do",
-                remedy: "this indicates a numerical problem or a bug: please report it with the input"))
+            warnings.append(.objectiveDecreased(model: .t, largestDecrease: history.largestDecrease, nearlyCollinear: nil))
         }
         let nothingObserved = data.rowCount - n
         if nothingObserved > 0 {
-            warnings.append(EMWarning(
-                code: "rowsWithNothingObserved",
-                message: "\(nothingObserved) row(s) have every modelled cell missing; their cells were imputed with the estimated location and they do not enter the likelihood",
-                remedy: "nothing to do if this is expected; otherwise check the missing-value codes (--na)"))
+            warnings.append(.rowsWithNothingObserved(model: .t, rows: nothingObserved))
         }
 
         return MultivariateTResult(

@@ -1,6 +1,8 @@
+import Foundation
+
 /// A problem with the input CSV, located as precisely as the parser can: file, line
 /// (1-based, physical), and column (1-based field index, with its name when known).
-public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// What is wrong.
     public enum Kind: Sendable, Equatable {
         /// The input could not be opened or read.
@@ -17,12 +19,12 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case raggedRow(expected: Int, found: Int)
         /// Two columns share a name.
         case duplicateColumnName(name: String, firstColumn: Int)
-        /// A column named in --columns or --exclude that the header lacks.
+        /// A column chosen (to model or to leave out) that the header lacks.
         case unknownColumn(name: String)
         /// A column that is numeric except for some cells that are neither numbers nor
         /// missing-value codes.
         case mixedColumn(name: String, offending: [OffendingCell], total: Int)
-        /// A column asked for with --columns that is not numeric.
+        /// A column chosen to be modelled that is not numeric.
         case notNumeric(name: String, offending: [OffendingCell])
         /// The parser ran out of memory or a field exceeded its limits.
         case tooLarge
@@ -58,7 +60,7 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         /// Why it is not a number: "not a number", "out of range", or a notation the loader
         /// does not read (`decimalCommaReason`, `thousandsSeparatorsReason`).
         public let reason: String
-        /// Whether `text` is the whole cell, printable as is (so usable as an --na code).
+        /// Whether `text` is the whole cell, printable as is (so usable as a missing-value code).
         public let isExact: Bool
 
         /// The `reason` of a cell that is a number written with a decimal comma.
@@ -66,6 +68,10 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The `reason` of a cell that is a number written with thousands separators.
         public static let thousandsSeparatorsReason = "thousands separators"
         static let notationReasons: Set<String> = [decimalCommaReason, thousandsSeparatorsReason]
+
+        /// Whether the cell is a number in a notation the loader does not read (a decimal
+        /// comma, thousands separators) rather than text.
+        public var isNumberInOtherNotation: Bool { Self.notationReasons.contains(reason) }
 
         /// The reason for a cell that `DecimalParser` refused with `failure`.
         static func reason(_ failure: DecimalParser.Failure, _ cell: UnsafeBufferPointer<UInt8>) -> String {
@@ -116,49 +122,39 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         return s
     }
 
-    /// One line saying where and what, then what to do. Names and cell texts from the data
-    /// are shown with `PrintableText`, so no invisible character reaches the terminal raw.
+    /// One line saying where and what is wrong, in the library's terms (what to do depends on
+    /// the caller: the command line adds a remedy in its own flags). Names and cell texts from
+    /// the data are shown with `PrintableText`, so no invisible character reaches the terminal raw.
     public var description: String {
         let file = PrintableText.escaping(self.file)
         func shown(_ name: String) -> String { PrintableText.escaping(name) }
         switch kind {
         case .cannotOpen(let reason):
-            return "\(file): cannot open: \(reason). Check the path and permissions."
+            return "\(file): cannot open: \(reason)"
         case .empty:
-            return "\(file): the file is empty. Nothing to impute."
+            return "\(file): the file is empty"
         case .noDataRows:
-            return "\(file): there is a header but no data rows. Nothing to impute."
+            return "\(file): there is a header but no data rows"
         case .malformedQuote:
-            return "\(location): malformed quoting (a quote inside an unquoted field, or text after a closing quote). Quote the whole field and double any quote inside it (\"a \"\"b\"\" c\")."
+            return "\(location): malformed quoting (a quote inside an unquoted field, or text after a closing quote)"
         case .unterminatedQuote:
-            return "\(location): a quoted field is never closed. Add the closing quote."
+            return "\(location): a quoted field is never closed"
         case .raggedRow(let expected, let found):
-            return "\(location): this row has \(found) field(s) but the header has \(expected). Fix the row, or quote fields that contain the delimiter (or choose the right one with --delimiter)."
+            return "\(location): this row has \(found) field(s) but the header has \(expected)"
         case .duplicateColumnName(let name, let first):
-            return "\(location): column name '\(shown(name))' is used again (first at column \(first)). Rename one of them in the header."
+            return "\(location): column name '\(shown(name))' is used again (first at column \(first))"
         case .unknownColumn(let name):
-            return "\(file): no column is named '\(shown(name))'. Column names are case-sensitive; run 'emimpute describe \(file)' to list them."
+            return "\(file): no column is named '\(shown(name))'"
         case .mixedColumn(let name, let cells, let total):
             let list = cells.map { "line \($0.line) '\($0.text)' (\($0.reason))" }.joined(separator: ", ")
-            let exclude = canLeaveColumnOut ? "leave the column out with --exclude \(ShellQuoting.quoted(name))"
-                                            : "fit the model again without that column"
-            if let first = cells.first, OffendingCell.notationReasons.contains(first.reason) {
-                return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list). Write every number with a decimal point and without thousands separators (1234.5), or \(exclude)."
-            }
-            if let code = cells.first, code.isExact, code.text.count <= 20 {
-                return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list). If these are missing-value codes add --na \(ShellQuoting.quoted(code.text)); otherwise \(exclude)."
-            }
-            return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list). Fix those cells, or \(exclude)."
+            return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list)"
         case .notNumeric(let name, let cells):
             let list = cells.map { "line \($0.line) '\($0.text)'" + ($0.reason == "not a number" ? "" : " (\($0.reason))") }.joined(separator: ", ")
-            if let first = cells.first, OffendingCell.notationReasons.contains(first.reason) {
-                return "\(location): column '\(shown(name))' was chosen with --columns but is not numeric (\(list)). Write every number with a decimal point and without thousands separators (1234.5)."
-            }
-            return "\(location): column '\(shown(name))' was chosen with --columns but is not numeric (\(list)). Choose numeric columns only, or add missing-value codes with --na."
+            return "\(location): column '\(shown(name))' was chosen to be modelled but is not numeric (\(list))"
         case .tooLarge:
-            return "\(location): a field is too large to parse (out of memory). Check that the quoting is balanced."
+            return "\(location): a field is too large to parse (out of memory)"
         case .cannotSpool(let folder, let reason):
-            return "\(file): cannot copy the input to a temporary file in the folder '\(shown(folder))': \(reason). Set TMPDIR to a writable folder with room for the input (an input that is not a regular file is copied there as it is read)."
+            return "\(file): cannot copy the input to a temporary file in the folder '\(shown(folder))': \(reason)"
         case .inputChanged(let change):
             let what: String
             switch change {
@@ -168,7 +164,10 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             case .modified: what = "it was modified"
             case .rewritten: what = "its bytes are not the same"
             }
-            return "\(file): the input changed while emimpute was working on it (\(what)). It is read twice, to fit and then to copy its cells to the output, and the two reads must see the same bytes; the output was not completed. Run again once nothing is writing to the file, or work on a copy."
+            return "\(file): the input changed while emimpute was working on it (\(what)). It is read twice, to fit and then to copy its cells to the output, and the two reads must see the same bytes; the output was not completed"
         }
     }
+
+    /// The description, for `localizedDescription`.
+    public var errorDescription: String? { description }
 }

@@ -20,56 +20,107 @@ public enum CSVLoader {
     public static func load(_ name: String, options: CSVReadOptions = CSVReadOptions(),
                             progress: ((Int) -> Void)? = nil) throws -> LoadedTable {
         let display = name == "-" ? "<stdin>" : name
-        var input: CSVInput
         let fd: Int32
-        var spoolFD: Int32?
         if name == "-" {
             fd = 0
         } else {
             fd = open(name, O_RDONLY)
             guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
         }
+        defer { if fd != 0 { close(fd) } }
         // The writer reads the input a second time: standard input, pipes and other
         // non-regular files are copied to a spool file as they are read.
         var info = stat()
         let isRegular = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
-        if name == "-" || !isRegular {
-            if (info.st_mode & S_IFMT) == S_IFDIR {
-                close(fd)
-                throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file"))
-            }
-            var template = Array((CSVReader.spoolFolder + "/emimpute-input-XXXXXX").utf8CString)
-            let spool = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard spool >= 0 else {
-                let reason = String(cString: strerror(errno))
-                if fd != 0 { close(fd) }
-                throw CSVError(file: display, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: reason))
-            }
-            let path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
-            InterruptCleanup.register(path)
-            input = CSVInput(name: name, path: path, isSpooled: true)
-            spoolFD = spool
-        } else {
-            input = CSVInput(name: name, path: name, isSpooled: false)
+        guard name == "-" || !isRegular else {
+            return try read(fd: fd, size: Int(info.st_size), input: CSVInput(name: name, path: name, isSpooled: false),
+                            display: display, spool: nil, options: options, progress: progress)
         }
-        defer {
-            if fd != 0 { close(fd) }
-            if let spoolFD { close(spoolFD) }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file"))
         }
+        let (spool, path) = try makeSpool(display: display)
+        defer { close(spool) }
+        return try read(fd: fd, size: nil, input: CSVInput(name: name, path: path, isSpooled: true),
+                        display: display, spool: spool, options: options, progress: progress)
+    }
+
+    /// Loads CSV bytes held in memory by the same rules as a file; `name` stands for them in
+    /// errors and reports. The bytes are copied to a spool file (in TMPDIR), as standard input
+    /// is, which the writer reads again; `input.removeSpool()` deletes it.
+    ///
+    /// - Throws: `CSVError`, located by `name`, line and column.
+    /// - Complexity: O(bytes).
+    public static func load(data: Data, name: String = "<data>", options: CSVReadOptions = CSVReadOptions()) throws -> LoadedTable {
+        let (spool, path) = try makeSpool(display: name)
+        defer { close(spool) }
+        let input = CSVInput(name: name, path: path, isSpooled: true)
+        do {
+            try data.withUnsafeBytes { bytes in
+                if let base = bytes.baseAddress { try CSVReader.spool(spool, base, bytes.count, file: name) }
+            }
+            lseek(spool, 0, SEEK_SET)
+        } catch {
+            input.removeSpool()
+            throw error
+        }
+        return try read(fd: spool, size: data.count, input: input, display: name, spool: nil, options: options, progress: nil)
+    }
+
+    /// Loads CSV text by the same rules as a file (its UTF-8 bytes); `name` stands for it in
+    /// errors and reports. See `load(data:name:options:)`.
+    ///
+    /// - Throws: `CSVError`, located by `name`, line and column.
+    public static func load(string: String, name: String = "<string>", options: CSVReadOptions = CSVReadOptions()) throws -> LoadedTable {
+        try load(data: Data(string.utf8), name: name, options: options)
+    }
+
+    /// Loads the CSV at `url`: a file URL is read as its path (`load(_:options:progress:)`),
+    /// any other URL through `Data(contentsOf:)` and `load(data:name:options:)`.
+    ///
+    /// - Throws: `CSVError` (`.cannotOpen` when the URL cannot be read).
+    public static func load(contentsOf url: URL, options: CSVReadOptions = CSVReadOptions(),
+                            progress: ((Int) -> Void)? = nil) throws -> LoadedTable {
+        if url.isFileURL { return try load(url.path, options: options, progress: progress) }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw CSVError(file: url.absoluteString, kind: .cannotOpen(reason: error.localizedDescription))
+        }
+        return try load(data: data, name: url.absoluteString, options: options)
+    }
+
+    /// A new spool file in `CSVReader.spoolFolder`, deleted if the process is interrupted.
+    private static func makeSpool(display: String) throws -> (fd: Int32, path: String) {
+        var template = Array((CSVReader.spoolFolder + "/emimpute-input-XXXXXX").utf8CString)
+        let spool = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard spool >= 0 else {
+            throw CSVError(file: display, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: String(cString: strerror(errno))))
+        }
+        let path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        InterruptCleanup.register(path)
+        return (spool, path)
+    }
+
+    /// Reads `fd` to its end into a table, copying the bytes to `spool` when given; `size`, the
+    /// size of a regular file, lets the table's statistics be summed in the ranges pass 1 reads.
+    private static func read(fd: Int32, size: Int?, input: CSVInput, display: String, spool: Int32?,
+                             options: CSVReadOptions, progress: ((Int) -> Void)?) throws -> LoadedTable {
         do {
             let builder = TableBuilder(options: options, file: display)
-            if !input.isSpooled {
+            if let size {
                 // The ranges pass 1 would read the file in, so that the table's statistics are
                 // summed exactly as `CSVStatisticsReader`'s (a spooled input is one range).
                 builder.rangeStartLines = try RecordBoundaries.split(
-                    fd: fd, size: Int(info.st_size), chunkSize: RecordBoundaries.defaultChunkSize,
+                    fd: fd, size: size, chunkSize: RecordBoundaries.defaultChunkSize,
                     threads: ProcessInfo.processInfo.activeProcessorCount, file: display).dropFirst().map(\.firstLine)
             }
             let reader = try CSVReader(delimiter: options.delimiter, file: display)
             // libcsv on this thread, classification and number parsing on another.
             let relay = RecordBatchRelay(feeding: builder)
             do {
-                try reader.read(fd: fd, into: relay, spool: spoolFD, progress: progress)
+                try reader.read(fd: fd, into: relay, spool: spool, progress: progress)
                 relay.finish()
             } catch {
                 relay.finish()
@@ -78,7 +129,7 @@ public enum CSVLoader {
             if let error = builder.error { throw error }
             // What the writer will read again: the input itself, or its spool file.
             let snapshot = InputSnapshot(byteCount: reader.bytesRead, checksum: reader.checksum.value,
-                                         status: InputSnapshot.FileStatus(fd: spoolFD ?? fd))
+                                         status: InputSnapshot.FileStatus(fd: spool ?? fd))
             var warnings: [CSVWarning] = []
             if let last = reader.unterminatedLastLine {
                 warnings.append(.missingFinalLineEnd(line: last.line, text: last.text))

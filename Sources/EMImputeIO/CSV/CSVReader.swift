@@ -93,7 +93,7 @@ final class CSVReader {
                 throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
             }
             if got == 0 { break }
-            if let spool { try writeAll(spool, buffer, got) }
+            if let spool { try Self.spool(spool, buffer, got, file: file) }
             bytesRead += got
             if bytesRead >= nextProgress { progress?(bytesRead); nextProgress += 64 << 20 }
             let bytes = UnsafeRawBufferPointer(start: buffer, count: got)
@@ -218,7 +218,9 @@ final class CSVReader {
         }
     }
 
-    private func writeAll(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ count: Int) throws {
+    /// Writes `count` bytes at `p` to the spool file `fd`, through interruptions; a failure is
+    /// `.cannotSpool`, naming `file`.
+    static func spool(_ fd: Int32, _ p: UnsafeRawPointer, _ count: Int, file: String) throws {
         var done = 0
         while done < count {
             let w = Foundation.write(fd, p + done, count - done)

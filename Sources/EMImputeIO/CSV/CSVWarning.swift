@@ -1,11 +1,11 @@
 import EMImputeCore
 
 /// Something about the input that the loader read without error but the user should know,
-/// because the result may not be what they meant. Reported in the `impute` summary, in the
-/// JSON report's `warnings` (see `reportWarning`) and by `describe`.
-public enum CSVWarning: Sendable, Equatable {
+/// because the result may not be what they meant (`LoadedTable.warnings`); the reports list
+/// them first.
+public enum CSVWarning: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Why a column read as text looks numeric (see `NumericLookTally` for the rule).
-    public enum NumericEvidence: Sendable, Equatable {
+    public enum NumericEvidence: Sendable, Equatable, Hashable {
         /// Cells that are numbers written with a decimal comma (`1,5`); `example` is the first.
         case decimalComma(cells: Int, example: String)
         /// Cells that are numbers written with thousands separators (`1,000`, `12,345.6`).
@@ -23,16 +23,24 @@ public enum CSVWarning: Sendable, Equatable {
     /// may have been cut off, as when a stream is interrupted.
     case missingFinalLineEnd(line: Int, text: String)
 
-    /// A stable identifier: `textLooksNumeric` or `missingFinalLineEnd`.
-    public var code: String {
+    /// The stable identifier of a loader warning, as written in the JSON report's `code`.
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        /// See `CSVWarning.textLooksNumeric`.
+        case textLooksNumeric
+        /// See `CSVWarning.missingFinalLineEnd`.
+        case missingFinalLineEnd
+    }
+
+    /// The stable identifier of this warning.
+    public var code: Code {
         switch self {
-        case .textLooksNumeric: return "textLooksNumeric"
-        case .missingFinalLineEnd: return "missingFinalLineEnd"
+        case .textLooksNumeric: return .textLooksNumeric
+        case .missingFinalLineEnd: return .missingFinalLineEnd
         }
     }
 
-    /// What happened, in one sentence.
-    public var message: String {
+    /// What happened, in one sentence (what to do depends on the caller's vocabulary).
+    public var description: String {
         switch self {
         case .textLooksNumeric(let column, let position, let numbers, let observed, let evidence):
             let reasons = evidence.map { e -> String in
@@ -49,35 +57,5 @@ public enum CSVWarning: Sendable, Equatable {
         case .missingFinalLineEnd(let line, let text):
             return "the input does not end with a line end: its last line (line \(line): '\(text)') may have been cut off"
         }
-    }
-
-    /// What to do about it.
-    public var remedy: String {
-        switch self {
-        case .textLooksNumeric(let column, _, _, _, let evidence):
-            var steps: [String] = []
-            for e in evidence {
-                switch e {
-                case .decimalComma:
-                    steps.append("write the numbers with a decimal point (1.5; emimpute reads no other decimal separator)")
-                case .thousandsSeparators:
-                    steps.append("write the numbers without thousands separators (1000)")
-                case .undeclaredCode(let code, _):
-                    let shown = PrintableText.of(code)
-                    steps.append(shown.isExact
-                                 ? "if '\(shown.text)' means missing, add --na \(ShellQuoting.quoted(code))"
-                                 : "if '\(shown.text)' means missing, declare it with --na")
-                }
-            }
-            let exclude = "--exclude \(ShellQuoting.quoted(column))"
-            return steps.joined(separator: "; ") + "; if the column really is text, leave it out with \(exclude) to silence this warning"
-        case .missingFinalLineEnd:
-            return "check that the input is complete (a file written to the end finishes with a line end); if it is, nothing to do"
-        }
-    }
-
-    /// The warning as the JSON report lists it.
-    public var reportWarning: EMWarning {
-        EMWarning(code: code, message: message, remedy: remedy)
     }
 }

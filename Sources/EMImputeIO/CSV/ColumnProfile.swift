@@ -1,12 +1,12 @@
 /// What the loader learnt about one input column.
 public struct ColumnProfile: Sendable, Equatable, Codable {
     /// How the column is treated.
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         /// Every non-missing cell is a finite number: the column is modelled.
         case numeric
         /// Not numeric: passed through untouched.
         case text
-        /// Left out by --exclude (or not chosen by --columns): passed through untouched.
+        /// Left out of the model by the column selection: passed through untouched.
         case excluded
     }
 

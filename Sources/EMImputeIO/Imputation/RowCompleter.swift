@@ -27,8 +27,8 @@ struct RowCompleter {
     func complete(_ values: [Double], index: Int) throws -> CompletedRow {
         guard values.contains(where: \.isNaN) else { return CompletedRow(index: index, values: values, imputed: []) }
         var row = values
-        let deviations = computesDeviations ? try imputer.conditionalStandardDeviations(row) : []
-        try imputer.impute(&row)
+        let deviations = computesDeviations ? try imputer.conditionalStandardDeviations(row: row) : []
+        try imputer.impute(row: &row)
         var cells: [ImputedCell] = []
         for k in row.indices where values[k].isNaN {
             guard row[k].isFinite else { throw EMError.imputationOutOfRange(column: columnNames[k], row: index + 1) }

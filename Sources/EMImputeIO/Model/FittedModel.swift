@@ -1,21 +1,37 @@
 import EMImputeCore
+import Foundation
 
 /// Which model a fit or a model file holds: the normal, a normal mixture or a multivariate t.
 public enum FittedModel: Sendable, Equatable {
-    /// One multivariate normal (`--model gaussian`).
+    /// One multivariate normal.
     case gaussian(GaussianModel)
-    /// A mixture of normals (`--model mixture`).
+    /// A mixture of normals.
     case mixture(GaussianMixtureModel)
-    /// A multivariate t (`--model t`).
+    /// A multivariate t.
     case t(MultivariateTModel)
 
-    /// The name used by `--model` and the model file's `kind`.
-    public var kind: String {
+    /// Which kind of model it is (its raw value is the model file's `kind`).
+    public var kind: ModelKind {
         switch self {
-        case .gaussian: return "gaussian"
-        case .mixture: return "mixture"
-        case .t: return "t"
+        case .gaussian: return .gaussian
+        case .mixture: return .mixture
+        case .t: return .t
         }
+    }
+
+    /// Reads the model file at `url` (written by `ModelFile.json()`, as `emimpute impute
+    /// --save-model` does) in one call: decoded, checked (`ModelFile.fittedModel(file:)`) and
+    /// typed by its kind. A file URL is read as a path; any other through `Data(contentsOf:)`.
+    ///
+    /// ```swift
+    /// guard case .gaussian(let model) = try FittedModel(contentsOf: url) else { … }
+    /// try model.impute(row: &row)
+    /// ```
+    ///
+    /// - Throws: `ModelFileError`.
+    public init(contentsOf url: URL) throws {
+        let name = url.isFileURL ? url.path : url.absoluteString
+        self = try ModelFile.read(contentsOf: url).fittedModel(file: name)
     }
 
     /// The modelled columns, in order.
@@ -43,9 +59,9 @@ public enum FittedModel: Sendable, Equatable {
 /// Fills the NaN cells of one row at a time, in the model's column order.
 protocol RowImputing {
     /// Replaces the NaN cells of `row` by their conditional means.
-    func impute(_ row: inout [Double]) throws
+    func impute(row: inout [Double]) throws
     /// The conditional standard deviation of each NaN cell of `row` (0 for observed cells).
-    func conditionalStandardDeviations(_ row: [Double]) throws -> [Double]
+    func conditionalStandardDeviations(row: [Double]) throws -> [Double]
 }
 
 extension ConditionalImputer: RowImputing {}
@@ -55,12 +71,12 @@ extension ConditionalImputer: RowImputing {}
 private struct MixtureRowImputer: RowImputing {
     let imputer: GaussianMixtureImputer
 
-    func impute(_ row: inout [Double]) throws {
+    func impute(row: inout [Double]) throws {
         guard row.contains(where: \.isNaN) else { return }
         row = try imputer.conditionalMoments(row: row).mean
     }
 
-    func conditionalStandardDeviations(_ row: [Double]) throws -> [Double] {
+    func conditionalStandardDeviations(row: [Double]) throws -> [Double] {
         try imputer.conditionalMoments(row: row).standardDeviation
     }
 }
@@ -70,9 +86,9 @@ private struct TRowImputer: RowImputing {
     let model: MultivariateTModel
     let normal: ConditionalImputer
 
-    func impute(_ row: inout [Double]) throws { try normal.impute(&row) }
+    func impute(row: inout [Double]) throws { try normal.impute(row: &row) }
 
-    func conditionalStandardDeviations(_ row: [Double]) throws -> [Double] {
+    func conditionalStandardDeviations(row: [Double]) throws -> [Double] {
         try model.conditionalStandardDeviations(row: row)
     }
 }

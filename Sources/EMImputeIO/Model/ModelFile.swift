@@ -220,8 +220,25 @@ public struct ModelFile: Codable, Sendable {
     /// a regular file, a FIFO, a pipe (`/dev/stdin`, `<(…)`).
     /// - Throws: `ModelFileError`.
     public static func read(_ path: String) throws -> ModelFile {
-        let bytes = try readBytes(path)
-        let data = Data(bytes)
+        try decode(Data(try readBytes(path)), path: path)
+    }
+
+    /// Reads and decodes the model file at `url`: a file URL as `read(_:)` does, any other URL
+    /// through `Data(contentsOf:)`.
+    /// - Throws: `ModelFileError`, naming the URL's path (or the URL).
+    public static func read(contentsOf url: URL) throws -> ModelFile {
+        if url.isFileURL { return try read(url.path) }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ModelFileError.cannotOpen(path: url.absoluteString, errno: (error as NSError).domain == NSPOSIXErrorDomain ? Int32((error as NSError).code) : EIO)
+        }
+        return try decode(data, path: url.absoluteString)
+    }
+
+    /// Decodes the bytes of a model file; `path` names it in errors.
+    private static func decode(_ data: Data, path: String) throws -> ModelFile {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         // The version first, so that a newer file is reported as such rather than by a key

@@ -1,13 +1,13 @@
 import Foundation
 
 /// A model file that cannot be used.
-public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// An adjustment `apply` can be asked for.
-    public enum Adjustment: String, Sendable, Equatable {
+    public enum Adjustment: String, Sendable, Equatable, CaseIterable {
         /// Rounding the imputed cells of all-integer columns.
-        case roundIntegers = "--round-integers"
+        case roundIntegers
         /// Clamping imputed cells to the observed range.
-        case clampToObservedRange = "--clamp"
+        case clampToObservedRange
     }
 
     /// The file cannot be opened or read (`errno` says why).
@@ -29,33 +29,35 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A modelled column is absent from the input.
     case missingColumn(file: String, column: String)
 
-    /// What is wrong and what to do.
+    /// What is wrong, in the library's terms (what to do depends on the caller: the command
+    /// line adds a remedy naming its commands).
     public var description: String {
-        let again = "Save the model again with 'emimpute impute … --save-model'."
         switch self {
         case .cannotOpen(let path, let code):
-            return "\(path): cannot read the model: \(String(cString: strerror(code))). Check the path and permissions."
+            return "\(path): cannot read the model: \(String(cString: strerror(code)))"
         case .isFolder(let path):
-            return "\(path): is a folder, not a model file. Give the file written by 'emimpute impute … --save-model'."
+            return "\(path): is a folder, not a model file"
         case .notJSON(let path, let detail):
-            return "\(path): not an emimpute model file: \(detail). Give the file written by 'emimpute impute … --save-model'."
+            return "\(path): not an emimpute model file: \(detail)"
         case .missingKey(let path, let key):
-            return "\(path): not an emimpute model file: missing key '\(key)'. \(again)"
+            return "\(path): not an emimpute model file: missing key '\(key)'"
         case .wrongType(let path, let key, let expected):
-            return "\(path): not an emimpute model file: '\(key)' must be \(expected). \(again)"
+            return "\(path): not an emimpute model file: '\(key)' must be \(expected)"
         case .unsupportedVersion(let path, let version):
             let versions = ModelFile.readableFormatVersions.map(String.init)
             let readable = versions.dropLast().joined(separator: ", ") + " and " + versions.last!
-            return "\(path): the model file has format version \(version), and this emimpute reads versions \(readable). "
-                + (version > ModelFile.readableFormatVersions.upperBound ? "Use the emimpute that saved it, or a newer one." : again)
+            return "\(path): the model file has format version \(version), and this emimpute reads versions \(readable)"
         case .invalid(let path, let reason):
-            return "\(path): \(reason). \(again)"
-        case .adjustmentNotRecorded(let path, let adjustment):
-            return "\(path): the model was saved by an older emimpute (format 1) and does not record the training data's observed ranges and integer columns, which \(adjustment.rawValue) needs. \(again)"
+            return "\(path): \(reason)"
+        case .adjustmentNotRecorded(let path, _):
+            return "\(path): the model was saved by an older emimpute (format 1) and does not record the training data's observed ranges and integer columns"
         case .missingColumn(let file, let column):
-            return "\(file): the model needs column '\(column)', which the input lacks. Columns are matched by name; rename the column or refit the model."
+            return "\(file): the model needs column '\(column)', which the input lacks"
         }
     }
+
+    /// The description, for `localizedDescription`.
+    public var errorDescription: String? { description }
 }
 
 extension ModelFileError {

@@ -1,5 +1,7 @@
+import Foundation
+
 /// Failure to produce an output.
-public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// The output (or its temporary file) could not be created.
     case cannotCreate(path: String, reason: String)
     /// Writing failed (an I/O error); a regular file at the path was left as it was.
@@ -34,4 +36,7 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "standard output is closed, but the output was to be written there"
         }
     }
+
+    /// The description, for `localizedDescription`.
+    public var errorDescription: String? { description }
 }

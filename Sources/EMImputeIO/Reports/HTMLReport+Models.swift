@@ -10,13 +10,13 @@ extension HTMLReport {
         let e = Markup.escape
         if let m = r.model.mixture {
             var s = "<section id=\"mixture\">\n<h2>Mixture of \(m.components) normal components</h2>\n"
-            s += "<p class=\"how\">Each missing cell is the responsibility-weighted average of the components' conditional means. Size: Σ of the rows' responsibilities. BIC = −2ℓ + parameters · log(rows used) = \(TextSummary.fixed(m.bayesianInformationCriterion, 2)) with \(m.parameterCount) parameters; \(m.startsReachingBest) of \(m.starts.count) start(s) reached the best log-likelihood.</p>\n"
+            s += "<p class=\"how\">Each missing cell is the responsibility-weighted average of the components' conditional means. Size: Σ of the rows' responsibilities. BIC = −2ℓ + parameters · log(rows used) = \(NumberText.fixed(m.bayesianInformationCriterion, 2)) with \(m.parameterCount) parameters; \(m.startsReachingBest) of \(m.starts.count) start(s) reached the best log-likelihood.</p>\n"
             s += "<table id=\"components\">\n<thead><tr><th>component</th><th>weight</th><th>size</th>"
             for c in r.columns { s += "<th title=\"\(e(c))\">μ \(e(c))</th>" }
             s += "</tr></thead>\n<tbody>\n"
             for k in 0..<m.components {
                 s += "<tr><td>\(k + 1)\(m.emptyComponents.contains(k + 1) ? " (empty)" : "")\(m.flooredComponents.contains(k + 1) ? " (floored)" : "")</td>"
-                s += "<td>\(TextSummary.fixed(m.weights[k], 4))</td><td>\(TextSummary.fixed(m.componentSizes[k], 1))</td>"
+                s += "<td>\(NumberText.fixed(m.weights[k], 4))</td><td>\(NumberText.fixed(m.componentSizes[k], 1))</td>"
                 for v in m.means[k] { s += "<td>\(NumberText.value(v))</td>" }
                 s += "</tr>\n"
             }
@@ -25,7 +25,7 @@ extension HTMLReport {
                 s += "<figure><h3>BIC by number of components (lower is better)</h3>\(bicChart(selection, chosen: m.components))</figure>\n"
                 s += "<table id=\"bic\">\n<thead><tr><th>K</th><th>log-likelihood</th><th>parameters</th><th>BIC</th><th>converged</th><th>degenerate</th></tr></thead>\n<tbody>\n"
                 for row in selection {
-                    s += "<tr><td>\(row.components)\(row.components == m.components ? " (chosen)" : "")</td><td>\(TextSummary.fixed(row.logLikelihood, 4))</td><td>\(row.parameterCount)</td><td>\(TextSummary.fixed(row.bayesianInformationCriterion, 2))</td><td>\(row.hasConverged ? "yes" : "no")</td><td>\(row.isDegenerate ? "yes (not eligible)" : "no")</td></tr>\n"
+                    s += "<tr><td>\(row.components)\(row.components == m.components ? " (chosen)" : "")</td><td>\(NumberText.fixed(row.logLikelihood, 4))</td><td>\(row.parameterCount)</td><td>\(NumberText.fixed(row.bayesianInformationCriterion, 2))</td><td>\(row.hasConverged ? "yes" : "no")</td><td>\(row.isDegenerate ? "yes (not eligible)" : "no")</td></tr>\n"
                 }
                 s += "</tbody>\n</table>\n"
             }
@@ -33,14 +33,14 @@ extension HTMLReport {
         }
         if let t = r.model.t {
             var s = "<section id=\"t-model\">\n<h2>Multivariate t</h2>\n"
-            let how = t.degreesOfFreedomEstimated ? "estimated" + (t.degreesOfFreedomAtBound ? " (at a bound of 0.1…10000)" : "") : "fixed by --df"
-            s += "<p class=\"how\">Degrees of freedom ν = \(TextSummary.fixed(t.degreesOfFreedom, 3)) (\(how)). Each row has the weight w = (ν + o)/(ν + δ²), o its observed cells and δ² its squared Mahalanobis distance; rows far from the bulk get small weights and pull the location and scatter less. The means and standard deviations above are the location and the scatter's √Σⱼⱼ.</p>\n"
-            s += "<table id=\"weight-quantiles\">\n<thead><tr><th>quantile</th>" + t.weightQuantiles.map { "<th>\(TextSummary.fixed($0.probability, 2))</th>" }.joined() + "</tr></thead>\n"
-            s += "<tbody><tr><td>weight</td>" + t.weightQuantiles.map { "<td>\(TextSummary.fixed($0.weight, 3))</td>" }.joined() + "</tr></tbody>\n</table>\n"
+            let how = t.degreesOfFreedomEstimated ? "estimated" + (t.degreesOfFreedomAtBound ? " (at a bound of 0.1…10000)" : "") : "fixed"
+            s += "<p class=\"how\">Degrees of freedom ν = \(NumberText.fixed(t.degreesOfFreedom, 3)) (\(how)). Each row has the weight w = (ν + o)/(ν + δ²), o its observed cells and δ² its squared Mahalanobis distance; rows far from the bulk get small weights and pull the location and scatter less. The means and standard deviations above are the location and the scatter's √Σⱼⱼ.</p>\n"
+            s += "<table id=\"weight-quantiles\">\n<thead><tr><th>quantile</th>" + t.weightQuantiles.map { "<th>\(NumberText.fixed($0.probability, 2))</th>" }.joined() + "</tr></thead>\n"
+            s += "<tbody><tr><td>weight</td>" + t.weightQuantiles.map { "<td>\(NumberText.fixed($0.weight, 3))</td>" }.joined() + "</tr></tbody>\n</table>\n"
             s += "<h3>Rows weighted down most (likely outliers)</h3>\n"
             s += "<table id=\"downweighted\">\n<thead><tr><th>data row</th><th>weight</th><th>δ²</th><th>observed cells</th></tr></thead>\n<tbody>\n"
             for row in t.mostDownweightedRows {
-                s += "<tr><td>\(row.row)</td><td>\(TextSummary.fixed(row.weight, 4))</td><td>\(TextSummary.fixed(row.squaredDistance, 2))</td><td>\(row.observedCells)</td></tr>\n"
+                s += "<tr><td>\(row.row)</td><td>\(NumberText.fixed(row.weight, 4))</td><td>\(NumberText.fixed(row.squaredDistance, 2))</td><td>\(row.observedCells)</td></tr>\n"
             }
             return s + "</tbody>\n</table>\n</section>\n"
         }
@@ -60,7 +60,7 @@ extension HTMLReport {
         canvas.polyline(rows.map { (x(Double($0.components)), y($0.bayesianInformationCriterion)) }, class: "trace")
         for row in rows {
             let cls = row.components == chosen ? "dot chosen" : "dot"
-            canvas.append("<circle class=\"\(cls)\" cx=\"\(NumberText.coordinate(x(Double(row.components))))\" cy=\"\(NumberText.coordinate(y(row.bayesianInformationCriterion)))\" r=\"\(row.components == chosen ? 5 : 2.6)\"><title>K = \(row.components): BIC \(TextSummary.fixed(row.bayesianInformationCriterion, 2))</title></circle>")
+            canvas.append("<circle class=\"\(cls)\" cx=\"\(NumberText.coordinate(x(Double(row.components))))\" cy=\"\(NumberText.coordinate(y(row.bayesianInformationCriterion)))\" r=\"\(row.components == chosen ? 5 : 2.6)\"><title>K = \(row.components): BIC \(NumberText.fixed(row.bayesianInformationCriterion, 2))</title></circle>")
         }
         return canvas.render(id: "bic", label: "BIC by number of components")
     }

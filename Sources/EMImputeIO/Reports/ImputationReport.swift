@@ -3,7 +3,7 @@ import Foundation
 
 /// The diagnostics of one `impute` run, as written by `--report` (schema in Docs/Report.md).
 /// Every key is always present; absent values are `null`.
-public struct ImputationReport: Codable, Sendable {
+public struct ImputationReport: Encodable, Sendable {
     /// Version of this schema; bumped on any incompatible change.
     public static let currentSchemaVersion = 1
 
@@ -19,19 +19,31 @@ public struct ImputationReport: Codable, Sendable {
 
     /// Every setting that affects the result.
     public struct Options: Codable, Sendable {
+        /// The stopping tolerance (`EMOptions.tolerance`).
         public var tolerance: Double
+        /// The iteration cap.
         public var maxIterations: Int
         /// The stopping rule, in words.
         public var criterion: String
+        /// The ridge prior strength λ (0: none).
         public var ridge: Double
+        /// Extra random starts.
         public var starts: Int
+        /// The seed of the random starts.
         public var seed: UInt64
+        /// `none` or `squarem`.
         public var acceleration: String
+        /// The missing-value codes the input was read with.
         public var missingTokens: [String]
+        /// The field delimiter.
         public var delimiter: String
+        /// Whether the first line was a header.
         public var header: Bool
+        /// The modelled columns.
         public var modelledColumns: [String]
+        /// The columns left out of the model by choice.
         public var excludedColumns: [String]
+        /// The columns read as text (copied through).
         public var textColumns: [String]
         /// Imputed cells of all-integer columns rounded (`--round-integers`).
         public var roundIntegers: Bool
@@ -41,21 +53,30 @@ public struct ImputationReport: Codable, Sendable {
 
     /// One input column.
     public struct ColumnSummary: Codable, Sendable {
+        /// The column's name.
         public var name: String
+        /// 1-based position in the input.
         public var position: Int
         /// `numeric` (modelled), `text` or `excluded`.
-        public var type: String
+        public var type: ColumnProfile.Kind
+        /// Cells that are not missing-value codes.
         public var observed: Int
+        /// Cells that are missing-value codes.
         public var missing: Int
+        /// Share of missing cells, in percent.
         public var percentMissing: Double
         /// Modelled columns only: mean and standard deviation (divisor n − 1) of the observed
         /// cells and of the imputed cells (null when there are fewer than 1 or 2 of them).
         public var observedMean: Double?
+        /// Standard deviation of the observed cells.
         public var observedStandardDeviation: Double?
+        /// Mean of the imputed cells, as written.
         public var imputedMean: Double?
+        /// Standard deviation of the imputed cells, as written.
         public var imputedStandardDeviation: Double?
         /// Modelled columns only: the estimated μ and √Σⱼⱼ.
         public var estimatedMean: Double?
+        /// The estimated √Σⱼⱼ.
         public var estimatedStandardDeviation: Double?
     }
 
@@ -65,12 +86,21 @@ public struct ImputationReport: Codable, Sendable {
         public var missing: [String]
         /// Rows with exactly this pattern.
         public var rows: Int
+
+        /// A pattern from its missing columns and row count.
+        public init(missing: [String], rows: Int) {
+            self.missing = missing
+            self.rows = rows
+        }
     }
 
     /// Seconds spent per phase.
     public struct Timings: Codable, Sendable {
+        /// Reading the input.
         public var load: Double
+        /// The fit.
         public var em: Double
+        /// Writing the outputs.
         public var write: Double
 
         /// Timings from their parts.
@@ -81,17 +111,25 @@ public struct ImputationReport: Codable, Sendable {
         }
     }
 
+    /// `currentSchemaVersion` when written.
     public var schemaVersion: Int
+    /// The version of EMImpute that wrote the report.
     public var emimputeVersion: String
+    /// The input file.
     public var input: Input
+    /// Every setting that affects the result.
     public var options: Options
     /// Names of the modelled columns, in order; `mean`, `covariance`, … follow this order.
     public var columns: [String]
+    /// Every input column, in input order.
     public var columnSummary: [ColumnSummary]
+    /// The missingness patterns of the modelled columns, most frequent first.
     public var patterns: [Pattern]
+    /// μ, in the order of `columns`.
     public var mean: [Double]
     /// Σ, maximum-likelihood divisor n.
     public var covariance: [[Double]]
+    /// The correlation matrix of Σ.
     public var correlation: [[Double]]
     /// Observed-data log-likelihood at the estimates, full constant included.
     public var logLikelihood: Double
@@ -99,22 +137,34 @@ public struct ImputationReport: Codable, Sendable {
     public var objective: Double
     /// Whether `logLikelihood` is at the MLE (false with a ridge: a posterior mode).
     public var isMaximumLikelihood: Bool
+    /// M-steps (accelerated cycles with SQUAREM).
     public var iterations: Int
+    /// E-steps.
     public var expectationSteps: Int
+    /// Whether the stopping rule was met before the cap.
     public var converged: Bool
     /// `tolerance` or `maxIterations`.
     public var stopReason: String
     /// Whether ℓ (the objective) never decreased.
     public var monotone: Bool
+    /// One record per iteration.
     public var history: [IterationRecord]
     /// Estimated largest fraction of missing information (rate of convergence of EM).
     public var rateOfConvergence: Double?
+    /// Each start's outcome (empty without random starts).
     public var starts: [StartOutcome]
+    /// Whether the starts reached the same estimates (null without random starts).
     public var startsAgree: Bool?
+    /// Rows in the likelihood (with at least one observed modelled cell).
     public var rowsUsed: Int
+    /// Rows with every modelled cell missing (imputed with μ).
     public var rowsWithNothingObserved: Int
+    /// Cells imputed (and written).
     public var imputedCells: Int
-    public var warnings: [EMWarning]
+    /// The reader's warnings first, then the fit's, then the adjustment's; each with the remedy
+    /// set by `setRemedies(_:)` (empty until then).
+    public var warnings: [Warning]
+    /// Seconds spent per phase.
     public var timings: Timings
     /// Which model was fitted, and what only that kind has (`kind` is `gaussian`,
     /// `mixture` or `t`). For a mixture, `mean`, `covariance` and the column estimates above
@@ -132,14 +182,14 @@ public struct ImputationReport: Codable, Sendable {
     package init(facts: TableFacts, fit result: FitFacts, timings: Timings, adjustment: ImputedValueAdjustment?) {
         self.init(input: facts.input, read: facts.options, columns: facts.columns, observed: facts.observedMoments,
                   imputed: facts.imputedMoments, imputedCells: facts.imputedCellCount, fit: result,
-                  inputWarnings: facts.warnings.map(\.reportWarning), timings: timings, adjustment: adjustment)
+                  inputWarnings: facts.warnings, timings: timings, adjustment: adjustment)
     }
 
     /// The shared assembly: a fit on data described by `columns` (every input column; the
     /// numeric ones modelled, in order), with the moments of each modelled column's observed
     /// and imputed cells, and `imputedCells` cells imputed; `inputWarnings` are the reader's.
     init(input: Input, read: CSVReadOptions, columns profiles: [ColumnProfile], observed: [ColumnMoments.Moment],
-         imputed: [ColumnMoments.Moment], imputedCells: Int, fit result: FitFacts, inputWarnings: [EMWarning],
+         imputed: [ColumnMoments.Moment], imputedCells: Int, fit result: FitFacts, inputWarnings: [CSVWarning],
          timings: Timings, adjustment: ImputedValueAdjustment?) {
         schemaVersion = Self.currentSchemaVersion
         emimputeVersion = EMImputeVersion.current
@@ -160,7 +210,7 @@ public struct ImputationReport: Codable, Sendable {
         self.columns = names
         let model = result.model
         columnSummary = profiles.map { c in
-            var s = ColumnSummary(name: c.name, position: c.position, type: c.kind.rawValue, observed: c.observed,
+            var s = ColumnSummary(name: c.name, position: c.position, type: c.kind, observed: c.observed,
                                   missing: c.missing, percentMissing: c.percentMissing)
             if let k = modelledColumns.firstIndex(of: c.position - 1) {
                 s.observedMean = observed[k].mean
@@ -194,19 +244,9 @@ public struct ImputationReport: Codable, Sendable {
         rowsWithNothingObserved = result.rowsWithNothingObserved
         self.imputedCells = imputedCells
         // The reader's first: a misread input matters more than anything about the fit.
-        warnings = inputWarnings + result.warnings
-        if let adjustment, adjustment.isActive {
-            var what: [String] = []
-            let rounded = adjustment.roundedColumns(names)
-            if !rounded.isEmpty { what.append("rounded to integers in \(rounded.map { "'\($0)'" }.joined(separator: ", "))") }
-            if adjustment.clampsToObservedRange { what.append("clamped to each column's observed range") }
-            if !what.isEmpty {
-                warnings.append(EMWarning(
-                    code: "adjustedImputations",
-                    message: "imputed cells were \(what.joined(separator: " and ")): they are no longer the conditional means, and the estimates (mean, covariance) do not reflect the adjustment",
-                    remedy: "leave out --round-integers and --clamp to write the conditional means"))
-            }
-        }
+        let typed = inputWarnings.map(ReportWarning.input) + result.warnings.map(ReportWarning.fit)
+            + [ReportWarning(adjustment, columns: names)].compactMap { $0 }
+        warnings = typed.map { Warning($0, remedy: "") }
         self.timings = timings
         self.model = result.report
         littleTest = nil
@@ -220,7 +260,11 @@ public struct ImputationReport: Codable, Sendable {
         try JSONOutput.encode(self)
     }
 
-    // Optionals encode as null rather than being left out, so every key is always present.
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, emimputeVersion, input, options, columns, columnSummary, patterns, mean, covariance, correlation, logLikelihood, objective, isMaximumLikelihood, iterations, expectationSteps, converged, stopReason, monotone, history, rateOfConvergence, starts, startsAgree, rowsUsed, rowsWithNothingObserved, imputedCells, warnings, timings, model, littleTest, standardErrors, multipleImputation
+    }
+
+    /// Writes every key: optionals as null rather than left out, so every key is always present.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(schemaVersion, forKey: .schemaVersion)
@@ -258,6 +302,7 @@ public struct ImputationReport: Codable, Sendable {
 }
 
 extension ImputationReport.ColumnSummary {
+    /// Writes every key, `null` for absent values.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)

@@ -1,4 +1,5 @@
 import EMImputeCore
+import Foundation
 
 /// Optional changes to imputed cells for survey-style items: rounding to integers in columns
 /// whose observed values are all integers, and clamping to each column's observed range.
@@ -36,7 +37,7 @@ public struct ImputedValueAdjustment: Codable, Sendable, Equatable {
     }
 
     /// The imputed values and the matrix they belong to do not fit the adjustment.
-    public enum ShapeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum ShapeError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
         /// The adjustment knows `expected` columns; the data have `found`.
         case columnCount(expected: Int, found: Int)
         /// The matrix has `expected` missing cells; `found` imputed values were given.
@@ -51,6 +52,9 @@ public struct ImputedValueAdjustment: Codable, Sendable, Equatable {
                 return "the matrix has \(expected) missing cell(s), but \(found) imputed value(s) were given"
             }
         }
+
+        /// The description, for `localizedDescription`.
+        public var errorDescription: String? { description }
     }
 
     /// Round imputed cells of all-integer columns.

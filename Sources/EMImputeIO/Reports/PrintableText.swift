@@ -62,7 +62,7 @@ public enum PrintableText {
     }
 
     /// A string as `of(_:limit:)` shows cell bytes.
-    static func of(_ text: String, limit: Int = 40) -> (text: String, isExact: Bool) {
+    package static func of(_ text: String, limit: Int = 40) -> (text: String, isExact: Bool) {
         var copy = text
         return copy.withUTF8 { of($0, limit: limit) }
     }

@@ -18,7 +18,7 @@ extension TableStatistics {
         read.missingTokens = missingTokens
         return ImputationReport(input: .init(path: inputs.joined(separator: ", "), rows: rowCount, bytes: 0), read: read,
                                 columns: columns, observed: observedMoments, imputed: modelledNames.map { _ in .init() },
-                                imputedCells: 0, fit: FitFacts(result), inputWarnings: warnings.map(\.reportWarning), timings: timings,
+                                imputedCells: 0, fit: FitFacts(result), inputWarnings: warnings, timings: timings,
                                 adjustment: adjustment)
     }
 

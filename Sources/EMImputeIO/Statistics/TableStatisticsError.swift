@@ -21,7 +21,7 @@ public enum TableStatisticsError: Error, Sendable, Equatable, CustomStringConver
         case .cannotOpen(let path, let reason):
             return "\(PrintableText.escaping(path)): cannot open: \(reason)"
         case .notStatistics(let path):
-            return "\(PrintableText.escaping(path)): not a statistics file (expected JSON written by 'emimpute statistics')"
+            return "\(PrintableText.escaping(path)): not a statistics file"
         case .unsupportedVersion(let path, let version):
             return "\(PrintableText.escaping(path)): statistics format \(version) is not one this version reads (\(TableStatistics.currentFormatVersion))"
         case .invalid(let path, let reason):

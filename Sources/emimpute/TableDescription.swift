@@ -1,27 +1,27 @@
-import EMImputeCore
+import EMImpute
 import Foundation
 
 /// What `emimpute describe --json` prints: every column's type and counts, and the
 /// missingness patterns of the modelled columns, most frequent first.
-public struct TableDescription: Codable, Sendable {
+struct TableDescription: Encodable, Sendable {
     /// The input path as given.
-    public var input: String
+    var input: String
     /// Data rows.
-    public var rows: Int
+    var rows: Int
     /// Every input column.
-    public var columns: [ColumnProfile]
+    var columns: [ColumnProfile]
     /// Names of the modelled columns.
-    public var modelledColumns: [String]
+    var modelledColumns: [String]
     /// Distinct patterns with their row counts.
-    public var patterns: [ImputationReport.Pattern]
+    var patterns: [ImputationReport.Pattern]
     /// The loader's warnings (`CSVWarning`), as the JSON report lists them.
-    public var warnings: [EMWarning]
+    var warnings: [ImputationReport.Warning]
     /// Little's MCAR test at the maximum-likelihood estimates of the modelled columns; absent
     /// from the JSON when there is no missing cell or the model cannot be fitted.
-    public var littleTest: LittleTestReport?
+    var littleTest: LittleTestReport?
 
     /// Describes a loaded table.
-    public init(_ table: LoadedTable) {
+    init(_ table: LoadedTable) {
         input = table.input.name
         rows = table.rowCount
         columns = table.columns
@@ -29,7 +29,7 @@ public struct TableDescription: Codable, Sendable {
         patterns = table.matrix.patternGroups().map { g in
             .init(missing: g.pattern.missingColumns.map { table.modelledNames[$0] }, rows: g.rowCount)
         }
-        warnings = table.warnings.map(\.reportWarning)
+        warnings = table.warnings.map { ImputationReport.Warning(.input($0), remedy: Remedy.text(for: .input($0))) }
         littleTest = Self.littleTest(table)
     }
 
@@ -41,7 +41,7 @@ public struct TableDescription: Codable, Sendable {
     }
 
     /// Pretty-printed JSON with sorted keys.
-    public func json() throws -> String {
+    func json() throws -> String {
         try JSONOutput.encode(self)
     }
 }

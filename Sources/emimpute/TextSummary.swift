@@ -1,68 +1,64 @@
-import EMImputeCore
+import EMImpute
 import Foundation
 
 /// Plain-language text for people: the end-of-run summary of `impute` and the column and
 /// pattern tables of `describe`, built by the same table code. Column names and messages
 /// come from the data: they are shown with `PrintableText`, so no escape code, line break or
 /// invisible character reaches the terminal raw.
-package enum TextSummary {
+enum TextSummary {
     /// The summary printed after `impute`.
-    package static func impute(_ r: ImputationReport) -> String {
-        let numeric = r.columnSummary.filter { $0.type == "numeric" }
-        let text = r.columnSummary.filter { $0.type == "text" }.count
-        let excluded = r.columnSummary.filter { $0.type == "excluded" }.count
-        let cells = numeric.reduce(0) { $0 + $1.observed + $1.missing }
-        let missing = numeric.reduce(0) { $0 + $1.missing }
+    static func impute(_ r: ImputationReport) -> String {
+        let (modelled, text, excluded, cells, missing) = r.counts
         var lines: [String] = []
-        lines.append("emimpute: \(r.input.rows) rows; \(numeric.count) modelled, \(text) text and \(excluded) excluded column(s)")
-        lines.append("  missing: \(missing) of \(cells) modelled cells (\(percent(missing, cells))) in \(r.patterns.count) pattern(s); \(r.imputedCells) cell(s) imputed")
+        lines.append("emimpute: \(r.input.rows) rows; \(modelled) modelled, \(text) text and \(excluded) excluded column(s)")
+        lines.append("  missing: \(missing) of \(cells) modelled cells (\(NumberText.percent(missing, cells))) in \(r.patterns.count) pattern(s); \(r.imputedCells) cell(s) imputed")
         let how = r.converged
-            ? "converged after \(r.iterations) iteration(s) (largest parameter change below \(short(r.options.tolerance)))"
+            ? "converged after \(r.iterations) iteration(s) (largest parameter change below \(NumberText.short(r.options.tolerance)))"
             : "did NOT converge: stopped at the cap of \(r.options.maxIterations) iterations"
         lines.append("  EM: \(how)")
         lines += modelLines(r.model)
-        lines.append("  log-likelihood: \(fixed(r.logLikelihood, 4))\(r.isMaximumLikelihood ? "" : " (at the ridge posterior mode, not the MLE)")\(r.monotone ? ", never decreased" : ", DECREASED at some iteration")")
+        lines.append("  log-likelihood: \(NumberText.fixed(r.logLikelihood, 4))\(r.isMaximumLikelihood ? "" : " (at the ridge posterior mode, not the MLE)")\(r.monotone ? ", never decreased" : ", DECREASED at some iteration")")
         if let rate = r.rateOfConvergence {
-            lines.append("  largest fraction of missing information: \(fixed(max(0, min(1, rate)), 3)) (rate of convergence)")
+            lines.append("  largest fraction of missing information: \(NumberText.fixed(max(0, min(1, rate)), 3)) (rate of convergence)")
         }
         if let agree = r.startsAgree {
             lines.append("  starts: \(r.starts.count), \(agree ? "all reached the same optimum" : "reached DIFFERENT optima (the best was kept)")")
         }
-        lines.append("  time: load \(seconds(r.timings.load)), EM \(seconds(r.timings.em)), write \(seconds(r.timings.write))")
+        lines.append("  time: load \(NumberText.seconds(r.timings.load)), EM \(NumberText.seconds(r.timings.em)), write \(NumberText.seconds(r.timings.write))")
         if let mi = r.multipleImputation { lines += multipleImputationLines(mi) }
-        lines += warningLines(r.warnings)
+        lines += warningLines(r.warnings.map(\.warning))
         return lines.map(PrintableText.escaping).joined(separator: "\n") + "\n"
     }
 
     /// What only a mixture or a t fit has: the components, or ν and the rows weighted down most.
     static func modelLines(_ m: ModelReport) -> [String] {
         if let x = m.mixture {
-            var lines = ["  model: mixture of \(x.components) normal component(s)\(x.selection == nil ? "" : ", chosen by BIC from K = 1…\(x.selection!.count)"); BIC \(fixed(x.bayesianInformationCriterion, 2)), \(x.parameterCount) parameters"]
-            lines.append("  component sizes: " + x.componentSizes.map { fixed($0, 1) }.joined(separator: ", ")
+            var lines = ["  model: mixture of \(x.components) normal component(s)\(x.selection == nil ? "" : ", chosen by BIC from K = 1…\(x.selection!.count)"); BIC \(NumberText.fixed(x.bayesianInformationCriterion, 2)), \(x.parameterCount) parameters"]
+            lines.append("  component sizes: " + x.componentSizes.map { NumberText.fixed($0, 1) }.joined(separator: ", ")
                          + "; \(x.startsReachingBest) of \(x.starts.count) start(s) reached the best log-likelihood")
             return lines
         }
         if let t = m.t {
             let how = t.degreesOfFreedomEstimated ? "estimated" : "fixed"
-            var lines = ["  model: multivariate t, ν = \(fixed(t.degreesOfFreedom, 3)) (\(how))"]
+            var lines = ["  model: multivariate t, ν = \(NumberText.fixed(t.degreesOfFreedom, 3)) (\(how))"]
             if !t.mostDownweightedRows.isEmpty {
-                lines.append("  rows weighted down most: " + t.mostDownweightedRows.prefix(5).map { "\($0.row) (w = \(fixed($0.weight, 3)))" }.joined(separator: ", "))
+                lines.append("  rows weighted down most: " + t.mostDownweightedRows.prefix(5).map { "\($0.row) (w = \(NumberText.fixed($0.weight, 3)))" }.joined(separator: ", "))
             }
             return lines
         }
         return []
     }
 
-    /// Each warning as a `warning:` line and a `remedy:` line.
-    package static func warningLines(_ warnings: [EMWarning]) -> [String] {
-        warnings.flatMap { ["warning: \($0.message)", "  remedy: \($0.remedy)"] }
+    /// Each warning as a `warning:` line and a `remedy:` line, the remedy in the command's flags.
+    static func warningLines(_ warnings: [ReportWarning]) -> [String] {
+        warnings.flatMap { ["warning: \($0)", "  remedy: \(Remedy.text(for: $0))"] }
     }
 
     /// The column table and the missingness patterns of `describe`, then the loader's warnings.
-    package static func describe(_ table: LoadedTable, littleLine: String? = nil) -> String {
+    static func describe(_ table: LoadedTable, littleLine: String? = nil) -> String {
         var out = "\(PrintableText.escaping(table.input.displayName)): \(table.rowCount) rows, \(table.columns.count) columns\n\n"
         let rows = table.columns.map { c in
-            [PrintableText.escaping(c.name), c.kind.rawValue, String(c.observed), String(c.missing), fixed(c.percentMissing, 1)]
+            [PrintableText.escaping(c.name), c.kind.rawValue, String(c.observed), String(c.missing), NumberText.fixed(c.percentMissing, 1)]
         }
         out += grid(header: ["column", "type", "observed", "missing", "% missing"], rows: rows, rightAligned: [2, 3, 4])
         let names = table.modelledNames.map(PrintableText.escaping)
@@ -83,7 +79,7 @@ package enum TextSummary {
         }
         if let littleLine { out += "\n" + PrintableText.escaping(littleLine) + "\n" }
         if !table.warnings.isEmpty {
-            out += "\n" + warningLines(table.warnings.map(\.reportWarning)).map(PrintableText.escaping).joined(separator: "\n") + "\n"
+            out += "\n" + warningLines(table.warnings.map(ReportWarning.input)).map(PrintableText.escaping).joined(separator: "\n") + "\n"
         }
         return out
     }
@@ -101,10 +97,6 @@ package enum TextSummary {
         return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
-    static func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "0%" : fixed(100 * Double(a) / Double(b), 1) + "%" }
-    static func fixed(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
-    static func short(_ v: Double) -> String { String(format: "%g", v) }
-    static func seconds(_ v: Double) -> String { String(format: "%.2f s", v) }
 }
 
 private extension String {
@@ -124,12 +116,12 @@ extension TextSummary {
         lines.append("  multiple imputation: \(r.imputations) imputations (EM with Bayesian-bootstrap weights, \(iterations.min() ?? 0)–\(iterations.max() ?? 0) iterations each\(unconverged > 0 ? ", \(unconverged) NOT converged" : ""))")
         lines.append("  pooled means (Rubin's rules; estimate, standard error, fraction of missing information):")
         for m in r.pooledMeans {
-            lines.append("    \(m.name): \(significant(m.estimate)) (SE \(significant(m.standardError)), fmi \(fixed(m.fractionOfMissingInformation, 3)))")
+            lines.append("    \(m.name): \(NumberText.significant(m.estimate)) (SE \(NumberText.significant(m.standardError)), fmi \(NumberText.fixed(m.fractionOfMissingInformation, 3)))")
         }
         for regression in r.regressions {
             lines.append("  regression \(regression.formula) (pooled; df by Barnard–Rubin):")
             for t in regression.terms {
-                lines.append("    \(t.name): \(significant(t.estimate)) (SE \(significant(t.standardError)), t \(fixed(t.tStatistic, 2)), df \(fixed(t.degreesOfFreedom, 1)), p \(pValueText(t.pValue)), fmi \(fixed(t.fractionOfMissingInformation, 3)))")
+                lines.append("    \(t.name): \(NumberText.significant(t.estimate)) (SE \(NumberText.significant(t.standardError)), t \(NumberText.fixed(t.tStatistic, 2)), df \(NumberText.fixed(t.degreesOfFreedom, 1)), p \(NumberText.pValue(t.pValue)), fmi \(NumberText.fixed(t.fractionOfMissingInformation, 3)))")
             }
         }
         return lines
@@ -137,7 +129,7 @@ extension TextSummary {
 
     /// Little's MCAR test of `table`'s modelled columns at their ML estimates (an EM fit with
     /// the default settings), in one line; the reason when it cannot be computed.
-    package static func littleLine(_ table: LoadedTable) -> String {
+    static func littleLine(_ table: LoadedTable) -> String {
         guard table.matrix.missingCount > 0 else { return "Little's MCAR test: not applicable (no missing cells)" }
         do {
             let fit = try GaussianEM().fit(table.matrix)
@@ -148,15 +140,11 @@ extension TextSummary {
     }
 
     /// Little's MCAR test in one line.
-    package static func littleLine(_ t: LittleTestReport) -> String {
+    static func littleLine(_ t: LittleTestReport) -> String {
         guard let p = t.pValue else {
             return "Little's MCAR test: not applicable (a single missingness pattern)"
         }
-        return "Little's MCAR test: d² = \(fixed(t.statistic, 3)), df = \(t.degreesOfFreedom), p \(pValueText(p))\(p < 0.05 ? " (evidence at the 5% level that the cells are not missing completely at random)" : "")"
+        return "Little's MCAR test: d² = \(NumberText.fixed(t.statistic, 3)), df = \(t.degreesOfFreedom), p \(NumberText.pValue(p))\(p < 0.05 ? " (evidence at the 5% level that the cells are not missing completely at random)" : "")"
     }
 
-    static func significant(_ x: Double) -> String { String(format: "%.6g", x) }
-
-    /// "= 0.0123", or "< 0.0001".
-    static func pValueText(_ p: Double) -> String { p < 0.0001 ? "< 0.0001" : "= " + fixed(p, 4) }
 }
