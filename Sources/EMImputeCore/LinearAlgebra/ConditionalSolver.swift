@@ -12,8 +12,8 @@ import Foundation
 ///
 ///     K_{P+j}⁻¹ = [[C_P + u uᵀ/s, −u/s], [−uᵀ/s, 1/s]],   log det K_{P+j} = log det K_PP + log s
 ///
-/// (s is Lⱼⱼ² of the Cholesky factor, and is checked as `CholeskyFactorization` checks its
-/// pivots). The solver keeps the C of every prefix of the last pattern, so a pattern that
+/// (s is Lⱼⱼ² of the Cholesky factor of K_mm, computed and checked as `CholeskyFactorization`
+/// computes and checks its pivots, so the same patterns fail). The solver keeps the C of every prefix of the last pattern, so a pattern that
 /// shares its first t missing columns with the one before (patterns come sorted, so most
 /// do) costs only its last |m| − t borderings, O(|m|²) each, instead of O(|m|³). Each prefix's C
 /// is computed by the same borderings from the empty set whatever was solved before, so
@@ -50,6 +50,10 @@ struct ConditionalSolver: ~Copyable {
     private let prefixColumns: UnsafeMutablePointer<Int>
     private let prefixLogDeterminant: UnsafeMutablePointer<Double>
     private let bordering: UnsafeMutablePointer<Double>
+    /// The Cholesky factor of K_PP for the kept prefix, row t at `lower + t·cachedDepth`
+    /// (rows shared between prefixes like the levels), and 1 / L_tt.
+    private let lower: UnsafeMutablePointer<Double>
+    private let inverseDiagonal: UnsafeMutablePointer<Double>
     private var prefixDepth = 0
     private var prefixPrecision: UnsafePointer<Double>?
 
@@ -71,6 +75,10 @@ struct ConditionalSolver: ~Copyable {
         prefixLogDeterminant.initialize(repeating: 0, count: d + 1)
         bordering = .allocate(capacity: 2 * max(1, d))
         bordering.initialize(repeating: 0, count: 2 * max(1, d))
+        lower = .allocate(capacity: max(1, d * d))
+        lower.initialize(repeating: 0, count: max(1, d * d))
+        inverseDiagonal = .allocate(capacity: max(1, d))
+        inverseDiagonal.initialize(repeating: 0, count: max(1, d))
     }
 
     deinit {
@@ -80,6 +88,8 @@ struct ConditionalSolver: ~Copyable {
         prefixColumns.deallocate()
         prefixLogDeterminant.deallocate()
         bordering.deallocate()
+        lower.deallocate()
+        inverseDiagonal.deallocate()
     }
 
     /// Offset of level t (the C of t columns) in `levels`.
@@ -88,20 +98,32 @@ struct ConditionalSolver: ~Copyable {
 
     /// Borders level t (columns `prefixColumns[0..<t]`) with column j into level t + 1.
     /// Returns false when the Schur complement is not a valid pivot.
+    ///
+    /// The Schur complement is computed as `CholeskyFactorization` computes its pivot (row t
+    /// of the factor L of K_PP, by the same sums in the same order), so a pattern fails here
+    /// exactly when its factorisation would.
     @inline(__always)
     private mutating func border(level t: Int, column j: Int, precision k: UnsafePointer<Double>) -> Bool {
         let kj = k + j * p
         let c = levels + Self.levelOffset(t), next = levels + Self.levelOffset(t + 1)
         let kP = bordering, u = bordering + depthLimit
+        let stride = depthLimit, rowT = lower + t * stride
         for a in 0..<t { kP[a] = kj[prefixColumns[a]] }
-        var s = kj[j]
+        // Row t of L: L_tc = (K_jPc − Σ_{k<c} L_tk L_ck) / L_cc.
         for a in 0..<t {
-            u[a] = ConditionalSolver.dot(c + a * t, kP, t)
-            s -= kP[a] * u[a]
+            var s = kP[a]
+            let rowA = lower + a * stride
+            for q in 0..<a { s -= rowT[q] * rowA[q] }
+            rowT[a] = s * inverseDiagonal[a]
         }
+        var d = kj[j]
+        for q in 0..<t { d -= rowT[q] * rowT[q] }
         let original = kj[j]
-        guard s > CholeskyFactorization.relativePivotTolerance * abs(original), s > 0, s.isFinite else { return false }
-        let inverse = 1 / s
+        guard d > CholeskyFactorization.relativePivotTolerance * abs(original), d > 0, d.isFinite else { return false }
+        inverseDiagonal[t] = 1 / d.squareRoot()
+        // u = C_P K_Pj; C_{P+j} from C_P, u and the Schur complement d.
+        for a in 0..<t { u[a] = ConditionalSolver.dot(c + a * t, kP, t) }
+        let inverse = 1 / d
         let n = t + 1
         for a in 0..<t {
             let scaled = u[a] * inverse
@@ -112,7 +134,7 @@ struct ConditionalSolver: ~Copyable {
             for b in 0..<a { to[b] = next[b * n + a] }
         }
         next[t * n + t] = inverse
-        prefixLogDeterminant[n] = prefixLogDeterminant[t] + log(s)
+        prefixLogDeterminant[n] = prefixLogDeterminant[t] + log(d)
         prefixColumns[t] = j
         return true
     }
