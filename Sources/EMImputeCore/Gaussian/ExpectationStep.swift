@@ -71,13 +71,17 @@ struct StandardizedData {
         var values: [Double] = []
         var patternIndex: [Int] = []
         let p = self.p
-        for (index, pattern) in statistics.patterns.enumerated() {
+        // Patterns in lexicographic order of their missing columns (a depth-first walk of the
+        // trie of missing sets): the solver then borders each distinct prefix once.
+        let ordered = statistics.patterns.enumerated().map { (index: $0.offset, pattern: $0.element, missing: $0.element.missingColumns) }
+            .sorted { $0.missing.lexicographicallyPrecedes($1.missing) }
+        for (index, pattern, missingColumns) in ordered {
             let group = statistics.groups[pattern]!
             let observed = pattern.observedColumns
             guard !observed.isEmpty, group.count > 0 else { continue }
             if let rows = group.rows {
                 groups.append((values.count / p, group.count))
-                missing.append(pattern.missingColumns)
+                missing.append(missingColumns)
                 patternIndex.append(index)
                 let o = observed.count, start = values.count
                 values.append(contentsOf: repeatElement(.nan, count: group.count * p))
