@@ -94,7 +94,7 @@ struct ConditionalSolver: ~Copyable {
 
     /// Offset of level t (the C of t columns) in `levels`.
     @inline(__always)
-    private static func levelOffset(_ t: Int) -> Int { (t - 1) * t * (2 * t - 1) / 6 }
+    private static func levelOffset(_ t: Int) -> Int { ((t &- 1) &* t &* (2 &* t &- 1)) / 6 }
 
     /// Borders level t (columns `prefixColumns[0..<t]`) with column j into level t + 1.
     /// Returns false when the Schur complement is not a valid pivot.
@@ -104,36 +104,54 @@ struct ConditionalSolver: ~Copyable {
     /// exactly when its factorisation would.
     @inline(__always)
     private mutating func border(level t: Int, column j: Int, precision k: UnsafePointer<Double>) -> Bool {
-        let kj = k + j * p
-        let c = levels + Self.levelOffset(t), next = levels + Self.levelOffset(t + 1)
+        // Index arithmetic wraps (&+, &*): every index is below p² and cachedDepth³, and at
+        // these tiny sizes the overflow checks cost as much as the flops.
+        let kj = k + j &* p
+        let c = levels + Self.levelOffset(t), next = levels + Self.levelOffset(t &+ 1)
         let kP = bordering, u = bordering + depthLimit
-        let stride = depthLimit, rowT = lower + t * stride
-        for a in 0..<t { kP[a] = kj[prefixColumns[a]] }
+        let stride = depthLimit, rowT = lower + t &* stride
+        var a = 0
+        while a < t { kP[a] = kj[prefixColumns[a]]; a &+= 1 }
         // Row t of L: L_tc = (K_jPc − Σ_{k<c} L_tk L_ck) / L_cc.
-        for a in 0..<t {
+        a = 0
+        while a < t {
             var s = kP[a]
-            let rowA = lower + a * stride
-            for q in 0..<a { s -= rowT[q] * rowA[q] }
+            let rowA = lower + a &* stride
+            var q = 0
+            while q < a { s -= rowT[q] * rowA[q]; q &+= 1 }
             rowT[a] = s * inverseDiagonal[a]
+            a &+= 1
         }
         var d = kj[j]
-        for q in 0..<t { d -= rowT[q] * rowT[q] }
+        var q = 0
+        while q < t { d -= rowT[q] * rowT[q]; q &+= 1 }
         let original = kj[j]
         guard d > CholeskyFactorization.relativePivotTolerance * abs(original), d > 0, d.isFinite else { return false }
         inverseDiagonal[t] = 1 / d.squareRoot()
         // u = C_P K_Pj; C_{P+j} from C_P, u and the Schur complement d.
-        for a in 0..<t { u[a] = ConditionalSolver.dot(c + a * t, kP, t) }
-        let inverse = 1 / d
-        let n = t + 1
-        for a in 0..<t {
-            let scaled = u[a] * inverse
-            let from = c + a * t, to = next + a * n
-            for b in a..<t { to[b] = from[b] + scaled * u[b] }
-            to[t] = -scaled
-            next[t * n + a] = -scaled
-            for b in 0..<a { to[b] = next[b * n + a] }
+        a = 0
+        while a < t {
+            let row = c + a &* t
+            var s = 0.0, b = 0
+            while b < t { s += row[b] * kP[b]; b &+= 1 }
+            u[a] = s
+            a &+= 1
         }
-        next[t * n + t] = inverse
+        let inverse = 1 / d
+        let n = t &+ 1
+        a = 0
+        while a < t {
+            let scaled = u[a] * inverse
+            let from = c + a &* t, to = next + a &* n
+            var b = a
+            while b < t { to[b] = from[b] + scaled * u[b]; b &+= 1 }
+            to[t] = -scaled
+            next[t &* n &+ a] = -scaled
+            b = 0
+            while b < a { to[b] = next[b &* n &+ a]; b &+= 1 }
+            a &+= 1
+        }
+        next[t &* n &+ t] = inverse
         prefixLogDeterminant[n] = prefixLogDeterminant[t] + log(d)
         prefixColumns[t] = j
         return true
