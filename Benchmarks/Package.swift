@@ -33,6 +33,7 @@ let package = Package(
             dependencies: [
                 "SyntheticData",
                 "BLASYardstick",
+                "CSVYardstick",
                 .product(name: "EMImpute", package: "EMImpute"),
             ]
         ),

@@ -32,6 +32,13 @@ struct StatisticsEngineTests {
         }
         out.append(("mcar 400×6 30%", try incomplete(mcarDataset(n: 400, p: 6, rate: 0.3, seed: 11))))
         out.append(("mar 300×5", try incomplete(marDataset(n: 300, p: 5, intercept: -0.5, slope: 1.5, seed: 12))))
+        // Rows with nothing observed and complete rows beside partial ones (the solver's
+        // |m| = p and |m| = 0 ends), and many patterns of one or two rows each.
+        var edges = mcarDataset(n: 250, p: 7, rate: 0.35, seed: 14)
+        let complete = gaussianSample(n: 250, p: 7, seed: 14)
+        for i in 0..<4 { edges[i] = [Double](repeating: .nan, count: 7) }
+        for i in 4..<20 { edges[i] = complete[i] }
+        out.append(("mcar 250×7 35%, empty and complete rows", try incomplete(edges)))
         return out
     }
 

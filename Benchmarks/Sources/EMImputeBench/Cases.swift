@@ -1,3 +1,4 @@
+import CSVYardstick
 import BLASYardstick
 import EMImpute
 import Foundation
@@ -92,6 +93,9 @@ struct CaseResult {
     let writeBytes: Int
     let endToEnd: ChildRun?
     let endToEndCommand: String?
+    /// One single-threaded libcsv pass over the file with empty callbacks (best of 2): the
+    /// yardstick of issue #13's load and end-to-end targets.
+    var csvYardstickSeconds = Double.nan
 
     var bestLoad: Double { loadSeconds.min() ?? .nan }
     var bestWrite: Double { writeSeconds.min() ?? .nan }
@@ -133,6 +137,8 @@ func runCase(_ c: BenchCase, settings: RunSettings, scratch: Scratch) throws -> 
     }
     let table = loaded!
     let n = table.matrix.rowCount, p = table.matrix.columnCount
+    note("\(c.name): libcsv yardstick")
+    let csvYardstick = CSVYardstick.bestSeconds(input, runs: 2)
 
     note("\(c.name): dsyrk yardstick")
     let dsyrk = dsyrkYardstick(table.matrix.values, rows: n, columns: p)
@@ -199,13 +205,14 @@ func runCase(_ c: BenchCase, settings: RunSettings, scratch: Scratch) throws -> 
     return CaseResult(benchCase: c, rows: n, columns: p, fileBytes: summary.bytes, missingShare: missingShare,
                       generateSeconds: generateSeconds, loadSeconds: loadSeconds, loadCPU: loadCPU,
                       dsyrkSeconds: dsyrk.wall, dsyrkCPU: dsyrk.cpu, runs: runs,
-                      writeSeconds: writeSeconds, writeCPU: writeCPU, writeBytes: writeBytes, endToEnd: child, endToEndCommand: command)
+                      writeSeconds: writeSeconds, writeCPU: writeCPU, writeBytes: writeBytes, endToEnd: child, endToEndCommand: command,
+                      csvYardstickSeconds: csvYardstick)
 }
 
 func caseTables(_ results: [CaseResult], cores: Int) -> String {
     var io = Table(["case", "n × p", "missing", "file MB", "load MB/s", "load rows/s", "load MB/s (CPU)",
                     "write MB/s", "write MB/s (CPU)", "end-to-end s", "end-to-end CPU s", "peak RSS MB", "RSS ÷ 8np",
-                    "2·8np + 100 MB"])
+                    "2·8np + 100 MB", "libcsv yardstick s", "load ÷ yardstick", "end-to-end ÷ yardstick"])
     for r in results {
         let e = r.endToEnd
         let loadCPU = r.loadCPU.min() ?? .nan, writeCPU = r.writeCPU.min() ?? .nan
@@ -221,6 +228,8 @@ func caseTables(_ results: [CaseResult], cores: Int) -> String {
             e.map { fmt(megabytes($0.peakRSSBytes)) } ?? "—",
             e.map { fmt(Double($0.peakRSSBytes) / Double(r.cellBytes)) } ?? "—",
             fmt(megabytes(2 * r.cellBytes) + 100),
+            fmt(r.csvYardstickSeconds), fmt(r.bestLoad / r.csvYardstickSeconds, 2),
+            e.map { $0.status == 0 ? fmt($0.wallSeconds / r.csvYardstickSeconds, 2) : "—" } ?? "—",
         ])
     }
     var em = Table(["case", "patterns", "dsyrk s", "dsyrk CPU s", "EM iterations", "s/iteration (\(cores) threads)",

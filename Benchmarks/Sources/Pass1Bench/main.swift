@@ -74,3 +74,6 @@ row("pass 1, statistics, 1 thread", one)
 row("pass 1, statistics, \(cores) threads", all)
 row("loader (CSVLoader.load, matrix)", load)
 row("impute's statistics of the loaded matrix (LoadedTable.statistics)", tableStatistics)
+print("")
+print(String(format: "target: pass 1 on all cores ≤ 0.7 × the yardstick: %.2f × — %@ (CPU: %.2f × the yardstick's)",
+             all.wall / yardstickSeconds, all.wall <= 0.7 * yardstickSeconds ? "met" : "NOT met", all.cpu / measured.cpu))

@@ -71,19 +71,24 @@ struct StandardizedData {
         var values: [Double] = []
         var patternIndex: [Int] = []
         let p = self.p
-        for (index, pattern) in statistics.patterns.enumerated() {
+        // Patterns in lexicographic order of their missing columns (a depth-first walk of the
+        // trie of missing sets): the solver then borders each distinct prefix once.
+        let ordered = statistics.patterns.enumerated().map { (index: $0.offset, pattern: $0.element, missing: $0.element.missingColumns) }
+            .sorted { $0.missing.lexicographicallyPrecedes($1.missing) }
+        for (index, pattern, missingColumns) in ordered {
             let group = statistics.groups[pattern]!
             let observed = pattern.observedColumns
             guard !observed.isEmpty, group.count > 0 else { continue }
             if let rows = group.rows {
                 groups.append((values.count / p, group.count))
-                missing.append(pattern.missingColumns)
+                missing.append(missingColumns)
                 patternIndex.append(index)
-                let o = observed.count
-                for i in 0..<group.count {
-                    var row = [Double](repeating: .nan, count: p)
-                    for (a, j) in observed.enumerated() { row[j] = scaling.standardize(rows[i * o + a], column: j) }
-                    values.append(contentsOf: row)
+                let o = observed.count, start = values.count
+                values.append(contentsOf: repeatElement(.nan, count: group.count * p))
+                values.withUnsafeMutableBufferPointer { v in
+                    for i in 0..<group.count {
+                        for (a, j) in observed.enumerated() { v[start + i * p + j] = scaling.standardize(rows[i * o + a], column: j) }
+                    }
                 }
             } else {
                 moments.append(StandardizedMoments(group, pattern: pattern, scaling: scaling))
@@ -179,12 +184,18 @@ struct ExpectationStep {
             let work: @Sendable (Int) -> Void = { worker in
                 var solver = ConditionalSolver(columnCount: p)
                 let scratch = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * p)
-                defer { scratch.deallocate() }
+                let workspace = UnsafeMutablePointer<Double>.allocate(capacity: 3 * p * p + 2 * p)
+                defer { scratch.deallocate(); workspace.deallocate() }
                 var b = worker
                 while b < blocks {
                     out.base[b] = b < rowBlocks
                         ? accumulate(block: b, mean: mean, precision: precision, solver: &solver, scratch: scratch)
-                        : accumulate(momentBlock: b - rowBlocks, mean: mean, precision: precision, solver: &solver)
+                        : mean.withUnsafeBufferPointer { mu in
+                            precision.withUnsafeBufferPointer { k in
+                                accumulate(momentBlock: b - rowBlocks, mean: mu.baseAddress!, precision: k.baseAddress!,
+                                           solver: &solver, workspace: workspace)
+                            }
+                        }
                     b += workers
                 }
             }
@@ -207,64 +218,94 @@ struct ExpectationStep {
     /// and A = −K_mm⁻¹ K_mo, so that each row's z = (z_o, A z_o) with z_o = x_o − μ_o. Then
     /// Σ z = n (d, A d) and Σ z zᵀ = L (S + n d dᵀ) Lᵀ with L = (I; A), to which the
     /// conditional covariance n K_mm⁻¹ is added on the missing block.
-    private func accumulate(momentBlock b: Int, mean mu: [Double], precision: [Double],
-                            solver: inout ConditionalSolver) -> SufficientStatistics? {
+    ///
+    /// `workspace` has room for 3p² + 2p values; nothing is allocated per pattern.
+    private func accumulate(momentBlock b: Int, mean mu: UnsafePointer<Double>, precision: UnsafePointer<Double>,
+                            solver: inout ConditionalSolver, workspace: UnsafeMutablePointer<Double>) -> SufficientStatistics? {
         let p = data.p
         var stats = SufficientStatistics(columnCount: p)
+        let a = workspace, gram = workspace + p * p, ag = workspace + 2 * p * p
+        let d = workspace + 3 * p * p, ad = d + p
         let lo = b * Self.momentsPerBlock, hi = min(data.moments.count, lo + Self.momentsPerBlock)
-        for g in lo..<hi {
-            let group = data.moments[g]
-            let o = group.observed, m = group.missing
-            let no = o.count, nm = m.count, n = Double(group.count)
-            let solved = precision.withUnsafeBufferPointer { k in
-                m.withUnsafeBufferPointer { solver.solve(precision: k.baseAddress!, missing: $0) }
-            }
-            guard solved else { return nil }
-            // A = −C K_mo, |m|×|o| row-major.
-            let cc = solver.conditionalCovariance
-            var a = [Double](repeating: 0, count: nm * no)
-            for r in 0..<nm {
-                for t in 0..<nm {
-                    let crt = cc[r * nm + t]
-                    let row = m[t] * p
-                    for c in 0..<no { a[r * no + c] -= crt * precision[row + o[c]] }
+        var logDeterminantSum = 0.0
+        let ok = stats.sum.withUnsafeMutableBufferPointer { sumBuffer in
+            stats.crossProduct.withUnsafeMutableBufferPointer { crossBuffer -> Bool in
+                let sum = sumBuffer.baseAddress!, cross = crossBuffer.baseAddress!
+                // Adds to the upper triangle of Σ z zᵀ.
+                @inline(__always) func add(_ u: Int, _ v: Int, _ value: Double) {
+                    if u <= v { cross[u * p + v] += value } else { cross[v * p + u] += value }
                 }
-            }
-            // G = S + n d dᵀ.
-            let d = (0..<no).map { group.mean[$0] - mu[o[$0]] }
-            var gram = group.comoment
-            for x in 0..<no { for y in 0..<no { gram[x * no + y] += n * d[x] * d[y] } }
-            // AG (|m|×|o|) and A d.
-            var ag = [Double](repeating: 0, count: nm * no)
-            var ad = [Double](repeating: 0, count: nm)
-            for r in 0..<nm {
-                for c in 0..<no {
-                    let arc = a[r * no + c]
-                    ad[r] += arc * d[c]
-                    for y in 0..<no { ag[r * no + y] += arc * gram[c * no + y] }
+                for g in lo..<hi {
+                    let group = data.moments[g]
+                    let solved = group.missing.withUnsafeBufferPointer { m -> Bool in
+                        guard solver.solve(precision: precision, missing: m) else { return false }
+                        group.observed.withUnsafeBufferPointer { ob in
+                            group.mean.withUnsafeBufferPointer { ybar in
+                                group.comoment.withUnsafeBufferPointer { comoment in
+                                    let o = ob.baseAddress!
+                                    let no = ob.count, nm = m.count, n = Double(group.count)
+                                    // A = −C K_mo, |m|×|o| row-major.
+                                    let cc = solver.conditionalCovariance
+                                    for r in 0..<nm {
+                                        let ar = a + r * no
+                                        for c in 0..<no { ar[c] = 0 }
+                                        for t in 0..<nm {
+                                            let crt = cc[r * nm + t]
+                                            let row = precision + m[t] * p
+                                            for c in 0..<no { ar[c] -= crt * row[o[c]] }
+                                        }
+                                    }
+                                    // G = S + n d dᵀ.
+                                    for x in 0..<no { d[x] = ybar[x] - mu[o[x]] }
+                                    for x in 0..<no {
+                                        let nd = n * d[x]
+                                        for y in 0..<no { gram[x * no + y] = comoment[x * no + y] + nd * d[y] }
+                                    }
+                                    // AG (|m|×|o|) and A d.
+                                    for r in 0..<nm {
+                                        let agr = ag + r * no, ar = a + r * no
+                                        for y in 0..<no { agr[y] = 0 }
+                                        var s = 0.0
+                                        for c in 0..<no {
+                                            let arc = ar[c]
+                                            s += arc * d[c]
+                                            let gc = gram + c * no
+                                            for y in 0..<no { agr[y] += arc * gc[y] }
+                                        }
+                                        ad[r] = s
+                                    }
+                                    for x in 0..<no {
+                                        sum[o[x]] += n * d[x]
+                                        let row = cross + o[x] * p, gx = gram + x * no
+                                        // o ascending: o[x] ≤ o[y] for y ≥ x.
+                                        for y in x..<no { row[o[y]] += gx[y] }
+                                    }
+                                    for r in 0..<nm {
+                                        sum[m[r]] += n * ad[r]
+                                        let agr = ag + r * no
+                                        for y in 0..<no { add(m[r], o[y], agr[y]) }
+                                        let row = cross + m[r] * p
+                                        for r2 in r..<nm {
+                                            // m ascending: m[r] ≤ m[r2].
+                                            row[m[r2]] += n * cc[r * nm + r2] + ConditionalSolver.dot(agr, a + r2 * no, no)
+                                        }
+                                    }
+                                    logDeterminantSum += n * solver.logDeterminantKmm
+                                }
+                            }
+                        }
+                        return true
+                    }
+                    guard solved else { return false }
+                    stats.rowCount += group.count
+                    stats.observedCells += group.count * group.observed.count
+                    stats.missingCells += group.count * group.missing.count
                 }
+                return true
             }
-            func add(_ u: Int, _ v: Int, _ value: Double) {
-                if u <= v { stats.crossProduct[u * p + v] += value } else { stats.crossProduct[v * p + u] += value }
-            }
-            for x in 0..<no {
-                stats.sum[o[x]] += n * d[x]
-                for y in x..<no { add(o[x], o[y], gram[x * no + y]) }
-            }
-            for r in 0..<nm {
-                stats.sum[m[r]] += n * ad[r]
-                for y in 0..<no { add(m[r], o[y], ag[r * no + y]) }
-                for r2 in r..<nm {
-                    var v = n * cc[r * nm + r2]
-                    for c in 0..<no { v += ag[r * no + c] * a[r2 * no + c] }
-                    add(m[r], m[r2], v)
-                }
-            }
-            stats.rowCount += group.count
-            stats.observedCells += group.count * no
-            stats.missingCells += group.count * nm
-            stats.logDeterminantSum += n * solver.logDeterminantKmm
         }
+        guard ok else { return nil }
+        stats.logDeterminantSum = logDeterminantSum
         return stats
     }
 

@@ -7,11 +7,24 @@ import Foundation
 ///     E[x_m | x_o] = μ_m − C (K_m· z),  z = x − μ with zeros in the missing places
 ///     log det Σ_oo = log det Σ + log det K_mm
 ///
-/// Per pattern this costs O(|m|³); per row, |m| contiguous dot products of length p with rows
-/// of K and one |m|×|m| product — nothing grows with |o|·|m| per pattern, which matters
-/// because most patterns have only a row or two. Buffers are owned (freed by `deinit`, so
-/// the solver cannot be copied) and reused, so a solve allocates nothing. They start zeroed,
-/// and a failed solve forgets its pattern, so nothing ever reads memory no solve wrote.
+/// C is built by bordering, one missing column at a time: with P the columns so far, C_P =
+/// K_PP⁻¹, column j next, u = C_P K_Pj and the Schur complement s = K_jj − K_jPᵀ u,
+///
+///     K_{P+j}⁻¹ = [[C_P + u uᵀ/s, −u/s], [−uᵀ/s, 1/s]],   log det K_{P+j} = log det K_PP + log s
+///
+/// (s is Lⱼⱼ² of the Cholesky factor of K_mm, computed and checked as `CholeskyFactorization`
+/// computes and checks its pivots, so the same patterns fail). The solver keeps the C of every prefix of the last pattern, so a pattern that
+/// shares its first t missing columns with the one before (patterns come sorted, so most
+/// do) costs only its last |m| − t borderings, O(|m|²) each, instead of O(|m|³). Each prefix's C
+/// is computed by the same borderings from the empty set whatever was solved before, so
+/// results do not depend on the order of the solves (nor on threads). Patterns with more
+/// than `cachedDepth` missing columns are factorised directly (Cholesky, O(|m|³)).
+///
+/// Per row, |m| contiguous dot products of length p with rows of K and one |m|×|m| product —
+/// nothing grows with |o|·|m| per pattern, which matters because most patterns have only a
+/// row or two. Buffers are owned (freed by `deinit`, so the solver cannot be copied) and
+/// reused, so a solve allocates nothing. They start zeroed, and a failed solve forgets its
+/// pattern, so nothing ever reads memory no solve wrote.
 struct ConditionalSolver: ~Copyable {
     let p: Int
     /// The precision matrix of the last successful solve and the pattern's missing columns;
@@ -19,23 +32,129 @@ struct ConditionalSolver: ~Copyable {
     private var precision: UnsafePointer<Double>?
     private var missing: UnsafePointer<Int>?
     private var missingCount = 0
-    /// C = K_mm⁻¹, row-major |m|×|m| (full, symmetric), of the last successful solve.
+    /// C = K_mm⁻¹, row-major |m|×|m| (full, symmetric), of the last successful solve (valid
+    /// until the next solve).
     private(set) var conditionalCovariance: UnsafeMutablePointer<Double>
     /// log det K_mm from the last successful solve.
     private(set) var logDeterminantKmm = 0.0
     private var factor: UnsafeMutablePointer<Double>
+    private let ownedCovariance: UnsafeMutablePointer<Double>
+
+    /// Most missing columns whose prefixes are kept (memory Σ t² ≤ 38k doubles).
+    static let cachedDepth = 48
+    private let depthLimit: Int
+    /// C of the first t columns of `prefixColumns`, t×t row-major, at `levels + t(t−1)(2t−1)/6`;
+    /// `prefixLogDeterminant[t]` is its log det K; `prefixDepth` levels are valid, all under
+    /// `prefixPrecision`.
+    private let levels: UnsafeMutablePointer<Double>
+    private let prefixColumns: UnsafeMutablePointer<Int>
+    private let prefixLogDeterminant: UnsafeMutablePointer<Double>
+    private let bordering: UnsafeMutablePointer<Double>
+    /// The Cholesky factor of K_PP for the kept prefix, row t at `lower + t·cachedDepth`
+    /// (rows shared between prefixes like the levels), and 1 / L_tt.
+    private let lower: UnsafeMutablePointer<Double>
+    private let inverseDiagonal: UnsafeMutablePointer<Double>
+    private var prefixDepth = 0
+    private var prefixPrecision: UnsafePointer<Double>?
 
     init(columnCount p: Int) {
         self.p = p
-        conditionalCovariance = .allocate(capacity: max(1, p * p))
-        conditionalCovariance.initialize(repeating: 0, count: max(1, p * p))
+        ownedCovariance = .allocate(capacity: max(1, p * p))
+        ownedCovariance.initialize(repeating: 0, count: max(1, p * p))
+        conditionalCovariance = ownedCovariance
         factor = .allocate(capacity: max(1, p * p))
         factor.initialize(repeating: 0, count: max(1, p * p))
+        depthLimit = min(p, Self.cachedDepth)
+        let d = depthLimit
+        let levelCapacity = max(1, d * (d + 1) * (2 * d + 1) / 6)
+        levels = .allocate(capacity: levelCapacity)
+        levels.initialize(repeating: 0, count: levelCapacity)
+        prefixColumns = .allocate(capacity: d + 1)
+        prefixColumns.initialize(repeating: 0, count: d + 1)
+        prefixLogDeterminant = .allocate(capacity: d + 1)
+        prefixLogDeterminant.initialize(repeating: 0, count: d + 1)
+        bordering = .allocate(capacity: 2 * max(1, d))
+        bordering.initialize(repeating: 0, count: 2 * max(1, d))
+        lower = .allocate(capacity: max(1, d * d))
+        lower.initialize(repeating: 0, count: max(1, d * d))
+        inverseDiagonal = .allocate(capacity: max(1, d))
+        inverseDiagonal.initialize(repeating: 0, count: max(1, d))
     }
 
     deinit {
-        conditionalCovariance.deallocate()
+        ownedCovariance.deallocate()
         factor.deallocate()
+        levels.deallocate()
+        prefixColumns.deallocate()
+        prefixLogDeterminant.deallocate()
+        bordering.deallocate()
+        lower.deallocate()
+        inverseDiagonal.deallocate()
+    }
+
+    /// Offset of level t (the C of t columns) in `levels`.
+    @inline(__always)
+    private static func levelOffset(_ t: Int) -> Int { ((t &- 1) &* t &* (2 &* t &- 1)) / 6 }
+
+    /// Borders level t (columns `prefixColumns[0..<t]`) with column j into level t + 1.
+    /// Returns false when the Schur complement is not a valid pivot.
+    ///
+    /// The Schur complement is computed as `CholeskyFactorization` computes its pivot (row t
+    /// of the factor L of K_PP, by the same sums in the same order), so a pattern fails here
+    /// exactly when its factorisation would.
+    @inline(__always)
+    private mutating func border(level t: Int, column j: Int, precision k: UnsafePointer<Double>) -> Bool {
+        // Index arithmetic wraps (&+, &*): every index is below p² and cachedDepth³, and at
+        // these tiny sizes the overflow checks cost as much as the flops.
+        let kj = k + j &* p
+        let c = levels + Self.levelOffset(t), next = levels + Self.levelOffset(t &+ 1)
+        let kP = bordering, u = bordering + depthLimit
+        let stride = depthLimit, rowT = lower + t &* stride
+        var a = 0
+        while a < t { kP[a] = kj[prefixColumns[a]]; a &+= 1 }
+        // Row t of L: L_tc = (K_jPc − Σ_{k<c} L_tk L_ck) / L_cc.
+        a = 0
+        while a < t {
+            var s = kP[a]
+            let rowA = lower + a &* stride
+            var q = 0
+            while q < a { s -= rowT[q] * rowA[q]; q &+= 1 }
+            rowT[a] = s * inverseDiagonal[a]
+            a &+= 1
+        }
+        var d = kj[j]
+        var q = 0
+        while q < t { d -= rowT[q] * rowT[q]; q &+= 1 }
+        let original = kj[j]
+        guard d > CholeskyFactorization.relativePivotTolerance * abs(original), d > 0, d.isFinite else { return false }
+        inverseDiagonal[t] = 1 / d.squareRoot()
+        // u = C_P K_Pj; C_{P+j} from C_P, u and the Schur complement d.
+        a = 0
+        while a < t {
+            let row = c + a &* t
+            var s = 0.0, b = 0
+            while b < t { s += row[b] * kP[b]; b &+= 1 }
+            u[a] = s
+            a &+= 1
+        }
+        let inverse = 1 / d
+        let n = t &+ 1
+        a = 0
+        while a < t {
+            let scaled = u[a] * inverse
+            let from = c + a &* t, to = next + a &* n
+            var b = a
+            while b < t { to[b] = from[b] + scaled * u[b]; b &+= 1 }
+            to[t] = -scaled
+            next[t &* n &+ a] = -scaled
+            b = 0
+            while b < a { to[b] = next[b &* n &+ a]; b &+= 1 }
+            a &+= 1
+        }
+        next[t &* n &+ t] = inverse
+        prefixLogDeterminant[n] = prefixLogDeterminant[t] + log(d)
+        prefixColumns[t] = j
+        return true
     }
 
     /// Whether the last solve succeeded (its results may be read).
@@ -52,6 +171,24 @@ struct ConditionalSolver: ~Copyable {
         missingCount = 0
         logDeterminantKmm = 0
         guard nm > 0 else { precision = k; return true }
+        if nm <= depthLimit {
+            if prefixPrecision != k { prefixPrecision = k; prefixDepth = 0 }
+            var t = 0
+            while t < prefixDepth, t < nm, prefixColumns[t] == m[t] { t += 1 }
+            prefixDepth = t
+            while t < nm {
+                guard border(level: t, column: m[t], precision: k) else { return false }
+                t += 1
+                prefixDepth = t
+            }
+            conditionalCovariance = levels + Self.levelOffset(nm)
+            logDeterminantKmm = prefixLogDeterminant[nm]
+            precision = k
+            missing = m.baseAddress
+            missingCount = nm
+            return true
+        }
+        conditionalCovariance = ownedCovariance
         for a in 0..<nm { for b in 0...a { factor[a * nm + b] = k[m[a] * p + m[b]] } }
         if CholeskyFactorization.factorInPlace(factor, order: nm, stride: nm) != nil { return false }
         // log det = 2 Σ log Lₐₐ, with one log per product of diagonal entries (renormalised

@@ -11,14 +11,13 @@ extension ColumnScaling {
             let group = statistics.groups[pattern]!
             let observed = pattern.observedColumns
             guard !observed.isEmpty, group.count > 0 else { continue }
-            let (gm, gc) = group.moments
-            let o = observed.count
+            let (gm, gc) = group.diagonalMoments
             let nb = Double(group.count)
             for (a, j) in observed.enumerated() {
                 let na = Double(count[j]), n = na + nb
                 let delta = gm[a] - mean[j]
                 mean[j] += delta * nb / n
-                m2[j] += gc[a * o + a] + delta * delta * na * nb / n
+                m2[j] += gc[a] + delta * delta * na * nb / n
                 count[j] += group.count
             }
         }

@@ -59,13 +59,22 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
         self.rowLimit = rowLimit
         units = [Double](repeating: 1, count: columnNames.count)
         unitIsSet = [Bool](repeating: false, count: columnNames.count)
+        keyWords = [UInt64](repeating: 0, count: MissingnessPattern.wordCount(columnNames.count))
     }
 
     /// Whether each column's unit has been chosen.
     private var unitIsSet: [Bool]
+    /// Scratch for the pattern key of the row being added (not part of the value).
+    private var keyWords: [UInt64]
 
     /// Number of columns.
     public var columnCount: Int { columnNames.count }
+
+    /// Whether both summarise the same rows the same way (the key scratch aside).
+    public static func == (a: Self, b: Self) -> Bool {
+        a.columnNames == b.columnNames && a.rowCount == b.rowCount && a.units == b.units && a.unitIsSet == b.unitIsSet
+            && a.rowLimit == b.rowLimit && a.groups == b.groups
+    }
 
     /// Adds one row; NaN marks a missing cell.
     /// - Throws: `DataError.columnCountMismatch` for a row of another length,
@@ -77,26 +86,39 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
     }
 
     /// Adds one row given as a buffer of `columnCount` cells; NaN marks a missing cell.
+    ///
+    /// Allocates nothing but a new pattern's group (and the amortised growth of a group's
+    /// kept rows): the pattern key is built in a reused word buffer and the observed cells
+    /// in stack scratch.
     public mutating func add(_ row: UnsafeBufferPointer<Double>) throws(DataError) {
         let p = columnCount
         guard row.count == p else { throw .columnCountMismatch(count: row.count, expected: p) }
-        var words = [UInt64](repeating: 0, count: MissingnessPattern.wordCount(p))
-        var observed: [Double] = []
-        observed.reserveCapacity(p)
-        for j in 0..<p {
-            let v = row[j]
-            if v.isNaN { words[j >> 6] |= 1 << UInt64(j & 63); continue }
-            guard v.isFinite else { throw .infiniteValue(row: rowCount, column: j) }
-            if !unitIsSet[j] { setUnit(j, from: v) }
-            observed.append(v / units[j])
-        }
-        rowCount += 1
-        let pattern = MissingnessPattern(words: words, columnCount: p)
-        if observed.isEmpty { groups[pattern, default: PatternGroupStatistics(observedCount: 0)].count += 1; return }
-        // In place: one hash lookup, no copy of the group.
-        let limit = rowLimit
-        Self.update(&groups[pattern, default: PatternGroupStatistics(observedCount: observed.count)]) { group in
-            group.add(observed, keepingRows: limit.keepsRows(count: group.count + 1, observed: observed.count))
+        try withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(p, 1)) { (scratch) throws(DataError) in
+            let observed = scratch.baseAddress!, delta = observed + p
+            var o = 0
+            // The key's words are written in place (unique unless the last key was kept by a
+            // new group, and then copied once).
+            var word: UInt64 = 0
+            for j in 0..<p {
+                let v = row[j]
+                if v.isNaN {
+                    word |= 1 << UInt64(j & 63)
+                } else {
+                    guard v.isFinite else { throw .infiniteValue(row: rowCount, column: j) }
+                    if !unitIsSet[j] { setUnit(j, from: v) }
+                    observed[o] = v / units[j]
+                    o += 1
+                }
+                if j & 63 == 63 || j == p - 1 { keyWords[j >> 6] = word; word = 0 }
+            }
+            rowCount += 1
+            let pattern = MissingnessPattern(words: keyWords, columnCount: p)
+            if o == 0 { groups[pattern, default: PatternGroupStatistics(observedCount: 0)].count += 1; return }
+            // In place: one hash lookup, no copy of the group.
+            let limit = rowLimit, x = UnsafeBufferPointer(start: observed, count: o)
+            Self.update(&groups[pattern, default: PatternGroupStatistics(observedCount: o)]) { group in
+                group.add(x, keepingRows: limit.keepsRows(count: group.count + 1, observed: o), scratch: delta)
+            }
         }
     }
 
@@ -173,13 +195,19 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
     /// (δ·n/n) — unless it keeps more rows than the row limit allows.
     private mutating func fold(_ incoming: PatternGroupStatistics, into pattern: MissingnessPattern) {
         let limit = rowLimit
-        if groups[pattern] == nil, !incoming.keepsRows || limit.keepsRows(count: incoming.count, observed: incoming.observedCount) {
+        // One lookup for a pattern already here, merged in place through the index.
+        if let index = groups.index(forKey: pattern) {
+            groups.values[index].merge(incoming, keepingRows: limit.keepsRows(count: groups.values[index].count + incoming.count,
+                                                                              observed: incoming.observedCount))
+            return
+        }
+        if !incoming.keepsRows || limit.keepsRows(count: incoming.count, observed: incoming.observedCount) {
             groups[pattern] = incoming
             return
         }
-        Self.update(&groups[pattern, default: PatternGroupStatistics(observedCount: incoming.observedCount)]) { group in
-            group.merge(incoming, keepingRows: limit.keepsRows(count: group.count + incoming.count, observed: incoming.observedCount))
-        }
+        var group = PatternGroupStatistics(observedCount: incoming.observedCount)
+        group.merge(incoming, keepingRows: limit.keepsRows(count: incoming.count, observed: incoming.observedCount))
+        groups[pattern] = group
     }
 
     /// The patterns, in `MissingnessPattern` order (complete rows first).
@@ -223,26 +251,55 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
         m.convertToMoments()
         let o = observedCount
         let r = rows ?? []
-        for i in 0..<count { m.add(Array(r[(i * o)..<((i + 1) * o)]), keepingRows: false) }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(o, 1)) { scratch in
+            r.withUnsafeBufferPointer { r in
+                for i in 0..<count { m.add(UnsafeBufferPointer(rebasing: r[(i * o)..<((i + 1) * o)]), keepingRows: false, scratch: scratch.baseAddress!) }
+            }
+        }
         return (m.mean ?? [Double](repeating: 0, count: o), m.comoment ?? [Double](repeating: 0, count: o * o))
     }
 
-    mutating func add(_ x: [Double], keepingRows: Bool) {
+    /// The group's mean and the diagonal of its comoment: for a group that keeps its rows, the
+    /// same numbers as `moments` gives (the diagonal of Welford's recurrence does not involve
+    /// the other entries), at O(|O|) per row instead of O(|O|²).
+    var diagonalMoments: (mean: [Double], comomentDiagonal: [Double]) {
+        let o = observedCount
+        if let mean, let comoment { return (mean, (0..<o).map { comoment[$0 * o + $0] }) }
+        var mean = [Double](repeating: 0, count: o), diagonal = [Double](repeating: 0, count: o)
+        let r = rows ?? []
+        for i in 0..<count {
+            let n = Double(i + 1), w = (n - 1) / n
+            for a in 0..<o {
+                let delta = r[i * o + a] - mean[a]
+                mean[a] += delta / n
+                diagonal[a] += w * delta * delta
+            }
+        }
+        return (mean, diagonal)
+    }
+
+    /// Adds one row's observed cells `x` (|O| of them); `scratch` has room for |O| values.
+    mutating func add(_ x: UnsafeBufferPointer<Double>, keepingRows: Bool, scratch delta: UnsafeMutablePointer<Double>) {
         let o = observedCount
         if rows != nil, !keepingRows { convertToMoments() }
         count += 1
         if rows != nil { rows!.append(contentsOf: x); return }
         // Welford: δ = x − x̄ₙ₋₁; x̄ₙ = x̄ₙ₋₁ + δ/n; Mₙ = Mₙ₋₁ + (n−1)/n · δδᵀ.
         let n = Double(count)
-        var delta = x
-        for a in 0..<o { delta[a] = x[a] - mean![a]; mean![a] += delta[a] / n }
+        mean!.withUnsafeMutableBufferPointer { mean in
+            for a in 0..<o { delta[a] = x[a] - mean[a]; mean[a] += delta[a] / n }
+        }
         let w = (n - 1) / n
         comoment!.withUnsafeMutableBufferPointer { c in
-            for a in 0..<o { for b in a..<o { c[a * o + b] += w * delta[a] * delta[b] } }
+            for a in 0..<o {
+                let wa = w * delta[a], row = c.baseAddress! + a * o
+                for b in a..<o { row[b] += wa * delta[b] }
+            }
             for a in 0..<o { for b in 0..<a { c[a * o + b] = c[b * o + a] } }
         }
     }
 
+    /// Adds the rows of `other` (same pattern, same units).
     mutating func merge(_ other: PatternGroupStatistics, keepingRows: Bool) {
         let o = observedCount
         if keepingRows, rows != nil, let r = other.rows {
@@ -252,17 +309,35 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
         }
         if rows != nil { convertToMoments() }
         if let r = other.rows {
-            for i in 0..<other.count { add(Array(r[(i * o)..<((i + 1) * o)]), keepingRows: false) }
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: max(o, 1)) { scratch in
+                r.withUnsafeBufferPointer { r in
+                    for i in 0..<other.count {
+                        add(UnsafeBufferPointer(rebasing: r[(i * o)..<((i + 1) * o)]), keepingRows: false, scratch: scratch.baseAddress!)
+                    }
+                }
+            }
             return
         }
         // Chan et al.: δ = x̄_b − x̄_a; x̄ = x̄_a + δ·n_b/n; M = M_a + M_b + δδᵀ·n_a·n_b/n.
         let na = Double(count), nb = Double(other.count), n = na + nb
         guard nb > 0 else { return }
-        let otherMean = other.mean!, otherComoment = other.comoment!
-        var delta = [Double](repeating: 0, count: o)
-        for a in 0..<o { delta[a] = otherMean[a] - mean![a]; mean![a] += delta[a] * nb / n }
         let w = na * nb / n
-        for a in 0..<o { for b in 0..<o { comoment![a * o + b] += otherComoment[a * o + b] + w * delta[a] * delta[b] } }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(o, 1)) { scratch in
+            let delta = scratch.baseAddress!
+            other.mean!.withUnsafeBufferPointer { otherMean in
+                mean!.withUnsafeMutableBufferPointer { mean in
+                    for a in 0..<o { delta[a] = otherMean[a] - mean[a]; mean[a] += delta[a] * nb / n }
+                }
+            }
+            other.comoment!.withUnsafeBufferPointer { otherComoment in
+                comoment!.withUnsafeMutableBufferPointer { c in
+                    for a in 0..<o {
+                        let wa = w * delta[a]
+                        for b in 0..<o { c[a * o + b] += otherComoment[a * o + b] + wa * delta[b] }
+                    }
+                }
+            }
+        }
         count += other.count
     }
 
@@ -300,7 +375,11 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
         count = 0
         mean = [Double](repeating: 0, count: o)
         comoment = [Double](repeating: 0, count: o * o)
-        for i in 0..<n { add(Array(kept[(i * o)..<((i + 1) * o)]), keepingRows: false) }
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(o, 1)) { scratch in
+            kept.withUnsafeBufferPointer { r in
+                for i in 0..<n { add(UnsafeBufferPointer(rebasing: r[(i * o)..<((i + 1) * o)]), keepingRows: false, scratch: scratch.baseAddress!) }
+            }
+        }
     }
 }
 

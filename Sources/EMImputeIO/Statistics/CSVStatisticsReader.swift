@@ -125,8 +125,9 @@ public enum CSVStatisticsReader {
         var warnings: [CSVWarning] = []
         var kept: [Int] = []
         var candidate = 0
+        let tallies = builder.tallies, ranges = builder.ranges
         for j in 0..<columns.count {
-            let tally = builder.tallies[j]
+            let tally = tallies[j]
             let (kind, warning) = try tally.classification(position: j, name: columns.names[j], isCandidate: columns.isCandidate[j],
                                                            columnsWereRequested: columns.columnsWereRequested, file: file)
             if let warning { warnings.append(warning) }
@@ -136,7 +137,7 @@ public enum CSVStatisticsReader {
         }
         if let last = whole.lastLine { warnings.append(.missingFinalLineEnd(line: last.line, text: last.text)) }
         let statistics = kept.count == builder.statistics.columnCount ? builder.statistics : builder.statistics.keepingColumns(kept)
-        return TableStatistics(options: options, columns: profiles, observedRanges: kept.map { builder.ranges[$0] },
+        return TableStatistics(options: options, columns: profiles, observedRanges: kept.map { ranges[$0] },
                                statistics: statistics, warnings: warnings)
     }
 }

@@ -10,17 +10,24 @@ final class StatisticsBuilder: CSVRecordSink {
     var error: CSVError? { frame.error }
     var shouldStop: Bool { frame.hasFailed }
 
-    // Touched for every cell by one thread only.
+    // Touched for every cell by one thread only. The per-cell state lives in buffers the
+    // builder owns (allocated once the columns are known, freed in `deinit`): a cell costs no
+    // uniqueness check or reference counting.
     @exclusivity(unchecked) private var frame: RecordFrame
     @exclusivity(unchecked) private(set) var rows = 0
-    @exclusivity(unchecked) private(set) var tallies: [ColumnTally] = []
-    /// Per input column, its place among the candidate columns, or −1.
-    @exclusivity(unchecked) private var slot: [Int] = []
-    /// Per candidate column, the range and integer-ness of its numbers.
-    @exclusivity(unchecked) private(set) var ranges: [ImputedValueAdjustment.ObservedRange] = []
-    @exclusivity(unchecked) private var row: [Double] = []
+    /// Per input column, its tally; its place among the candidate columns, or −1.
+    @exclusivity(unchecked) private var tallyBuffer = UnsafeMutableBufferPointer<ColumnTally>(start: nil, count: 0)
+    @exclusivity(unchecked) private var slot = UnsafeMutableBufferPointer<Int>(start: nil, count: 0)
+    /// Per candidate column, the range and integer-ness of its numbers, and the row's cell.
+    @exclusivity(unchecked) private var rangeBuffer = UnsafeMutableBufferPointer<ImputedValueAdjustment.ObservedRange>(start: nil, count: 0)
+    @exclusivity(unchecked) private var row = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
     /// The candidate columns' statistics.
     private(set) var statistics = PatternStatistics(columnNames: [])
+
+    /// Per input column, what its cells were.
+    var tallies: [ColumnTally] { Array(tallyBuffer) }
+    /// Per candidate column, the range and integer-ness of its numbers.
+    var ranges: [ImputedValueAdjustment.ObservedRange] { Array(rangeBuffer) }
 
     /// The columns, once established.
     var columns: ColumnSelection? { frame.columns }
@@ -35,16 +42,31 @@ final class StatisticsBuilder: CSVRecordSink {
         if let columns { prepare(columns) }
     }
 
+    deinit { release() }
+
+    private func release() {
+        tallyBuffer.baseAddress?.deinitialize(count: tallyBuffer.count)
+        tallyBuffer.deallocate()
+        slot.deallocate()
+        rangeBuffer.deallocate()
+        row.deallocate()
+    }
+
     private func prepare(_ selection: ColumnSelection) {
-        tallies = Array(repeating: ColumnTally(), count: selection.count)
+        release()
+        tallyBuffer = .allocate(capacity: selection.count)
+        _ = tallyBuffer.initialize(from: repeatElement(ColumnTally(), count: selection.count))
+        slot = .allocate(capacity: selection.count)
         var next = 0
-        slot = selection.isCandidate.map { candidate in
-            defer { if candidate { next += 1 } }
-            return candidate ? next : -1
+        for (j, candidate) in selection.isCandidate.enumerated() {
+            slot[j] = candidate ? next : -1
+            if candidate { next += 1 }
         }
         let names = selection.names.indices.filter { selection.isCandidate[$0] }.map { selection.names[$0] }
-        ranges = Array(repeating: .init(minimum: .infinity, maximum: -.infinity, isAllIntegers: true), count: names.count)
-        row = Array(repeating: .nan, count: names.count)
+        rangeBuffer = .allocate(capacity: names.count)
+        rangeBuffer.initialize(repeating: .init(minimum: .infinity, maximum: -.infinity, isAllIntegers: true))
+        row = .allocate(capacity: names.count)
+        row.initialize(repeating: .nan)
         statistics = PatternStatistics(columnNames: names)
     }
 
@@ -59,19 +81,20 @@ final class StatisticsBuilder: CSVRecordSink {
         // column that will turn out to be text, every cell that is not a number). The row
         // has the statistics' width and no infinite cell (the parser reads none), so adding
         // it cannot fail.
-        row.withUnsafeBufferPointer { try? statistics.add($0) }
+        try? statistics.add(UnsafeBufferPointer(row))
     }
 
     @inline(__always)
     private func cell(_ j: Int, _ raw: UnsafeBufferPointer<UInt8>, line: Int) {
         let c = slot[j]
-        switch tallies[j].read(raw, tokens: tokens, isCandidate: c >= 0, line: line) {
+        switch tallyBuffer[j].read(raw, tokens: tokens, isCandidate: c >= 0, line: line) {
         case .number(let v):
             row[c] = v
             // As `ImputedValueAdjustment` takes them, ties (0 and −0) included.
-            ranges[c].minimum = min(ranges[c].minimum, v)
-            ranges[c].maximum = max(ranges[c].maximum, v)
-            if ranges[c].isAllIntegers, v.rounded() != v { ranges[c].isAllIntegers = false }
+            let range = rangeBuffer.baseAddress! + c
+            range.pointee.minimum = min(range.pointee.minimum, v)
+            range.pointee.maximum = max(range.pointee.maximum, v)
+            if range.pointee.isAllIntegers, v.rounded() != v { range.pointee.isAllIntegers = false }
         case .missing, .other:
             if c >= 0 { row[c] = .nan }
         }
@@ -81,8 +104,8 @@ final class StatisticsBuilder: CSVRecordSink {
     /// - Throws: `DataError` only if the two were built over different columns (a bug).
     func merge(_ later: StatisticsBuilder) throws {
         rows += later.rows
-        for j in tallies.indices { tallies[j].merge(later.tallies[j]) }
-        for c in ranges.indices { ranges[c].merge(later.ranges[c]) }
+        for j in tallyBuffer.indices { tallyBuffer[j].merge(later.tallyBuffer[j]) }
+        for c in rangeBuffer.indices { rangeBuffer[c].merge(later.rangeBuffer[c]) }
         try statistics.merge(later.statistics)
     }
 }
