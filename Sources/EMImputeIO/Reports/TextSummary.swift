@@ -44,7 +44,7 @@ package enum TextSummary {
         }
         if let t = m.t {
             let how = t.degreesOfFreedomEstimated ? "estimated" : "fixed"
-            var lines = ["  model: multivariate t, ν = \(fixed(t.degreesOfFreedom, 3)) (\(how))"]
+            var lines = ["  model: multivariate t, ν = \(t.degreesOfFreedomIsInfinite ? "∞ (the normal)" : fixed(t.degreesOfFreedom, 3)) (\(how))"]
             if !t.mostDownweightedRows.isEmpty {
                 lines.append("  rows weighted down most: " + t.mostDownweightedRows.prefix(5).map { "\($0.row) (w = \(fixed($0.weight, 3)))" }.joined(separator: ", "))
             }
