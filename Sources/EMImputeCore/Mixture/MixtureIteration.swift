@@ -137,13 +137,16 @@ struct MixtureProblem: Sendable {
             let rows = blocks.rows(ofBlock: b)
             data.standardized.values.withUnsafeBufferPointer { xb in
                 data.rowPattern.withUnsafeBufferPointer { patterns in
+                data.missingColumns.withUnsafeBufferPointer { missingColumns in
+                data.missingStart.withUnsafeBufferPointer { missingStart in
+                    let missing = missingColumns.baseAddress!, starts = missingStart.baseAddress!
                     var r = rows.lowerBound
                     while r < rows.upperBound {
                         let count = min(chunk, rows.upperBound - r)
                         let rowPatterns = patterns.baseAddress! + r
                         for k in 0..<kCount {
                             prepared[k].completeDeviations(xb.baseAddress! + r * p, count: count, patterns: rowPatterns,
-                                                           missing: data.layout.missing, into: z + k * chunk * p,
+                                                           missing: missing, missingStart: starts, into: z + k * chunk * p,
                                                            distances: distances, work: v)
                             for i in 0..<count {
                                 density[i * kCount + k] = constants[rowPatterns[i] * kCount + k] - 0.5 * distances[i]
@@ -173,11 +176,13 @@ struct MixtureProblem: Sendable {
                             }
                             stats.weight[k] += weight
                             BLAS.addGram(of: zk, rows: count, columns: p, into: cross + k * p * p)
-                            prepared[k].addConditionalCovariances(count: count, patterns: rowPatterns, missing: data.layout.missing,
-                                                                  weights: { density[$0 * kCount + k] }, into: cross + k * p * p)
+                            prepared[k].addConditionalCovariances(count: count, patterns: rowPatterns, missing: missing, missingStart: starts,
+                                                                  weights: density + k, stride: kCount, into: cross + k * p * p)
                         }
                         r += count
                     }
+                }
+                }
                 }
             }
             stats.crossProduct = Array(UnsafeBufferPointer(start: cross, count: kCount * p * p))

@@ -15,12 +15,14 @@ extension PreparedComponent {
     /// - Parameters:
     ///   - x: `count` rows of length p (row-major, NaN where missing).
     ///   - patterns: each row's pattern index (into `missing` and this component's C_g).
-    ///   - missing: the missing columns of every pattern (ascending).
+    ///   - missing: the missing columns of every pattern (ascending), pattern g's from
+    ///     `missingStart[g]` to `missingStart[g + 1]` (`PreparedData.missingColumns`).
     ///   - z: room for `count`×p values: ẑ.
     ///   - distances: room for `count` values: δ².
     ///   - work: room for `count`×p values.
     /// - Complexity: O(count·p² + Σ |m|²).
-    func completeDeviations(_ x: UnsafePointer<Double>, count: Int, patterns: UnsafePointer<Int>, missing: [[Int]],
+    func completeDeviations(_ x: UnsafePointer<Double>, count: Int, patterns: UnsafePointer<Int>,
+                            missing: UnsafePointer<Int>, missingStart: UnsafePointer<Int>,
                             into z: UnsafeMutablePointer<Double>, distances: UnsafeMutablePointer<Double>,
                             work v: UnsafeMutablePointer<Double>) {
         guard count > 0 else { return }
@@ -42,8 +44,8 @@ extension PreparedComponent {
                 let zi = z + i * p, vi = v + i * p
                 var d2 = ConditionalSolver.dot(zi, vi, p)
                 let g = patterns[i]
-                let m = missing[g]
-                let nm = m.count
+                let m = missing + missingStart[g]
+                let nm = missingStart[g + 1] - missingStart[g]
                 if nm > 0 && nm < p {
                     let c = cb.baseAddress! + conditionalOffset[g]
                     for a in 0..<nm {
@@ -60,9 +62,11 @@ extension PreparedComponent {
     }
 
     /// Adds Σᵢ weightᵢ C_{gᵢ} to the upper triangle of the p×p `cross` for a run of rows,
-    /// once per stretch of rows of one pattern (their weights summed first).
-    func addConditionalCovariances(count: Int, patterns: UnsafePointer<Int>, missing: [[Int]],
-                                   weights: (Int) -> Double, into cross: UnsafeMutablePointer<Double>) {
+    /// once per stretch of rows of one pattern (their weights, `weights[i·stride]`, summed first).
+    /// `missing` and `missingStart` as in `completeDeviations`; `weights` nil: all 1.
+    func addConditionalCovariances(count: Int, patterns: UnsafePointer<Int>, missing: UnsafePointer<Int>,
+                                   missingStart: UnsafePointer<Int>, weights: UnsafePointer<Double>?, stride: Int,
+                                   into cross: UnsafeMutablePointer<Double>) {
         let p = self.p
         conditionalCovariances.withUnsafeBufferPointer { cb in
             var i = 0
@@ -70,9 +74,9 @@ extension PreparedComponent {
                 let g = patterns[i]
                 var weight = 0.0
                 var end = i
-                while end < count && patterns[end] == g { weight += weights(end); end += 1 }
-                let m = missing[g]
-                let nm = m.count
+                while end < count && patterns[end] == g { weight += weights.map { $0[end * stride] } ?? 1; end += 1 }
+                let m = missing + missingStart[g]
+                let nm = missingStart[g + 1] - missingStart[g]
                 if nm > 0 && nm < p {
                     let c = cb.baseAddress! + conditionalOffset[g]
                     // m ascending: these are upper-triangle entries.

@@ -12,6 +12,13 @@ struct PreparedData: Sendable {
     /// For each row of `standardized`, its pattern index.
     let rowPattern: [Int]
 
+    /// Every pattern's missing columns, one list after another from `missingStart[g]` (one
+    /// array, so that the per-row loops read them without touching an array per pattern),
+    /// and one unused entry at the end, so that it is never empty.
+    let missingColumns: [Int]
+    /// Where each pattern's missing columns start in `missingColumns` (patterns + 1 entries).
+    let missingStart: [Int]
+
     var p: Int { standardized.p }
     var rowCount: Int { standardized.rowCount }
 
@@ -50,6 +57,10 @@ struct PreparedData: Sendable {
         }
         originalRow = original
         rowPattern = pattern
+        missingColumns = Array(layout.missing.joined()) + [0]
+        var start = [0]
+        for m in layout.missing { start.append(start.last! + m.count) }
+        missingStart = start
         var shift = 0.0
         for j in 0..<p { shift += Double(scaling.observedCounts[j]) * log(scaling.scale[j]) }
         logScaleSum = shift

@@ -90,14 +90,19 @@ public struct MultivariateTEM: Sendable {
                     let rows = blocks.rows(ofBlock: b)
                     prepared.standardized.values.withUnsafeBufferPointer { xb in
                         prepared.rowPattern.withUnsafeBufferPointer { patterns in
+                        prepared.missingColumns.withUnsafeBufferPointer { missingColumns in
+                        prepared.missingStart.withUnsafeBufferPointer { missingStart in
                             var r = rows.lowerBound
                             while r < rows.upperBound {
                                 let count = min(chunk, rows.upperBound - r)
                                 component.completeDeviations(xb.baseAddress! + r * p, count: count, patterns: patterns.baseAddress! + r,
-                                                             missing: prepared.layout.missing, into: completedRows.base + r * p,
+                                                             missing: missingColumns.baseAddress!,
+                                                             missingStart: missingStart.baseAddress!, into: completedRows.base + r * p,
                                                              distances: slots.base + r, work: work)
                                 r += count
                             }
+                        }
+                        }
                         }
                     }
                     return b
@@ -116,6 +121,8 @@ public struct MultivariateTEM: Sendable {
                 defer { scratch.deallocate(); cross.deallocate() }
                 let rows = blocks.rows(ofBlock: b)
                 prepared.rowPattern.withUnsafeBufferPointer { patterns in
+                prepared.missingColumns.withUnsafeBufferPointer { missingColumns in
+                prepared.missingStart.withUnsafeBufferPointer { missingStart in
                     var r = rows.lowerBound
                     while r < rows.upperBound {
                         let count = min(chunk, rows.upperBound - r)
@@ -134,9 +141,12 @@ public struct MultivariateTEM: Sendable {
                         BLAS.addGram(of: scratch, rows: count, columns: p, into: cross)
                         // The conditional covariance Cᵢ enters unweighted.
                         component.addConditionalCovariances(count: count, patterns: patterns.baseAddress! + r,
-                                                            missing: prepared.layout.missing, weights: { _ in 1 }, into: cross)
+                                                            missing: missingColumns.baseAddress!,
+                                                            missingStart: missingStart.baseAddress!, weights: nil, stride: 0, into: cross)
                         r += count
                     }
+                }
+                }
                 }
                 out.crossProduct = Array(UnsafeBufferPointer(start: cross, count: p * p))
                 return out
