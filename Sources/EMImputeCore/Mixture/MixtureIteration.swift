@@ -156,9 +156,12 @@ struct MixtureProblem: Sendable {
                         for i in 0..<count {
                             let row = density + i * kCount
                             // One component: the responsibility is exactly 1 (as exp(ℓ − ℓ) would give).
-                            let total = kCount == 1 ? row[0] : logSumExp(row, kCount)
-                            stats.logLikelihood += total
-                            if kCount == 1 { row[0] = 1 } else { for k in 0..<kCount { row[k] = exp(row[k] - total) } }
+                            if kCount == 1 {
+                                stats.logLikelihood += row[0]
+                                row[0] = 1
+                            } else {
+                                stats.logLikelihood += normalizeLogWeights(row, kCount)
+                            }
                         }
                         for k in 0..<kCount {
                             let zk = z + k * chunk * p

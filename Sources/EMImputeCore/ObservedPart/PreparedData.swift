@@ -82,3 +82,24 @@ func logSumExp(_ a: UnsafePointer<Double>, _ count: Int) -> Double {
     for i in 0..<count { s += exp(a[i] - top) }
     return top + log(s)
 }
+
+/// Turns the log densities aₖ in `a` into the normalised weights exp(aₖ − ℓ) in place and
+/// returns ℓ = log Σₖ exp aₖ: one `exp` per entry (exp(aₖ − max) / Σ, not exp(aₖ − ℓ) again).
+/// When every aₖ is −∞ the entries become NaN, as exp(aₖ − ℓ) would.
+@inline(__always)
+func normalizeLogWeights(_ a: UnsafeMutablePointer<Double>, _ count: Int) -> Double {
+    var top = -Double.infinity
+    for i in 0..<count where a[i] > top { top = a[i] }
+    guard top.isFinite else {
+        for i in 0..<count { a[i] = .nan }
+        return top
+    }
+    var s = 0.0
+    for i in 0..<count {
+        a[i] = exp(a[i] - top)
+        s += a[i]
+    }
+    let inverse = 1 / s
+    for i in 0..<count { a[i] *= inverse }
+    return top + log(s)
+}

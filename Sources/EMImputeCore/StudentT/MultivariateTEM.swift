@@ -50,7 +50,8 @@ public struct MultivariateTEM: Sendable {
     ///   - data: n×p cells, NaN where missing.
     ///   - progress: called after every iteration (on the calling thread).
     /// - Throws: `ModelOptionsError` for an option out of range; `EMError` as `GaussianEM.fit`.
-    /// - Complexity: per iteration O(n·p² + Σ_patterns |m|³), twice when ν is estimated.
+    /// - Complexity: per iteration O(n·p² + Σ_patterns |m|³), one pass over the data (the
+    ///   completed rows are kept, n·p values, so that ν is chosen before the weighted sums).
     public func fit(_ data: IncompleteMatrix, progress: ((IterationRecord) -> Void)? = nil) throws -> MultivariateTResult {
         try options.validate()
         let prepared = try PreparedData(data)
@@ -113,6 +114,7 @@ public struct MultivariateTEM: Sendable {
 
         // The weighted statistics at ν and ℓ at (μ, Σ, ν), from `completed` and `distances`.
         func pass(_ component: PreparedComponent, nu: Double, distances: [Double]) -> Pass {
+            let constants = DegreesOfFreedomStep.logDensityConstants(nu: nu, columnCount: p)
             let parts = blocks.map(threads: threads) { b -> Pass in
                 var out = Pass(p: p)
                 let scratch = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
@@ -128,8 +130,10 @@ public struct MultivariateTEM: Sendable {
                         let count = min(chunk, rows.upperBound - r)
                         for i in 0..<count {
                             let row = r + i, g = patterns[row], d2 = distances[row], o = observed[row]
-                            out.logLikelihood += DegreesOfFreedomStep.logDensity(
-                                squaredDistance: d2, observed: o, logDeterminant: component.logDeterminantObserved(pattern: g), nu: nu)
+                            out.logLikelihood += constants.withUnsafeBufferPointer {
+                                DegreesOfFreedomStep.logDensity(squaredDistance: d2, observed: o, logDeterminant: component.logDeterminantObserved(pattern: g),
+                                                                nu: nu, constants: $0.baseAddress!)
+                            }
                             let w = nu == .infinity ? 1 : (nu + o) / (nu + d2)
                             out.weightSum += w
                             let root = w.squareRoot(), z = completedRows.base + row * p, target = scratch + i * p
@@ -162,9 +166,13 @@ public struct MultivariateTEM: Sendable {
         }
 
         func logLikelihood(nu: Double, distances: [Double], logDeterminants: Double) -> Double {
+            let constants = DegreesOfFreedomStep.logDensityConstants(nu: nu, columnCount: p)
             var s = 0.0
             for i in 0..<n {
-                s += DegreesOfFreedomStep.logDensity(squaredDistance: distances[i], observed: observed[i], logDeterminant: 0, nu: nu)
+                s += constants.withUnsafeBufferPointer {
+                    DegreesOfFreedomStep.logDensity(squaredDistance: distances[i], observed: observed[i], logDeterminant: 0, nu: nu,
+                                                    constants: $0.baseAddress!)
+                }
             }
             return s - 0.5 * logDeterminants
         }
