@@ -4,10 +4,13 @@
 //    normal, the mixture (K = 1…6 by BIC) and the t, and report the root-mean-square error of
 //    the hidden cells, each cell's error divided by its column's observed standard deviation
 //    (so that grams and millimetres weigh alike), averaged over five masks.
-// 2. Cost of one iteration: a mixture of K components against K × one normal iteration on the
+// 2. Cost of one iteration: a mixture of K components (and the t) against K × one normal iteration on the
 //    same data (thread CPU time of 21 iterations minus that of 1, divided by 20; best of three).
 //
 //   swift build -c release && .build/release/mixture-bench [penguins.csv] [--timing-only | --no-timing]
+//
+// 3. `--profile gaussian|t|t-fixed|mixture-K n p iterations`: one fit alone on the timing data,
+//    for `valgrind --tool=callgrind` (instruction counts, which the machine's load does not move).
 
 import EMImpute
 import Foundation
@@ -155,6 +158,15 @@ func iterationCost(n: Int, p: Int) {
     for k in [1, 2, 4, 8] {
         let t = (seconds { mixture(k, 21) } - seconds { mixture(k, 1) }) / 20
         print("| mixture, K = \(k) | \(String(format: "%.4f", t)) | \(String(format: "%.2f", t / (Double(k) * normalIteration))) |")
+    }
+    for (label, nu) in [("t, ν estimated", nil), ("t, ν = 5 fixed", 5.0)] as [(String, Double?)] {
+        func fit(_ iterations: Int) {
+            var o = MultivariateTOptions()
+            (o.tolerance, o.maxIterations, o.threads, o.degreesOfFreedom) = (0, iterations, 1, nu)
+            _ = try! MultivariateTEM(options: o).fit(data)
+        }
+        let t = (seconds { fit(21) } - seconds { fit(1) }) / 20
+        print("| \(label) | \(String(format: "%.4f", t)) | \(String(format: "%.2f", t / normalIteration)) |")
     }
 }
 
