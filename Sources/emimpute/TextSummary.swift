@@ -40,7 +40,7 @@ enum TextSummary {
         }
         if let t = m.t {
             let how = t.degreesOfFreedomEstimated ? "estimated" : "fixed"
-            var lines = ["  model: multivariate t, ν = \(NumberText.fixed(t.degreesOfFreedom, 3)) (\(how))"]
+            var lines = ["  model: multivariate t, ν = \(t.degreesOfFreedomIsInfinite ? "∞ (the normal)" : NumberText.fixed(t.degreesOfFreedom, 3)) (\(how))"]
             if !t.mostDownweightedRows.isEmpty {
                 lines.append("  rows weighted down most: " + t.mostDownweightedRows.prefix(5).map { "\($0.row) (w = \(NumberText.fixed($0.weight, 3)))" }.joined(separator: ", "))
             }

@@ -17,7 +17,8 @@ struct ModelKindTests {
         return (folder, try Data(contentsOf: URL(fileURLWithPath: folder + "/impute.csv")), report)
     }
 
-    @Test(arguments: [["--model", "mixture", "--components", "2", "--starts", "1"], ["--model", "t"], ["--model", "t", "--df", "4"]])
+    @Test(arguments: [["--model", "mixture", "--components", "2", "--starts", "1"], ["--model", "t"], ["--model", "t", "--df", "4"],
+                      ["--model", "t", "--df", "inf"]])
     func applyReproducesImputeForEveryKind(arguments: [String]) throws {
         let (folder, imputed, report) = try fit(arguments)
         let model = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/model.json"))) as! [String: Any]
@@ -27,6 +28,48 @@ struct ModelKindTests {
         let applied = try CLIRunner.run(["apply", "--model", folder + "/model.json", CLIRunner.dataset("penguins.csv"), "-q"])
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(applied.stdout == imputed)
+    }
+
+    @Test func aTWithInfiniteDegreesOfFreedomIsWrittenAsNullAndReadBackAsTheNormal() throws {
+        let (folder, imputed, report) = try fit(["--model", "t", "--df", "inf"])
+        let t = try #require((report["model"] as? [String: Any])?["t"] as? [String: Any])
+        #expect(t["degreesOfFreedom"] is NSNull)
+        #expect(t["degreesOfFreedomIsInfinite"] as? Bool == true)
+        let text = try String(contentsOfFile: folder + "/model.json", encoding: .utf8)
+        #expect(!text.contains("Infinity"))
+        let model = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        #expect(model["degreesOfFreedomIsInfinite"] as? Bool == true)
+        #expect(model["degreesOfFreedom"] == nil || model["degreesOfFreedom"] is NSNull)
+        // ν = ∞ is the normal: the same completed file as the Gaussian engine's.
+        let (_, gaussian, _) = try fit([])
+        let cells = { (d: Data) in String(decoding: d, as: UTF8.self).split(whereSeparator: \.isNewline).flatMap { $0.split(separator: ",") } }
+        let a = cells(imputed), b = cells(gaussian)
+        #expect(a.count == b.count)
+        for (u, v) in zip(a, b) where u != v {
+            let x = try #require(Double(u)), y = try #require(Double(v))
+            #expect(abs(x - y) <= 1e-6 * max(1, abs(y)), "\(u) vs \(v)")
+        }
+        // A file claiming both ν = ∞ and a finite ν is refused.
+        var broken = model
+        broken["degreesOfFreedom"] = 5.0
+        try JSONSerialization.data(withJSONObject: broken).write(to: URL(fileURLWithPath: folder + "/broken.json"))
+        let r = try CLIRunner.run(["apply", "--model", folder + "/broken.json", CLIRunner.dataset("penguins.csv"), "-q"])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("'degreesOfFreedom' must be null when 'degreesOfFreedomIsInfinite' is true"), "\(r.stderr)")
+    }
+
+    @Test func theTWeightHistogramCountsEveryRowAndMarksTheExpectedWeight() throws {
+        let (_, _, report) = try fit(["--model", "t", "--df", "3"])
+        let t = try #require((report["model"] as? [String: Any])?["t"] as? [String: Any])
+        let bins = try #require(t["weightHistogram"] as? [[String: Any]])
+        #expect(bins.compactMap { $0["rows"] as? Int }.reduce(0, +) == report["rowsUsed"] as? Int)
+        #expect(t["expectedWeight"] as? Double == 1)
+        // Contiguous bins from 0; the smallest weight falls in the first non-empty bin.
+        let lower = bins.compactMap { $0["lower"] as? Double }, upper = bins.compactMap { $0["upper"] as? Double }
+        #expect(lower.first == 0 && zip(upper.dropLast(), lower.dropFirst()).allSatisfy { abs($0 - $1) < 1e-12 })
+        let smallest = try #require((t["weightQuantiles"] as? [[String: Any]])?.first?["weight"] as? Double)
+        let firstFilled = try #require(bins.first { ($0["rows"] as? Int ?? 0) > 0 })
+        #expect((firstFilled["lower"] as! Double) <= smallest && smallest < (firstFilled["upper"] as! Double))
     }
 
     @Test func aMixtureDiffersFromTheGaussianAndItsReportHasTheComponents() throws {
@@ -99,11 +142,13 @@ struct ModelKindTests {
         #expect(mixture.status == 0, "\(mixture.stderr)")
         let page = try String(contentsOfFile: folder + "/m.html", encoding: .utf8)
         #expect(page.contains("id=\"components\"") && page.contains("id=\"bic\""))
+        #expect(page.contains("<svg id=\"component-sizes\"") && page.contains("<svg id=\"component-means\""))
         let t = try CLIRunner.run(["impute", CLIRunner.dataset("penguins.csv"), "-q", "-o", folder + "/t.csv", "--html", folder + "/t.html",
                                    "--model", "t"] + Self.penguins)
         #expect(t.status == 0, "\(t.stderr)")
         let tPage = try String(contentsOfFile: folder + "/t.html", encoding: .utf8)
         #expect(tPage.contains("id=\"downweighted\"") && tPage.contains("id=\"weight-quantiles\""))
+        #expect(tPage.contains("<svg id=\"weight-histogram\"") && tPage.contains("expected under the model: 1"))
         #expect(!tPage.contains("id=\"components\""))
     }
 }

@@ -61,6 +61,8 @@ struct ReportSchemaTests {
                       // Issue 16: the mixture (BIC choice) and the t have their own 'model' sections.
                       ("penguins.csv", ["--exclude", "year", "--model", "mixture", "--components", "auto", "--max-components", "2", "--starts", "0"]),
                       ("airquality.csv", ["--model", "t"]),
+                      // ν = ∞ has no JSON number: null with degreesOfFreedomIsInfinite.
+                      ("airquality.csv", ["--model", "t", "--df", "inf"]),
                       // Issue 15: multiple imputation's section.
                       ("airquality.csv", ["--imputations", "3", "--regress", "Ozone ~ Wind + Temp", "--regress", "Solar.R ~ Temp", "--bounded-draws"])])
     func reportOfABundledDatasetMatchesTheSchema(dataset: String, arguments: [String]) throws {

@@ -166,6 +166,26 @@ struct MixtureAndTEngineTests {
         #expect(fit.warnings.contains { $0.code == .componentCovarianceFloored || $0.code == .emptyComponents })
     }
 
+    @Test("restarts: every start's outcome reported, the best kept, agreement counted and warned about")
+    func restartsAreReported() throws {
+        let data = try incomplete(threeClusterSample(n: 240, seed: 1608))
+        var options = GaussianMixtureOptions()
+        options.components = 4
+        options.starts = 6
+        let fit = try GaussianMixtureEM(options: options).fit(data)
+        #expect(fit.starts.count == 6)
+        let best = try #require(fit.starts.map(\.logLikelihood).max())
+        #expect(fit.logLikelihood == best)
+        let reaching = fit.starts.filter { abs($0.logLikelihood - best) <= GaussianMixtureEM.agreementThreshold * max(1, abs(best)) }.count
+        #expect(fit.startsReachingBest == reaching && reaching >= 1)
+        #expect(fit.warnings.contains { $0.code == .startsDisagree } == (reaching < 6))
+        // Start 0 is the run a single start makes (same seed): the outcomes are real runs.
+        options.starts = 1
+        let single = try GaussianMixtureEM(options: options).fit(data)
+        #expect(single.starts.count == 1 && single.starts[0].logLikelihood == fit.starts[0].logLikelihood)
+        #expect(single.startsReachingBest == 1 && !single.warnings.contains { $0.code == .startsDisagree })
+    }
+
     @Test("options out of range throw typed errors")
     func optionErrors() throws {
         let data = try gaussianData()

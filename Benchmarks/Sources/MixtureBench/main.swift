@@ -4,10 +4,13 @@
 //    normal, the mixture (K = 1…6 by BIC) and the t, and report the root-mean-square error of
 //    the hidden cells, each cell's error divided by its column's observed standard deviation
 //    (so that grams and millimetres weigh alike), averaged over five masks.
-// 2. Cost of one iteration: a mixture of K components against K × one normal iteration on the
+// 2. Cost of one iteration: a mixture of K components (and the t) against K × one normal iteration on the
 //    same data (thread CPU time of 21 iterations minus that of 1, divided by 20; best of three).
 //
 //   swift build -c release && .build/release/mixture-bench [penguins.csv] [--timing-only | --no-timing]
+//
+// 3. `--profile gaussian|t|t-fixed|mixture-K n p iterations`: one fit alone on the timing data,
+//    for `valgrind --tool=callgrind` (instruction counts, which the machine's load does not move).
 
 import EMImpute
 import Foundation
@@ -116,17 +119,21 @@ func seconds(_ body: () -> Void) -> Double {
     return best
 }
 
-func iterationCost(n: Int, p: Int) {
+/// n rows of p columns in four shifted clusters, 15 % of the cells missing completely at random.
+func iterationData(n: Int, p: Int) -> [[Double]] {
     var normal = NormalSource(Xoshiro256StarStar(seed: 7))
     var uniform = Xoshiro256StarStar(seed: 8)
-    let rows: [[Double]] = (0..<n).map { i in
+    return (0..<n).map { i in
         let shift = Double(i % 4) * 1.5
         var r = (0..<p).map { _ in normal.next() + shift }
         for j in 0..<p where uniform.nextUniform() < 0.15 { r[j] = .nan }
         if r.allSatisfy(\.isNaN) { r[0] = shift }
         return r
     }
-    let data = matrix(rows)
+}
+
+func iterationCost(n: Int, p: Int) {
+    let data = matrix(iterationData(n: n, p: p))
     func gaussian(_ iterations: Int) {
         var o = EMOptions()
         o.tolerance = 0
@@ -152,9 +159,47 @@ func iterationCost(n: Int, p: Int) {
         let t = (seconds { mixture(k, 21) } - seconds { mixture(k, 1) }) / 20
         print("| mixture, K = \(k) | \(String(format: "%.4f", t)) | \(String(format: "%.2f", t / (Double(k) * normalIteration))) |")
     }
+    for (label, nu) in [("t, ν estimated", nil), ("t, ν = 5 fixed", 5.0)] as [(String, Double?)] {
+        func fit(_ iterations: Int) {
+            var o = MultivariateTOptions()
+            (o.tolerance, o.maxIterations, o.threads, o.degreesOfFreedom) = (0, iterations, 1, nu)
+            _ = try! MultivariateTEM(options: o).fit(data)
+        }
+        let t = (seconds { fit(21) } - seconds { fit(1) }) / 20
+        print("| \(label) | \(String(format: "%.4f", t)) | \(String(format: "%.2f", t / normalIteration)) |")
+    }
+}
+
+/// `--profile MODEL n p iterations`: one fit alone (MODEL = gaussian, t, or mixture-K), for
+/// `valgrind --tool=callgrind`, whose instruction counts do not depend on the machine's load.
+func profile(_ arguments: [String]) {
+    guard arguments.count >= 4, let n = Int(arguments[1]), let p = Int(arguments[2]), let iterations = Int(arguments[3]) else {
+        print("usage: mixture-bench --profile gaussian|t|t-fixed|mixture-K n p iterations"); return
+    }
+    let data = matrix(iterationData(n: n, p: p))
+    switch arguments[0] {
+    case "gaussian":
+        var o = EMOptions()
+        (o.tolerance, o.maxIterations, o.threads) = (0, iterations, 1)
+        _ = try! GaussianEM(options: o).fit(data)
+    case "t", "t-fixed":
+        var o = MultivariateTOptions()
+        (o.tolerance, o.maxIterations, o.threads) = (0, iterations, 1)
+        if arguments[0] == "t-fixed" { o.degreesOfFreedom = 5 }
+        _ = try! MultivariateTEM(options: o).fit(data)
+    default:
+        var o = GaussianMixtureOptions()
+        o.components = Int(arguments[0].split(separator: "-").last!) ?? 2
+        (o.starts, o.tolerance, o.maxIterations, o.threads) = (1, 0, iterations, 1)
+        _ = try! GaussianMixtureEM(options: o).fit(data)
+    }
 }
 
 let arguments = CommandLine.arguments.dropFirst()
+if let flag = arguments.firstIndex(of: "--profile") {
+    profile(Array(arguments[(flag + 1)...]))
+    exit(0)
+}
 let penguinsPath = arguments.first { !$0.hasPrefix("--") } ?? "../Datasets/penguins.csv"
 if !arguments.contains("--timing-only") {
     print("Hidden-cell RMSE (column-SD units; 10% of the observed cells hidden, mean of 5 masks):\n")

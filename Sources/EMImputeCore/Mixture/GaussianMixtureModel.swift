@@ -183,7 +183,7 @@ public struct GaussianMixtureModel: Sendable, Equatable {
                     var variance = 0.0
                     for k in 0..<kCount {
                         let within = m.count == p ? prepared[k].covariance[j * p + j]
-                            : prepared[k].conditionalCovariance[g][a * m.count + a]
+                            : prepared[k].conditionalVariance(pattern: g, index: a, missingCount: m.count)
                         let between = prepared[k].mean[j] + z[k * p + j] - mean
                         variance += r[k] * (within + between * between)
                     }

@@ -94,124 +94,98 @@ struct MixtureProblem: Sendable {
         return out
     }
 
-    /// Segments shorter than this take the scalar path (`PreparedComponent.completeDeviation`).
-    static let smallestBLASSegment = 4
-
     /// The E-step: responsibilities from each row's observed-part densities (log-sum-exp),
     /// and the responsibility-weighted statistics of the completed rows.
     ///
-    /// Rows are taken in segments of one pattern (at most `chunk` rows), and each component's
-    /// work on a segment is done by BLAS: the zero-filled deviations Z̃ times K_·m, the
-    /// conditional deviations −(Z̃ K_·m) C, the completed Ẑ times K for the Mahalanobis
-    /// distances (the row sums of Ẑ ∘ ẐK), and one `dsyrk` of the √r-scaled rows. The
-    /// conditional-covariance correction is added once per segment, weighted by its Σ r.
+    /// Rows are taken in chunks of consecutive rows (whatever their patterns; rows of one
+    /// pattern are adjacent), and each component's work on a chunk is three steps of BLAS
+    /// size: one `dgemm` for ẑ and δ² of every row (`PreparedComponent.completeDeviations`),
+    /// the responsibilities, and one `dsyrk` of the √r-scaled rows. The conditional-covariance
+    /// correction is added once per stretch of one pattern, weighted by its Σ r.
     ///
     /// - Complexity: O(n·K·p² + K·Σ_patterns |m|³).
     func expectation(_ theta: MixtureParameters, _ prepared: [PreparedComponent]) -> MixtureStatistics {
         let p = data.p, kCount = components, data = self.data, blocks = self.blocks
         let logWeights = theta.weights.map { $0 > 0 ? log($0) : -Double.infinity }
-        let chunk = max(16, min(512, 32_768 / max(p, 1)))
+        // About 16k values per component's chunk: big enough for BLAS, small enough that
+        // ẑ stays in cache between the distances and the dsyrk.
+        let chunk = max(16, min(512, 16_384 / max(p, 1)))
         let halfLogTwoPi = 0.5 * log(2 * Double.pi)
+        // Per pattern and component, the row-independent part of the log density.
+        var logConstants = [Double](repeating: 0, count: data.layout.missing.count * kCount)
+        for (g, m) in data.layout.missing.enumerated() {
+            for k in 0..<kCount {
+                logConstants[g * kCount + k] = logWeights[k] - Double(p - m.count) * halfLogTwoPi
+                    - 0.5 * prepared[k].logDeterminantObserved(pattern: g)
+            }
+        }
+        let constants = logConstants
         let parts = blocks.map(threads: threads) { b -> MixtureStatistics in
             var stats = MixtureStatistics(components: kCount, columnCount: p)
             let z = UnsafeMutablePointer<Double>.allocate(capacity: kCount * chunk * p)
-            let q = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
-            let w = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
-            let km = UnsafeMutablePointer<Double>.allocate(capacity: p * p)
+            let v = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
+            let distances = UnsafeMutablePointer<Double>.allocate(capacity: chunk)
             let density = UnsafeMutablePointer<Double>.allocate(capacity: chunk * kCount)
             let cross = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p * p)
             cross.initialize(repeating: 0, count: kCount * p * p)
             let sum = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p)
             sum.initialize(repeating: 0, count: kCount * p)
             defer {
-                z.deallocate(); q.deallocate(); w.deallocate(); km.deallocate(); density.deallocate(); cross.deallocate()
+                z.deallocate(); v.deallocate(); distances.deallocate(); density.deallocate(); cross.deallocate()
                 sum.deallocate()
             }
             let rows = blocks.rows(ofBlock: b)
             data.standardized.values.withUnsafeBufferPointer { xb in
-                var r = rows.lowerBound
-                while r < rows.upperBound {
-                    let g = data.rowPattern[r]
-                    var end = r + 1
-                    while end < rows.upperBound, end - r < chunk, data.rowPattern[end] == g { end += 1 }
-                    let count = end - r
-                    let m = data.layout.missing[g]
-                    let nm = m.count
-                    let observed = Double(p - nm)
-                    for k in 0..<kCount {
-                        let component = prepared[k]
-                        let zk = z + k * chunk * p
-                        let constant = logWeights[k] - observed * halfLogTwoPi - 0.5 * component.logDeterminantObserved(pattern: g)
-                        if count < Self.smallestBLASSegment {
-                            // A pattern with a row or two (common when most rows have their own
-                            // pattern): dot products beat the set-up of three BLAS calls.
+                data.rowPattern.withUnsafeBufferPointer { patterns in
+                data.missingColumns.withUnsafeBufferPointer { missingColumns in
+                data.missingStart.withUnsafeBufferPointer { missingStart in
+                    let missing = missingColumns.baseAddress!, starts = missingStart.baseAddress!
+                    var r = rows.lowerBound
+                    while r < rows.upperBound {
+                        let count = min(chunk, rows.upperBound - r)
+                        let rowPatterns = patterns.baseAddress! + r
+                        for k in 0..<kCount {
+                            prepared[k].completeDeviations(xb.baseAddress! + r * p, count: count, patterns: rowPatterns,
+                                                           missing: missing, missingStart: starts, into: z + k * chunk * p,
+                                                           distances: distances, work: v)
                             for i in 0..<count {
-                                let d2 = component.completeDeviation(xb.baseAddress! + (r + i) * p, pattern: g, missing: m,
-                                                                     into: zk + i * p, work: q)
-                                density[i * kCount + k] = constant - 0.5 * d2
+                                density[i * kCount + k] = constants[rowPatterns[i] * kCount + k] - 0.5 * distances[i]
                             }
-                            continue
                         }
-                        component.mean.withUnsafeBufferPointer { mu in
+                        // Log densities → responsibilities, in place.
+                        for i in 0..<count {
+                            let row = density + i * kCount
+                            // One component: the responsibility is exactly 1 (as exp(ℓ − ℓ) would give).
+                            if kCount == 1 {
+                                stats.logLikelihood += row[0]
+                                row[0] = 1
+                            } else {
+                                stats.logLikelihood += normalizeLogWeights(row, kCount)
+                            }
+                        }
+                        for k in 0..<kCount {
+                            let zk = z + k * chunk * p
+                            var weight = 0.0
+                            let sk = sum + k * p
                             for i in 0..<count {
-                                let x = xb.baseAddress! + (r + i) * p, zi = zk + i * p
-                                for j in 0..<p {
-                                    let d = x[j] - mu[j]
-                                    zi[j] = d.isNaN ? 0 : d
+                                let responsibility = density[i * kCount + k]
+                                weight += responsibility
+                                let zi = zk + i * p
+                                for j in 0..<p { sk[j] += responsibility * zi[j] }
+                                if kCount > 1 {
+                                    let root = responsibility.squareRoot()
+                                    for j in 0..<p { zi[j] *= root }
                                 }
                             }
+                            stats.weight[k] += weight
+                            BLAS.addGram(of: zk, rows: count, columns: p, into: cross + k * p * p)
+                            prepared[k].addConditionalCovariances(count: count, patterns: rowPatterns, missing: missing, missingStart: starts,
+                                                                  weights: density + k, stride: kCount, into: cross + k * p * p)
                         }
-                        component.precision.withUnsafeBufferPointer { kb in
-                            if nm > 0 {
-                                // W = Z̃ K_·m, then Ẑ_m = −W C (K is symmetric, so K_m· z = (z K)_m).
-                                for a in 0..<p { for c in 0..<nm { km[a * nm + c] = kb[a * p + m[c]] } }
-                                BLAS.multiply(zk, lda: p, km, ldb: nm, into: w, ldc: nm, rows: count, inner: p, columns: nm)
-                                component.conditionalCovariance[g].withUnsafeBufferPointer { cb in
-                                    BLAS.multiply(w, lda: nm, cb.baseAddress!, ldb: nm, into: q, ldc: nm, rows: count, inner: nm, columns: nm)
-                                }
-                                for i in 0..<count { for c in 0..<nm { zk[i * p + m[c]] = -q[i * nm + c] } }
-                            }
-                            BLAS.multiply(zk, lda: p, kb.baseAddress!, ldb: p, into: q, ldc: p, rows: count, inner: p, columns: p)
-                        }
-                        for i in 0..<count {
-                            let zi = zk + i * p, qi = q + i * p
-                            var d2 = 0.0
-                            for j in 0..<p { d2 += zi[j] * qi[j] }
-                            density[i * kCount + k] = constant - 0.5 * d2
-                        }
+                        r += count
                     }
-                    // Log densities → responsibilities, in place.
-                    for i in 0..<count {
-                        let row = density + i * kCount
-                        // One component: the responsibility is exactly 1 (as exp(ℓ − ℓ) would give).
-                        let total = kCount == 1 ? row[0] : logSumExp(row, kCount)
-                        stats.logLikelihood += total
-                        if kCount == 1 { row[0] = 1 } else { for k in 0..<kCount { row[k] = exp(row[k] - total) } }
-                    }
-                    for k in 0..<kCount {
-                        let zk = z + k * chunk * p
-                        var segment = 0.0
-                        let sk = sum + k * p
-                        for i in 0..<count {
-                            let responsibility = density[i * kCount + k]
-                            segment += responsibility
-                            let zi = zk + i * p
-                            for j in 0..<p { sk[j] += responsibility * zi[j] }
-                            if kCount > 1 {
-                                let root = responsibility.squareRoot()
-                                for j in 0..<p { zi[j] *= root }
-                            }
-                        }
-                        stats.weight[k] += segment
-                        BLAS.addGram(of: zk, rows: count, columns: p, into: cross + k * p * p)
-                        if nm > 0 {
-                            // The conditional-covariance correction (Σ r) C (m ascending: upper triangle).
-                            let c = prepared[k].conditionalCovariance[g]
-                            let target = cross + k * p * p
-                            for a in 0..<nm { for e in a..<nm { target[m[a] * p + m[e]] += segment * c[a * nm + e] } }
-                        }
-                    }
-                    r = end
+                }
+                }
                 }
             }
             stats.crossProduct = Array(UnsafeBufferPointer(start: cross, count: kCount * p * p))

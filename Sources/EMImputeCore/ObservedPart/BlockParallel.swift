@@ -15,8 +15,10 @@ struct RowBlocks: Sendable {
 
     init(rowCount: Int) {
         self.rowCount = rowCount
-        // At most 256 blocks of at least 64 rows: enough to balance two cores or a hundred.
-        blockRows = max(64, (rowCount + 255) / 256)
+        // At most 256 blocks of at least 256 rows: enough to balance two cores or a hundred,
+        // and long enough runs of rows for the BLAS calls of the E-steps (at 64 rows the
+        // packing and call overhead of dgemm/dsyrk cost about a tenth of a mixture iteration).
+        blockRows = max(256, (rowCount + 255) / 256)
     }
 
     /// Number of blocks.

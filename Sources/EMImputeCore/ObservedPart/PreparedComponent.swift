@@ -19,8 +19,12 @@ struct PreparedComponent: Sendable {
     let precision: [Double]
     /// log det Σ.
     let logDeterminant: Double
-    /// Per pattern: C_g, row-major |m|×|m| (empty when nothing is missing).
-    let conditionalCovariance: [[Double]]
+    /// Every pattern's C_g, row-major |m_g|×|m_g|, one after another from
+    /// `conditionalOffset[g]` (nothing for a pattern with no cell or every cell missing): one
+    /// array per component, not one per pattern, since many patterns have a row or two.
+    let conditionalCovariances: [Double]
+    /// Where each pattern's C_g starts in `conditionalCovariances`.
+    let conditionalOffset: [Int]
     /// Per pattern: log det K_mm (0 when nothing is missing).
     let logDeterminantKmm: [Double]
 
@@ -46,25 +50,30 @@ struct PreparedComponent: Sendable {
         guard k.allSatisfy(\.isFinite) else { throw .covariance(pivot: p - 1) }
         precision = k
         logDeterminant = factor.logDeterminant
-        var conditional: [[Double]] = []
-        var logDets: [Double] = []
-        conditional.reserveCapacity(missing.count)
-        logDets.reserveCapacity(missing.count)
-        // One solver, reused: each pattern costs its O(|m|³) and one array, nothing more.
+        var offsets = [Int](repeating: 0, count: missing.count + 1)
+        for (g, m) in missing.enumerated() {
+            offsets[g + 1] = offsets[g] + (m.count == p ? 0 : m.count * m.count)
+        }
+        var conditional = [Double](repeating: 0, count: offsets[missing.count])
+        var logDets = [Double](repeating: 0, count: missing.count)
+        // One solver, reused: each pattern costs its O(|m|³) and nothing more.
         var solver = ConditionalSolver(columnCount: p)
         var failed: Int?
         k.withUnsafeBufferPointer { kb in
-            for (g, m) in missing.enumerated() {
-                let nm = m.count
-                if nm == 0 || nm == p { conditional.append([]); logDets.append(0); continue }
-                let solved = m.withUnsafeBufferPointer { solver.solve(precision: kb.baseAddress!, missing: $0) }
-                guard solved else { failed = g; return }
-                conditional.append(Array(UnsafeBufferPointer(start: solver.conditionalCovariance, count: nm * nm)))
-                logDets.append(solver.logDeterminantKmm)
+            conditional.withUnsafeMutableBufferPointer { out in
+                for (g, m) in missing.enumerated() {
+                    let nm = m.count
+                    if nm == 0 || nm == p { continue }
+                    let solved = m.withUnsafeBufferPointer { solver.solve(precision: kb.baseAddress!, missing: $0) }
+                    guard solved else { failed = g; return }
+                    (out.baseAddress! + offsets[g]).update(from: solver.conditionalCovariance, count: nm * nm)
+                    logDets[g] = solver.logDeterminantKmm
+                }
             }
         }
         if let failed { throw .pattern(failed) }
-        conditionalCovariance = conditional
+        conditionalCovariances = conditional
+        conditionalOffset = offsets
         logDeterminantKmm = logDets
     }
 
@@ -82,14 +91,14 @@ struct PreparedComponent: Sendable {
             }
             let nm = m.count
             if nm > 0 && nm < p {
-                let c = conditionalCovariance[g]
                 for a in 0..<nm { work[a] = ConditionalSolver.dot(k + m[a] * p, z, p) }
                 // All conditional deviations from the zero-filled z, then written.
                 let values = work + p
-                c.withUnsafeBufferPointer { cb in
+                conditionalCovariances.withUnsafeBufferPointer { cb in
+                    let c = cb.baseAddress! + conditionalOffset[g]
                     for a in 0..<nm {
                         var s = 0.0
-                        for b in 0..<nm { s += cb[a * nm + b] * work[b] }
+                        for b in 0..<nm { s += c[a * nm + b] * work[b] }
                         values[a] = -s
                     }
                 }
@@ -101,6 +110,12 @@ struct PreparedComponent: Sendable {
             }
             return q
         }
+    }
+
+    /// (C_g)ₐₐ: the conditional variance of pattern `g`'s a-th missing column (0 < |m_g| < p).
+    @inline(__always)
+    func conditionalVariance(pattern g: Int, index a: Int, missingCount nm: Int) -> Double {
+        conditionalCovariances[conditionalOffset[g] + a * nm + a]
     }
 
     /// log det Σ_oo for pattern `g`.

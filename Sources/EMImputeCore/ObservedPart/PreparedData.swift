@@ -12,6 +12,13 @@ struct PreparedData: Sendable {
     /// For each row of `standardized`, its pattern index.
     let rowPattern: [Int]
 
+    /// Every pattern's missing columns, one list after another from `missingStart[g]` (one
+    /// array, so that the per-row loops read them without touching an array per pattern),
+    /// and one unused entry at the end, so that it is never empty.
+    let missingColumns: [Int]
+    /// Where each pattern's missing columns start in `missingColumns` (patterns + 1 entries).
+    let missingStart: [Int]
+
     var p: Int { standardized.p }
     var rowCount: Int { standardized.rowCount }
 
@@ -50,6 +57,10 @@ struct PreparedData: Sendable {
         }
         originalRow = original
         rowPattern = pattern
+        missingColumns = Array(layout.missing.joined()) + [0]
+        var start = [0]
+        for m in layout.missing { start.append(start.last! + m.count) }
+        missingStart = start
         var shift = 0.0
         for j in 0..<p { shift += Double(scaling.observedCounts[j]) * log(scaling.scale[j]) }
         logScaleSum = shift
@@ -69,5 +80,26 @@ func logSumExp(_ a: UnsafePointer<Double>, _ count: Int) -> Double {
     guard top.isFinite else { return top }
     var s = 0.0
     for i in 0..<count { s += exp(a[i] - top) }
+    return top + log(s)
+}
+
+/// Turns the log densities aₖ in `a` into the normalised weights exp(aₖ − ℓ) in place and
+/// returns ℓ = log Σₖ exp aₖ: one `exp` per entry (exp(aₖ − max) / Σ, not exp(aₖ − ℓ) again).
+/// When every aₖ is −∞ the entries become NaN, as exp(aₖ − ℓ) would.
+@inline(__always)
+func normalizeLogWeights(_ a: UnsafeMutablePointer<Double>, _ count: Int) -> Double {
+    var top = -Double.infinity
+    for i in 0..<count where a[i] > top { top = a[i] }
+    guard top.isFinite else {
+        for i in 0..<count { a[i] = .nan }
+        return top
+    }
+    var s = 0.0
+    for i in 0..<count {
+        a[i] = exp(a[i] - top)
+        s += a[i]
+    }
+    let inverse = 1 / s
+    for i in 0..<count { a[i] *= inverse }
     return top + log(s)
 }

@@ -50,7 +50,8 @@ public struct MultivariateTEM: Sendable {
     ///   - data: n×p cells, NaN where missing.
     ///   - progress: called after every iteration (on the calling thread).
     /// - Throws: `ModelOptionsError` for an option out of range; `EMError` as `GaussianEM.fit`.
-    /// - Complexity: per iteration O(n·p² + Σ_patterns |m|³), twice when ν is estimated.
+    /// - Complexity: per iteration O(n·p² + Σ_patterns |m|³), one pass over the data (the
+    ///   completed rows are kept, n·p values, so that ν is chosen before the weighted sums).
     public func fit(_ data: IncompleteMatrix, progress: ((IterationRecord) -> Void)? = nil) throws -> MultivariateTResult {
         try options.validate()
         let prepared = try PreparedData(data)
@@ -73,53 +74,86 @@ public struct MultivariateTEM: Sendable {
             }
         }
 
-        // One pass: the weighted statistics at ν, ℓ at (μ, Σ, ν), and every row's δ².
-        func pass(_ component: PreparedComponent, nu: Double) -> (Pass, distances: [Double]) {
+        // ẑ of every row at (μ, Σ), kept in `completed`, and every row's δ²: what does not
+        // depend on ν, so that ν can be chosen before the weighted statistics are summed
+        // (one pass over the data per iteration, not one per value of ν).
+        let completed = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n * p))
+        defer { completed.deallocate() }
+        let completedRows = DisjointSlots(base: completed)
+        let chunk = max(16, min(512, 16_384 / p))
+        func complete(_ component: PreparedComponent) -> [Double] {
             var distances = [Double](repeating: 0, count: n)
-            let chunk = max(16, min(1024, 65_536 / p))
-            let parts = distances.withUnsafeMutableBufferPointer { db -> [Pass] in
+            distances.withUnsafeMutableBufferPointer { db in
                 let slots = DisjointSlots(base: db.baseAddress!)
-                return blocks.map(threads: threads) { b -> Pass in
-                    var out = Pass(p: p)
-                    let z = UnsafeMutablePointer<Double>.allocate(capacity: p)
-                    let work = UnsafeMutablePointer<Double>.allocate(capacity: 2 * p)
-                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
-                    let cross = UnsafeMutablePointer<Double>.allocate(capacity: p * p)
-                    cross.initialize(repeating: 0, count: p * p)
-                    defer { z.deallocate(); work.deallocate(); scratch.deallocate(); cross.deallocate() }
-                    var filled = 0
+                _ = blocks.map(threads: threads) { b -> Int in
+                    let work = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
+                    defer { work.deallocate() }
+                    let rows = blocks.rows(ofBlock: b)
                     prepared.standardized.values.withUnsafeBufferPointer { xb in
-                        for r in blocks.rows(ofBlock: b) {
-                            let g = prepared.rowPattern[r]
-                            let m = prepared.layout.missing[g]
-                            let d2 = component.completeDeviation(xb.baseAddress! + r * p, pattern: g, missing: m, into: z, work: work)
-                            slots.base[r] = d2
-                            let o = observed[r]
-                            out.logLikelihood += DegreesOfFreedomStep.logDensity(
-                                squaredDistance: d2, observed: o, logDeterminant: component.logDeterminantObserved(pattern: g), nu: nu)
-                            let w = nu == .infinity ? 1 : (nu + o) / (nu + d2)
-                            out.weightSum += w
-                            if filled == chunk {
-                                BLAS.addGram(of: scratch, rows: filled, columns: p, into: cross)
-                                filled = 0
-                            }
-                            let root = w.squareRoot(), row = scratch + filled * p
-                            for j in 0..<p {
-                                out.sum[j] += w * z[j]
-                                row[j] = root * z[j]
-                            }
-                            filled += 1
-                            let nm = m.count
-                            if nm > 0 {
-                                let c = component.conditionalCovariance[g]
-                                for a in 0..<nm { for e in a..<nm { cross[m[a] * p + m[e]] += c[a * nm + e] } }
+                        prepared.rowPattern.withUnsafeBufferPointer { patterns in
+                        prepared.missingColumns.withUnsafeBufferPointer { missingColumns in
+                        prepared.missingStart.withUnsafeBufferPointer { missingStart in
+                            var r = rows.lowerBound
+                            while r < rows.upperBound {
+                                let count = min(chunk, rows.upperBound - r)
+                                component.completeDeviations(xb.baseAddress! + r * p, count: count, patterns: patterns.baseAddress! + r,
+                                                             missing: missingColumns.baseAddress!,
+                                                             missingStart: missingStart.baseAddress!, into: completedRows.base + r * p,
+                                                             distances: slots.base + r, work: work)
+                                r += count
                             }
                         }
+                        }
+                        }
                     }
-                    BLAS.addGram(of: scratch, rows: filled, columns: p, into: cross)
-                    out.crossProduct = Array(UnsafeBufferPointer(start: cross, count: p * p))
-                    return out
+                    return b
                 }
+            }
+            return distances
+        }
+
+        // The weighted statistics at ν and ℓ at (μ, Σ, ν), from `completed` and `distances`.
+        func pass(_ component: PreparedComponent, nu: Double, distances: [Double]) -> Pass {
+            let constants = DegreesOfFreedomStep.logDensityConstants(nu: nu, columnCount: p)
+            let parts = blocks.map(threads: threads) { b -> Pass in
+                var out = Pass(p: p)
+                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
+                let cross = UnsafeMutablePointer<Double>.allocate(capacity: p * p)
+                cross.initialize(repeating: 0, count: p * p)
+                defer { scratch.deallocate(); cross.deallocate() }
+                let rows = blocks.rows(ofBlock: b)
+                prepared.rowPattern.withUnsafeBufferPointer { patterns in
+                prepared.missingColumns.withUnsafeBufferPointer { missingColumns in
+                prepared.missingStart.withUnsafeBufferPointer { missingStart in
+                    var r = rows.lowerBound
+                    while r < rows.upperBound {
+                        let count = min(chunk, rows.upperBound - r)
+                        for i in 0..<count {
+                            let row = r + i, g = patterns[row], d2 = distances[row], o = observed[row]
+                            out.logLikelihood += constants.withUnsafeBufferPointer {
+                                DegreesOfFreedomStep.logDensity(squaredDistance: d2, observed: o, logDeterminant: component.logDeterminantObserved(pattern: g),
+                                                                nu: nu, constants: $0.baseAddress!)
+                            }
+                            let w = nu == .infinity ? 1 : (nu + o) / (nu + d2)
+                            out.weightSum += w
+                            let root = w.squareRoot(), z = completedRows.base + row * p, target = scratch + i * p
+                            for j in 0..<p {
+                                out.sum[j] += w * z[j]
+                                target[j] = root * z[j]
+                            }
+                        }
+                        BLAS.addGram(of: scratch, rows: count, columns: p, into: cross)
+                        // The conditional covariance Cᵢ enters unweighted.
+                        component.addConditionalCovariances(count: count, patterns: patterns.baseAddress! + r,
+                                                            missing: missingColumns.baseAddress!,
+                                                            missingStart: missingStart.baseAddress!, weights: nil, stride: 0, into: cross)
+                        r += count
+                    }
+                }
+                }
+                }
+                out.crossProduct = Array(UnsafeBufferPointer(start: cross, count: p * p))
+                return out
             }
             var total = Pass(p: p)
             for part in parts {
@@ -128,13 +162,17 @@ public struct MultivariateTEM: Sendable {
                 for j in 0..<p { total.sum[j] += part.sum[j] }
                 for j in 0..<(p * p) { total.crossProduct[j] += part.crossProduct[j] }
             }
-            return (total, distances)
+            return total
         }
 
         func logLikelihood(nu: Double, distances: [Double], logDeterminants: Double) -> Double {
+            let constants = DegreesOfFreedomStep.logDensityConstants(nu: nu, columnCount: p)
             var s = 0.0
             for i in 0..<n {
-                s += DegreesOfFreedomStep.logDensity(squaredDistance: distances[i], observed: observed[i], logDeterminant: 0, nu: nu)
+                s += constants.withUnsafeBufferPointer {
+                    DegreesOfFreedomStep.logDensity(squaredDistance: distances[i], observed: observed[i], logDeterminant: 0, nu: nu,
+                                                    constants: $0.baseAddress!)
+                }
             }
             return s - 0.5 * logDeterminants
         }
@@ -144,7 +182,8 @@ public struct MultivariateTEM: Sendable {
         var mean = [Double](repeating: 0, count: p)
         var sigma = Matrix.identity(p).storage
         var component = try prepare(mean, sigma, iteration: 0)
-        var (current, distances) = pass(component, nu: nu)
+        var distances = complete(component)
+        var current = pass(component, nu: nu, distances: distances)
         var history = ConvergenceHistory(initialObjective: current.logLikelihood - prepared.logScaleSum, records: [])
         var converged = false
         var iteration = 0
@@ -163,19 +202,19 @@ public struct MultivariateTEM: Sendable {
             let nextMean = (0..<p).map { mean[$0] + d[$0] }
             let nextComponent = try prepare(nextMean, next, iteration: iteration)
             var nextNu = nu
-            var evaluated = pass(nextComponent, nu: nu)
+            let nextDistances = complete(nextComponent)
             if estimatesNu {
                 // CM-step 2: ν maximising ℓ at the new μ, Σ. The root is the maximiser when ℓ is
                 // unimodal in ν; the old ν is kept only should the root do clearly worse (beyond
                 // rounding, which must not decide between two nearly equal values).
                 var logDeterminants = 0.0
                 for r in 0..<n { logDeterminants += nextComponent.logDeterminantObserved(pattern: prepared.rowPattern[r]) }
-                let candidate = DegreesOfFreedomStep.maximizer(distances: evaluated.distances, observed: observed)
-                let atCandidate = logLikelihood(nu: candidate, distances: evaluated.distances, logDeterminants: logDeterminants)
-                let atOld = logLikelihood(nu: nu, distances: evaluated.distances, logDeterminants: logDeterminants)
+                let candidate = DegreesOfFreedomStep.maximizer(distances: nextDistances, observed: observed)
+                let atCandidate = logLikelihood(nu: candidate, distances: nextDistances, logDeterminants: logDeterminants)
+                let atOld = logLikelihood(nu: nu, distances: nextDistances, logDeterminants: logDeterminants)
                 if atCandidate >= atOld - 1e-10 * max(1, abs(atOld)) { nextNu = candidate }
-                if nextNu != nu { evaluated = pass(nextComponent, nu: nextNu) }
             }
+            let evaluated = pass(nextComponent, nu: nextNu, distances: nextDistances)
             var change = abs(nu.isFinite ? log(nextNu) - log(nu) : 0)
             var relative = change
             for j in 0..<p {
@@ -187,10 +226,10 @@ public struct MultivariateTEM: Sendable {
                     relative = max(relative, abs(b) > 1e-12 ? abs(a - b) / abs(b) : abs(a - b))
                 }
             }
-            let rise = evaluated.0.logLikelihood - current.logLikelihood
-            let settled = change < options.tolerance && rise <= options.tolerance * max(1, abs(evaluated.0.logLikelihood))
+            let rise = evaluated.logLikelihood - current.logLikelihood
+            let settled = change < options.tolerance && rise <= options.tolerance * max(1, abs(evaluated.logLikelihood))
             let elapsed = ContinuousClock.now - began
-            let ll = evaluated.0.logLikelihood - prepared.logScaleSum
+            let ll = evaluated.logLikelihood - prepared.logScaleSum
             let record = IterationRecord(
                 iteration: iteration, logLikelihood: ll, objective: ll, maxAbsoluteChange: change, maxRelativeChange: relative,
                 elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
@@ -201,7 +240,8 @@ public struct MultivariateTEM: Sendable {
             sigma = next
             nu = nextNu
             component = nextComponent
-            (current, distances) = evaluated
+            current = evaluated
+            distances = nextDistances
             if settled { converged = true; break }
         }
 

@@ -24,7 +24,9 @@ extension ModelFile {
     public init(table: LoadedTable, t result: MultivariateTResult, adjustment: ImputedValueAdjustment? = nil) throws {
         try self.init(table: table, summary: result.model.location, logLikelihood: result.logLikelihood, adjustment: adjustment)
         kind = "t"
-        degreesOfFreedom = result.degreesOfFreedom
+        let nu = result.degreesOfFreedom
+        degreesOfFreedom = nu == .infinity ? nil : nu
+        degreesOfFreedomIsInfinite = nu == .infinity
     }
 
     private init(table: LoadedTable, summary model: GaussianModel, logLikelihood: Double, adjustment: ImputedValueAdjustment?) throws {
@@ -48,6 +50,7 @@ extension ModelFile {
         kind = nil
         components = nil
         degreesOfFreedom = nil
+        degreesOfFreedomIsInfinite = nil
     }
 
     /// The model of whatever kind the file holds, after the checks of `model(file:)` and,
@@ -62,6 +65,12 @@ extension ModelFile {
         case "gaussian":
             return .gaussian(summary)
         case "t":
+            if degreesOfFreedomIsInfinite == true {
+                guard degreesOfFreedom == nil || degreesOfFreedom == .infinity else {
+                    throw invalid("'degreesOfFreedom' must be null when 'degreesOfFreedomIsInfinite' is true")
+                }
+                return .t(try MultivariateTModel(location: summary, degreesOfFreedom: .infinity))
+            }
             guard let nu = degreesOfFreedom, nu > 0, !nu.isNaN else { throw invalid("'degreesOfFreedom' must be a positive number") }
             return .t(try MultivariateTModel(location: summary, degreesOfFreedom: nu))
         case "mixture":

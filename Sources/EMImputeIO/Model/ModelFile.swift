@@ -87,8 +87,12 @@ public struct ModelFile: Codable, Sendable {
     /// covariance, for information.
     public var components: [Component]?
     /// A t model's degrees of freedom ν (format 3, kind `t`); `mean`, `scale` and
-    /// `standardizedCovariance` then hold its location and scatter.
+    /// `standardizedCovariance` then hold its location and scatter. Absent (or `null`) when
+    /// `degreesOfFreedomIsInfinite`.
     public var degreesOfFreedom: Double?
+    /// Whether a t model's ν is +∞ (the normal; `--df inf`), which JSON cannot write as a
+    /// number (kind `t`; absent means false).
+    public var degreesOfFreedomIsInfinite: Bool?
 
     /// One component of a saved mixture.
     public struct Component: Codable, Sendable, Equatable {
@@ -157,12 +161,15 @@ public struct ModelFile: Codable, Sendable {
         // Format 3 always names its kind, and a kind its parameters.
         kind = formatVersion >= 3 ? try c.decode(String.self, forKey: .kind) : nil
         components = kind == "mixture" ? try c.decode([Component].self, forKey: .components) : nil
-        degreesOfFreedom = kind == "t" ? try c.decode(Double.self, forKey: .degreesOfFreedom) : nil
+        degreesOfFreedomIsInfinite = kind == "t" ? try c.decodeIfPresent(Bool.self, forKey: .degreesOfFreedomIsInfinite) : nil
+        degreesOfFreedom = kind != "t" ? nil
+            : degreesOfFreedomIsInfinite == true ? try c.decodeIfPresent(Double.self, forKey: .degreesOfFreedom)
+            : try c.decode(Double.self, forKey: .degreesOfFreedom)
     }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion, emimputeVersion, columns, mean, covariance, scale, standardizedCovariance, missingTokens,
-             excludedColumns, ridge, fingerprint, adjustment, kind, components, degreesOfFreedom
+             excludedColumns, ridge, fingerprint, adjustment, kind, components, degreesOfFreedom, degreesOfFreedomIsInfinite
     }
 
     /// The model, after checking that the file is consistent (format version, dimensions,

@@ -21,6 +21,8 @@ extension HTMLReport {
                 s += "</tr>\n"
             }
             s += "</tbody>\n</table>\n"
+            s += "<figure><h3>Component sizes</h3>\(componentSizeChart(m))</figure>\n"
+            s += "<figure><h3>Component means</h3>\(componentMeanChart(r, m))</figure>\n"
             if let selection = m.selection, !selection.isEmpty {
                 s += "<figure><h3>BIC by number of components (lower is better)</h3>\(bicChart(selection, chosen: m.components))</figure>\n"
                 s += "<table id=\"bic\">\n<thead><tr><th>K</th><th>log-likelihood</th><th>parameters</th><th>BIC</th><th>converged</th><th>degenerate</th></tr></thead>\n<tbody>\n"
@@ -34,7 +36,9 @@ extension HTMLReport {
         if let t = r.model.t {
             var s = "<section id=\"t-model\">\n<h2>Multivariate t</h2>\n"
             let how = t.degreesOfFreedomEstimated ? "estimated" + (t.degreesOfFreedomAtBound ? " (at a bound of 0.1…10000)" : "") : "fixed"
-            s += "<p class=\"how\">Degrees of freedom ν = \(NumberText.fixed(t.degreesOfFreedom, 3)) (\(how)). Each row has the weight w = (ν + o)/(ν + δ²), o its observed cells and δ² its squared Mahalanobis distance; rows far from the bulk get small weights and pull the location and scatter less. The means and standard deviations above are the location and the scatter's √Σⱼⱼ.</p>\n"
+            let nu = t.degreesOfFreedomIsInfinite ? "∞ (the normal: every weight is 1)" : NumberText.fixed(t.degreesOfFreedom, 3)
+            s += "<p class=\"how\">Degrees of freedom ν = \(nu) (\(how)). Each row has the weight w = (ν + o)/(ν + δ²), o its observed cells and δ² its squared Mahalanobis distance; rows far from the bulk get small weights and pull the location and scatter less. The means and standard deviations above are the location and the scatter's √Σⱼⱼ.</p>\n"
+            s += "<figure><h3>Distribution of the row weights</h3>\(weightChart(t))</figure>\n"
             s += "<table id=\"weight-quantiles\">\n<thead><tr><th>quantile</th>" + t.weightQuantiles.map { "<th>\(NumberText.fixed($0.probability, 2))</th>" }.joined() + "</tr></thead>\n"
             s += "<tbody><tr><td>weight</td>" + t.weightQuantiles.map { "<td>\(NumberText.fixed($0.weight, 3))</td>" }.joined() + "</tr></tbody>\n</table>\n"
             s += "<h3>Rows weighted down most (likely outliers)</h3>\n"

@@ -88,16 +88,88 @@ public struct TReport: Codable, Sendable {
         /// oᵢ.
         public var observedCells: Int
     }
-    /// ν.
+    /// A bin of the weights' histogram: the rows with lower ≤ w < upper (the last bin
+    /// includes its upper end).
+    public struct Bin: Codable, Sendable, Equatable {
+        /// The bin's lower end.
+        public var lower: Double
+        /// The bin's upper end.
+        public var upper: Double
+        /// Rows whose weight falls in the bin.
+        public var rows: Int
+    }
+    /// ν; +∞ for the normal (`--df inf`), which the JSON writes as `null` with
+    /// `degreesOfFreedomIsInfinite` true (JSON has no infinity).
     public var degreesOfFreedom: Double
+    /// Whether ν = +∞.
+    public var degreesOfFreedomIsInfinite: Bool { degreesOfFreedom == .infinity }
     /// Whether ν was estimated (false: fixed by `--df`).
     public var degreesOfFreedomEstimated: Bool
     /// Whether the estimate is a bound of the search range (0.1…10000).
     public var degreesOfFreedomAtBound: Bool
     /// The rows' weights at probabilities 0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75 and 1.
     public var weightQuantiles: [Quantile]
+    /// The rows' weights in `weightHistogramBins` equal bins from 0 to max(1, largest weight).
+    public var weightHistogram: [Bin]
+    /// The mean weight the model expects, E[wᵢ] = E[E[τᵢ | x_o]] = E[τᵢ] = 1 for every ν:
+    /// a histogram whose mass sits well below it shows rows the model treats as outliers.
+    public var expectedWeight: Double
     /// The rows with the smallest weights (likely outliers), smallest first, at most 10.
     public var mostDownweightedRows: [Row]
+
+    /// Bins of `weightHistogram`.
+    public static let weightHistogramBins = 25
+
+    /// The report section of a t fit whose rows have the weights `weights` (NaN for rows
+    /// that did not enter the fit, which are left out).
+    init(degreesOfFreedom: Double, degreesOfFreedomEstimated: Bool, degreesOfFreedomAtBound: Bool, weights rowWeights: [Double],
+         mostDownweightedRows: [Row]) {
+        let weights = rowWeights.filter { !$0.isNaN }.sorted()
+        self.degreesOfFreedom = degreesOfFreedom
+        self.degreesOfFreedomEstimated = degreesOfFreedomEstimated
+        self.degreesOfFreedomAtBound = degreesOfFreedomAtBound
+        weightQuantiles = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1].map { q in
+            Quantile(probability: q, weight: weights.isEmpty ? .nan : weights[Int((q * Double(weights.count - 1)).rounded())])
+        }
+        let bins = Self.weightHistogramBins
+        let top = max(1, weights.last ?? 1)
+        var counts = [Int](repeating: 0, count: bins)
+        for w in weights { counts[min(bins - 1, max(0, Int(w / top * Double(bins))))] += 1 }
+        weightHistogram = (0..<bins).map { Bin(lower: top * Double($0) / Double(bins), upper: top * Double($0 + 1) / Double(bins), rows: counts[$0]) }
+        expectedWeight = 1
+        self.mostDownweightedRows = mostDownweightedRows
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case degreesOfFreedom, degreesOfFreedomIsInfinite, degreesOfFreedomEstimated, degreesOfFreedomAtBound, weightQuantiles,
+             weightHistogram, expectedWeight, mostDownweightedRows
+    }
+
+    /// Writes every key; ν = +∞ as `degreesOfFreedom: null` with `degreesOfFreedomIsInfinite: true`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(degreesOfFreedomIsInfinite ? nil : degreesOfFreedom, forKey: .degreesOfFreedom)
+        try c.encode(degreesOfFreedomIsInfinite, forKey: .degreesOfFreedomIsInfinite)
+        try c.encode(degreesOfFreedomEstimated, forKey: .degreesOfFreedomEstimated)
+        try c.encode(degreesOfFreedomAtBound, forKey: .degreesOfFreedomAtBound)
+        try c.encode(weightQuantiles, forKey: .weightQuantiles)
+        try c.encode(weightHistogram, forKey: .weightHistogram)
+        try c.encode(expectedWeight, forKey: .expectedWeight)
+        try c.encode(mostDownweightedRows, forKey: .mostDownweightedRows)
+    }
+
+    /// Reads what `encode(to:)` writes.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let infinite = try c.decode(Bool.self, forKey: .degreesOfFreedomIsInfinite)
+        degreesOfFreedom = infinite ? .infinity : try c.decode(Double.self, forKey: .degreesOfFreedom)
+        degreesOfFreedomEstimated = try c.decode(Bool.self, forKey: .degreesOfFreedomEstimated)
+        degreesOfFreedomAtBound = try c.decode(Bool.self, forKey: .degreesOfFreedomAtBound)
+        weightQuantiles = try c.decode([Quantile].self, forKey: .weightQuantiles)
+        weightHistogram = try c.decode([Bin].self, forKey: .weightHistogram)
+        expectedWeight = try c.decode(Double.self, forKey: .expectedWeight)
+        mostDownweightedRows = try c.decode([Row].self, forKey: .mostDownweightedRows)
+    }
 }
 
 extension GaussianMixtureModel {
@@ -191,13 +263,9 @@ package struct FitFacts {
     }
 
     init(_ groups: [PatternGroup], t r: MultivariateTResult) {
-        let weights = r.rowWeights.filter { !$0.isNaN }.sorted()
-        let quantiles = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1].map { q in
-            TReport.Quantile(probability: q, weight: weights.isEmpty ? .nan : weights[Int((q * Double(weights.count - 1)).rounded())])
-        }
         let t = TReport(
             degreesOfFreedom: r.degreesOfFreedom, degreesOfFreedomEstimated: r.isDegreesOfFreedomEstimated,
-            degreesOfFreedomAtBound: r.isDegreesOfFreedomAtBound, weightQuantiles: quantiles,
+            degreesOfFreedomAtBound: r.isDegreesOfFreedomAtBound, weights: r.rowWeights,
             mostDownweightedRows: r.mostDownweightedRows.prefix(10).map {
                 TReport.Row(row: $0.row + 1, weight: $0.weight, squaredDistance: $0.squaredDistance, observedCells: $0.observedCount)
             })
