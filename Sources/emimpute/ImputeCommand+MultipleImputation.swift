@@ -45,21 +45,37 @@ extension ImputeCommand {
     /// Draws the imputations, writes them (adjusted by `--round-integers`/`--clamp`), and
     /// pools the analyses of the completed data as written; returns the report section and
     /// the drawn values as written.
-    func writeMultipleImputations(_ count: Int, table: LoadedTable, fit: EMResult, adjustment: ImputedValueAdjustment,
+    func writeMultipleImputations(_ count: Int, table: LoadedTable, fit: MultipleImputationFit, adjustment: ImputedValueAdjustment,
                                   targets: inout IndexingIterator<[OutputTarget]>) throws -> (MultipleImputationReport, [[Double]]) {
         let names = table.modelledNames
         let formulas = regress.compactMap(RegressionFormula.init)
         let columns = try formulas.map { try $0.columns(in: names) }
         let bounds: [ClosedRange<Double>?]? = boundedDraws
             ? adjustment.observed.map { $0.minimum <= $0.maximum ? $0.minimum...$0.maximum : nil } : nil
-        let result = try MultipleImputation(count: count, options: fitOptions.emOptions, bounds: bounds).impute(table.matrix, fit: fit)
+        let engine = MultipleImputation(count: count, options: fitOptions.emOptions, bounds: bounds)
+        let imputations: [Imputation]
+        let section: (PooledAnalysis, [(formula: String, PooledAnalysis.Regression)]) -> MultipleImputationReport
+        switch fit {
+        case .gaussian(let fit):
+            let result = try engine.impute(table.matrix, fit: fit)
+            imputations = result.imputations
+            section = { MultipleImputationReport(result, analysis: $0, regressions: $1, boundedDraws: boundedDraws) }
+        case .mixture(let fit):
+            let result = try engine.impute(table.matrix, mixture: fit)
+            imputations = result.imputations
+            section = { MultipleImputationReport(result, analysis: $0, regressions: $1, boundedDraws: boundedDraws) }
+        case .t(let fit):
+            let result = try engine.impute(table.matrix, t: fit)
+            imputations = result.imputations
+            section = { MultipleImputationReport(result, analysis: $0, regressions: $1, boundedDraws: boundedDraws) }
+        }
         let toStandardOutput = output == nil || output == "-"
         let stream = toStandardOutput ? targets.next()! : nil
         // One completed matrix at a time: summarised and regressed, then dropped.
         var summaries: [CompletedDataSummary] = []
         var fits = [[LinearRegression]](repeating: [], count: formulas.count)
         var draws: [[Double]] = []
-        for imputation in result.imputations {
+        for imputation in imputations {
             let written = try adjustment.adjusted(imputation.imputedValues, of: table.matrix)
             if html != nil { draws.append(written) }
             if let stream {
@@ -80,6 +96,13 @@ extension ImputeCommand {
             (formula: formulas[f].text, try PooledAnalysis.regression(fits: fits[f], columnNames: names, response: columns[f].response,
                                                                      predictors: columns[f].predictors))
         }
-        return (MultipleImputationReport(result, analysis: analysis, regressions: regressions, boundedDraws: boundedDraws), draws)
+        return (section(analysis, regressions), draws)
     }
+}
+
+/// The fit the imputations are drawn under (`--model`).
+enum MultipleImputationFit {
+    case gaussian(EMResult)
+    case mixture(GaussianMixtureResult)
+    case t(MultivariateTResult)
 }

@@ -61,9 +61,6 @@ struct ImputeCommand: ParsableCommand {
         if modelOptions.model != .gaussian {
             if fitOptions.ridge != 0 { throw ValidationError("--ridge applies to --model gaussian") }
             if fitOptions.accelerate != .none { throw ValidationError("--accelerate applies to --model gaussian") }
-            // Draws and conditional SDs are implemented for the normal model only.
-            if imputations != nil { throw ValidationError("--imputations applies to --model gaussian") }
-            if sdOutput != nil { throw ValidationError("--sd-output applies to --model gaussian") }
         }
         try validateMultipleImputation()
     }
@@ -130,8 +127,13 @@ struct ImputeCommand: ParsableCommand {
         var targets = outputs.targets.makeIterator()
         var multiple: MultipleImputationReport?
         var draws: [[Double]] = []
-        if let imputations, case .gaussian(let result, _) = fit {
-            (multiple, draws) = try writeMultipleImputations(imputations, table: table, fit: result, adjustment: adjustment, targets: &targets)
+        if let imputations {
+            let source: MultipleImputationFit = switch fit {
+            case .gaussian(let result, _): .gaussian(result)
+            case .mixture(let result, _): .mixture(result)
+            case .t(let result): .t(result)
+            }
+            (multiple, draws) = try writeMultipleImputations(imputations, table: table, fit: source, adjustment: adjustment, targets: &targets)
         } else {
             try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
         }
@@ -143,13 +145,13 @@ struct ImputeCommand: ParsableCommand {
         case .gaussian(let result, _):
             diagnostics = ImputationReport(table: table, result: result, timings: timings, adjustment: adjustment, writtenValues: written,
                                            includesInference: report != nil)
-            diagnostics.multipleImputation = multiple
         case .mixture(let result, let selection):
             diagnostics = try ImputationReport(table: table, mixture: result, selection: selection, timings: timings,
                                                adjustment: adjustment, writtenValues: written)
         case .t(let result):
             diagnostics = ImputationReport(table: table, t: result, timings: timings, adjustment: adjustment, writtenValues: written)
         }
+        diagnostics.multipleImputation = multiple
         if report != nil { try targets.next()!.write(try diagnostics.json()) }
         if html != nil {
             try targets.next()!.write(HTMLReport.render(table: table, report: diagnostics, writtenValues: written, imputations: draws))
@@ -163,8 +165,13 @@ struct ImputeCommand: ParsableCommand {
             }
             try targets.next()!.write(try file.json())
         }
-        if sdOutput != nil, case .gaussian(let result, _) = fit {
-            try ConditionalDeviationsFile.write(table.matrix, model: result.model, writtenValues: written, to: targets.next()!)
+        if sdOutput != nil {
+            let model: FittedModel = switch fit {
+            case .gaussian(let result, _): .gaussian(result.model)
+            case .mixture(let result, _): .mixture(result.model)
+            case .t(let result): .t(result.model)
+            }
+            try ConditionalDeviationsFile.write(table.matrix, model: model, writtenValues: written, to: targets.next()!)
         }
         return TextSummary.impute(diagnostics)
     }

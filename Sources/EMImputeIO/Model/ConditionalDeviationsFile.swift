@@ -15,8 +15,17 @@ public enum ConditionalDeviationsFile {
     /// - Throws: `GaussianModelError.illConditioned`, or the output's errors.
     /// - Complexity: O(n·p) plus one factorisation per row with a missing cell.
     public static func write(_ matrix: IncompleteMatrix, model: GaussianModel, writtenValues: [Double], to output: OutputTarget) throws {
+        try write(matrix, model: .gaussian(model), writtenValues: writtenValues, to: output)
+    }
+
+    /// Writes the file for the missing cells of `matrix` under a model of any kind: the
+    /// normal's conditional SD, the mixture's within- plus between-component SD, or the t's
+    /// √((ν + δ²)/(ν + o − 2) · C_jj).
+    ///
+    /// - Throws: `GaussianModelError.illConditioned`, or the output's errors.
+    public static func write(_ matrix: IncompleteMatrix, model: FittedModel, writtenValues: [Double], to output: OutputTarget) throws {
         try output.write(header)
-        let imputer = ConditionalImputer(model)
+        let imputer = model.rowImputer()
         let p = matrix.columnCount
         var k = 0
         for i in 0..<matrix.rowCount {

@@ -163,15 +163,28 @@ public struct MultipleImputationReport: Codable, Sendable {
     /// The section for `result`, pooled as `analysis` and `regressions` (with their formulas).
     public init(_ result: MultipleImputationResult, analysis: PooledAnalysis, regressions: [(formula: String, PooledAnalysis.Regression)],
                 boundedDraws: Bool) {
-        let names = result.columnNames
-        imputations = result.count
-        method = "EM with Bayesian-bootstrap row weights (Amelia's EMB), warm-started at the full-data estimate; each row's missing cells drawn from their conditional normal distribution"
+        self.init(result.imputations, columnNames: result.columnNames, meanSpread: result.meanSpread,
+                  method: "EM with Bayesian-bootstrap row weights (Amelia's EMB), warm-started at the full-data estimate; each row's missing cells drawn from their conditional normal distribution",
+                  analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
+    }
+
+    /// The section for draws under a mixture or a t (`MultipleImputation.impute(_:mixture:)`, `impute(_:t:)`).
+    public init(_ result: MultipleImputationDraws, analysis: PooledAnalysis, regressions: [(formula: String, PooledAnalysis.Regression)],
+                boundedDraws: Bool) {
+        self.init(result.imputations, columnNames: result.columnNames, meanSpread: result.meanSpread, method: result.method,
+                  analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
+    }
+
+    init(_ imputations: [Imputation], columnNames names: [String], meanSpread: [Double], method: String, analysis: PooledAnalysis,
+         regressions: [(formula: String, PooledAnalysis.Regression)], boundedDraws: Bool) {
+        self.imputations = imputations.count
+        self.method = method
         self.boundedDraws = boundedDraws
-        draws = result.imputations.map {
+        draws = imputations.map {
             Draw(imputation: $0.index, iterations: $0.iterations, converged: $0.hasConverged, redrawnCells: $0.redrawnCells,
                  cellsSetToBound: $0.cellsSetToBound, mean: $0.model.mean)
         }
-        meanSpread = result.meanSpread
+        self.meanSpread = meanSpread
         pooledMeans = zip(names, analysis.means).map { PooledReport(name: $0, $1) }
         pooledStandardDeviations = zip(names, analysis.standardDeviations).map { PooledReport(name: $0, $1) }
         pooledCorrelations = analysis.correlations.compactMap { pair in

@@ -28,6 +28,7 @@ package enum TextSummary {
         if let agree = r.startsAgree {
             lines.append("  starts: \(r.starts.count), \(agree ? "all reached the same optimum" : "reached DIFFERENT optima (the best was kept)")")
         }
+        lines += inferenceLines(r)
         lines.append("  time: load \(seconds(r.timings.load)), EM \(seconds(r.timings.em)), write \(seconds(r.timings.write))")
         if let mi = r.multipleImputation { lines += multipleImputationLines(mi) }
         lines += warningLines(r.warnings)
