@@ -204,9 +204,17 @@ struct WeightedModelProblem: @unchecked Sendable {
     /// Imputation m (1-based): weights, weighted refit, draws.
     func imputation(_ m: Int) throws -> Imputation {
         let fit = try weightedEM(weights: weights(imputation: m))
-        let theta = fit.theta
+        let drawn = try draws(fit.theta, imputation: m, iteration: fit.iterations)
+        return Imputation(index: m, imputedValues: drawn.values, model: try summary(fit.theta), iterations: fit.iterations,
+                          hasConverged: fit.hasConverged, redrawnCells: drawn.redrawn, cellsSetToBound: drawn.setToBound)
+    }
+
+    /// Every missing block drawn under `theta` with the random streams of imputation m: the
+    /// values (row-major over the missing cells, original units), the cells redrawn for their
+    /// bounds and the cells set to a bound.
+    func draws(_ theta: ModelParameters, imputation m: Int, iteration: Int) throws -> (values: [Double], redrawn: Int, setToBound: Int) {
         let kCount = theta.weights.count, nu = theta.degreesOfFreedom
-        let prepared = try prepare(theta, iteration: fit.iterations)
+        let prepared = try prepare(theta, iteration: iteration)
         var values = [Double](repeating: .nan, count: missingOffset[rowCount])
         var redrawn = 0, setToBound = 0
         let z = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p)
@@ -224,7 +232,7 @@ struct WeightedModelProblem: @unchecked Sendable {
                 for k in 0..<kCount {
                     let c = nm == p ? theta.covariances[k] : prepared[k].conditionalCovariance[g]
                     guard let factor = try? CholeskyFactorization(c, order: nm) else {
-                        throw EMError.singularCovariance(columns: missing.map { names[$0] }, iteration: fit.iterations)
+                        throw EMError.singularCovariance(columns: missing.map { names[$0] }, iteration: iteration)
                     }
                     factors.append(factor.lower)
                 }
@@ -275,8 +283,7 @@ struct WeightedModelProblem: @unchecked Sendable {
                 }
             }
         }
-        return Imputation(index: m, imputedValues: values, model: try summary(theta), iterations: fit.iterations,
-                          hasConverged: fit.hasConverged, redrawnCells: redrawn, cellsSetToBound: setToBound)
+        return (values, redrawn, setToBound)
     }
 
     /// The normal with θ's overall mean and covariance (a t: its location and scatter), in original units.
