@@ -19,6 +19,21 @@ extension MultipleImputation {
     ///   when the columns differ; `EMError.singularCovariance` when a refit degenerates.
     /// - Complexity: M × (iterations × O(n·K·p² + K·Σ_g |m_g|³) + one draw pass).
     public func impute(_ data: IncompleteMatrix, mixture fit: GaussianMixtureResult) throws -> MultipleImputationDraws {
+        let (problem, method) = try self.problem(data, mixture: fit)
+        return MultipleImputationDraws(imputations: try inParallel { try problem.imputation($0) }, columnNames: data.columnNames, method: method)
+    }
+
+    /// `impute(_:mixture:)` handing each imputation to `body` as `impute(_:fit:each:)` does;
+    /// returns the method in words and what `body` returned, m = 1 … M.
+    ///
+    /// - Throws: as `impute(_:mixture:)`, and the first (lowest m) error `body` throws.
+    public func impute<T>(_ data: IncompleteMatrix, mixture fit: GaussianMixtureResult,
+                          each body: @escaping @Sendable (Imputation) throws -> T) throws -> (method: String, results: [T]) {
+        let (problem, method) = try self.problem(data, mixture: fit)
+        return (method, try inParallel { try body(try problem.imputation($0)) })
+    }
+
+    private func problem(_ data: IncompleteMatrix, mixture fit: GaussianMixtureResult) throws -> (WeightedModelProblem, String) {
         let model = fit.model
         guard model.columnNames == data.columnNames else { throw DataError.notTheFittedData }
         let center = model.mean, scale = model.components[0].scale, p = data.columnCount
@@ -29,8 +44,8 @@ extension MultipleImputation {
             for i in 0..<p { for j in 0..<p { sigma[i * p + j] *= component.scale[i] / scale[i] * component.scale[j] / scale[j] } }
             start.covariances.append(sigma)
         }
-        return try draw(data, start: start, center: center, scale: scale, covarianceFloor: fit.options.covarianceFloor,
-                        method: "EM of the normal mixture with Bayesian-bootstrap row weights, warm-started at the fit (K fixed); each row's missing cells drawn from a component picked by the row's responsibilities, then from that component's conditional normal")
+        return (try problem(data, start: start, center: center, scale: scale, covarianceFloor: fit.options.covarianceFloor),
+                "EM of the normal mixture with Bayesian-bootstrap row weights, warm-started at the fit (K fixed); each row's missing cells drawn from a component picked by the row's responsibilities, then from that component's conditional normal")
     }
 
     /// Draws the M imputations under a fitted multivariate t.
@@ -50,43 +65,39 @@ extension MultipleImputation {
     /// - Throws: as `impute(_:mixture:)`.
     /// - Complexity: M × (iterations × O(n·p² + Σ_g |m_g|³) + one draw pass).
     public func impute(_ data: IncompleteMatrix, t fit: MultivariateTResult) throws -> MultipleImputationDraws {
+        let (problem, method) = try self.problem(data, t: fit)
+        return MultipleImputationDraws(imputations: try inParallel { try problem.imputation($0) }, columnNames: data.columnNames, method: method)
+    }
+
+    /// `impute(_:t:)` handing each imputation to `body` as `impute(_:fit:each:)` does; returns
+    /// the method in words and what `body` returned, m = 1 … M.
+    ///
+    /// - Throws: as `impute(_:t:)`, and the first (lowest m) error `body` throws.
+    public func impute<T>(_ data: IncompleteMatrix, t fit: MultivariateTResult,
+                          each body: @escaping @Sendable (Imputation) throws -> T) throws -> (method: String, results: [T]) {
+        let (problem, method) = try self.problem(data, t: fit)
+        return (method, try inParallel { try body(try problem.imputation($0)) })
+    }
+
+    private func problem(_ data: IncompleteMatrix, t fit: MultivariateTResult) throws -> (WeightedModelProblem, String) {
         let location = fit.model.location
         guard location.columnNames == data.columnNames else { throw DataError.notTheFittedData }
         let start = ModelParameters(weights: [1], means: [[Double](repeating: 0, count: data.columnCount)],
                                     covariances: [location.standardizedCovariance.storage], degreesOfFreedom: fit.model.degreesOfFreedom)
-        return try draw(data, start: start, center: location.mean, scale: location.scale, covarianceFloor: 0,
-                        method: "ECM of the multivariate t with Bayesian-bootstrap row weights, warm-started at the fit (ν held at its estimate); each row's missing cells drawn from their conditional t with ν + o degrees of freedom")
+        return (try problem(data, start: start, center: location.mean, scale: location.scale, covarianceFloor: 0),
+                "ECM of the multivariate t with Bayesian-bootstrap row weights, warm-started at the fit (ν held at its estimate); each row's missing cells drawn from their conditional t with ν + o degrees of freedom")
     }
 
-    private func draw(_ data: IncompleteMatrix, start: ModelParameters, center: [Double], scale: [Double],
-                      covarianceFloor: Double, method: String) throws -> MultipleImputationDraws {
+    private func problem(_ data: IncompleteMatrix, start: ModelParameters, center: [Double], scale: [Double],
+                         covarianceFloor: Double) throws -> WeightedModelProblem {
         guard count >= 2, count <= Self.maximumCount else { throw MultipleImputationError.invalidCount(count) }
         try options.validate()
         if let bounds, bounds.count != data.columnCount {
             throw MultipleImputationError.boundsCountMismatch(bounds: bounds.count, columns: data.columnCount)
         }
-        let problem = WeightedModelProblem(data: data, start: start, center: center, scale: scale, options: options,
-                                           covarianceFloor: covarianceFloor, bounds: bounds)
-        let threads = max(1, min(count, options.threads ?? ProcessInfo.processInfo.activeProcessorCount))
-        var slots = [Result<Imputation, Error>?](repeating: nil, count: count)
-        slots.withUnsafeMutableBufferPointer { buffer in
-            let out = SlotPointer(base: buffer.baseAddress!)
-            let count = self.count
-            WorkerThreads.run(threads) { worker in
-                var m = worker
-                while m < count {
-                    out.base[m] = Result { try problem.imputation(m + 1) }
-                    m += threads
-                }
-            }
-        }
-        return MultipleImputationDraws(imputations: try slots.map { try $0!.get() }, columnNames: data.columnNames, method: method)
+        return WeightedModelProblem(data: data, start: start, center: center, scale: scale, options: options,
+                                    covarianceFloor: covarianceFloor, bounds: bounds)
     }
-}
-
-/// A pointer for workers that write disjoint slots.
-private struct SlotPointer<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
 }
 
 /// The M imputations drawn under a mixture or a t (`MultipleImputation.impute(_:mixture:)`,

@@ -82,36 +82,74 @@ struct WeightedProblem: @unchecked Sendable {
         return w
     }
 
-    /// The weighted sums of one pattern's observed cells, which do not change between
-    /// iterations: W = Σ wᵢ, s = Σ wᵢ x_{i,o}, S = Σ wᵢ x_{i,o} x_{i,o}ᵀ (full k×k).
+    /// The weighted sums of every usable pattern's observed cells, which do not change between
+    /// iterations: W_g = Σ wᵢ, s_g = Σ wᵢ x_{i,o} and the upper triangle of
+    /// S_g = Σ wᵢ x_{i,o} x_{i,o}ᵀ (packed row by row), all patterns in one flat buffer.
     struct PatternSums {
-        let pattern: Int
-        var weight = 0.0
-        var sum: [Double]
-        var squares: [Double]
+        /// The usable patterns with a missing cell, in layout order, and their offsets.
+        var patterns: [Int] = []
+        var weight: [Double] = []
+        var sumOffset: [Int] = []
+        var squareOffset: [Int] = []
+        var storage: [Double] = []
+        /// The observed cells' part of T₁ and T₂ (full p×p), the same for every iteration.
+        var observedT1: [Double]
+        var observedT2: [Double]
     }
 
     /// The pattern sums of the usable rows under weights `w`: one pass over the data.
-    func patternSums(weights w: [Double]) -> [PatternSums] {
-        layout.patterns.indices.compactMap { g -> PatternSums? in
-            let o = layout.observed[g], k = o.count
-            guard k > 0 else { return nil }
-            var sums = PatternSums(pattern: g, sum: [Double](repeating: 0, count: k), squares: [Double](repeating: 0, count: k * k))
-            var x = [Double](repeating: 0, count: k)
-            for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
-                let i = layout.order[r]
-                let wi = w[i]
-                sums.weight += wi
-                for a in 0..<k { x[a] = z[i * p + o[a]] }
-                for a in 0..<k {
-                    let wa = wi * x[a]
-                    sums.sum[a] += wa
-                    for b in a..<k { sums.squares[a * k + b] += wa * x[b] }
+    ///
+    /// - Complexity: O(Σᵢ |oᵢ|²).
+    func patternSums(weights w: [Double]) -> PatternSums {
+        var sums = PatternSums(observedT1: [Double](repeating: 0, count: p), observedT2: [Double](repeating: 0, count: p * p))
+        var size = 0
+        for g in layout.patterns.indices where !layout.observed[g].isEmpty {
+            let k = layout.observed[g].count
+            sums.patterns.append(g)
+            sums.sumOffset.append(size)
+            sums.squareOffset.append(size + k)
+            size += k + k * (k + 1) / 2
+        }
+        sums.storage = [Double](repeating: 0, count: size)
+        sums.weight = [Double](repeating: 0, count: sums.patterns.count)
+        let x = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
+        defer { x.deallocate() }
+        z.withUnsafeBufferPointer { zb in
+            let zp = zb.baseAddress!
+            sums.storage.withUnsafeMutableBufferPointer { sb in
+                for (position, g) in sums.patterns.enumerated() {
+                    let o = layout.observed[g], k = o.count
+                    let sum = sb.baseAddress! + sums.sumOffset[position], squares = sb.baseAddress! + sums.squareOffset[position]
+                    var weight = 0.0
+                    for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
+                        let i = layout.order[r]
+                        let wi = w[i]
+                        weight += wi
+                        let row = zp + i * p
+                        for a in 0..<k { x[a] = row[o[a]] }
+                        var packed = 0
+                        for a in 0..<k {
+                            let wa = wi * x[a]
+                            sum[a] += wa
+                            for b in a..<k { squares[packed + b - a] += wa * x[b] }
+                            packed += k - a
+                        }
+                    }
+                    sums.weight[position] = weight
+                    var packed = 0
+                    for a in 0..<k {
+                        sums.observedT1[o[a]] += sum[a]
+                        for b in a..<k {
+                            let v = squares[packed + b - a]
+                            sums.observedT2[o[a] * p + o[b]] += v
+                            if b != a { sums.observedT2[o[b] * p + o[a]] += v }
+                        }
+                        packed += k - a
+                    }
                 }
             }
-            for a in 0..<k { for b in 0..<a { sums.squares[a * k + b] = sums.squares[b * k + a] } }
-            return sums
         }
+        return sums
     }
 
     /// Weighted EM from the warm start: (μ̃, S̃, iterations, converged).
@@ -119,74 +157,120 @@ struct WeightedProblem: @unchecked Sendable {
     /// The E-step works on the pattern sums: x̂_m = c + Bᵀx_o is affine in x_o (c = μ_m − Bᵀμ_o),
     /// so Σ w x̂_m = W c + Bᵀs, Σ w x_o x̂_mᵀ = s cᵀ + S B and
     /// Σ w (x̂_m x̂_mᵀ + C) = W c cᵀ + c (Bᵀs)ᵀ + (Bᵀs) cᵀ + Bᵀ S B + W C: no pass over the rows.
+    /// Per pattern and iteration only K_mm (K = S⁻¹) is factorised: C = K_mm⁻¹ and
+    /// Bᵀ = −K_mm⁻¹ K_mo by two triangular solves per observed column, in fixed scratch space.
+    ///
+    /// - Complexity: per iteration O(p³ + Σ_g (|o_g|²·|m_g| + |o_g|·|m_g|²)).
     func weightedEM(weights w: [Double]) throws -> (mean: [Double], covariance: [Double], iterations: Int, hasConverged: Bool) {
         var mu = [Double](repeating: 0, count: p)
         var s = startCovariance
         let total = Double(usableRows)
         let sums = patternSums(weights: w)
-        // The observed cells' part of T₁ and T₂ does not depend on θ: added up once.
-        var observedT1 = [Double](repeating: 0, count: p)
-        var observedT2 = [Double](repeating: 0, count: p * p)
-        for pattern in sums {
-            let o = layout.observed[pattern.pattern], k = o.count
-            for a in 0..<k {
-                observedT1[o[a]] += pattern.sum[a]
-                for b in 0..<k { observedT2[o[a] * p + o[b]] += pattern.squares[a * k + b] }
-            }
-        }
+        // Scratch: L (K_mm's factor), C, Bᵀ (|m|×|o|), V = S B (|o|×|m|), c, u.
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * p * p + 2 * p)
+        defer { scratch.deallocate() }
+        let lower = scratch, cov = scratch + p * p, bt = scratch + 2 * p * p, v = scratch + 3 * p * p
+        let c = scratch + 4 * p * p, u = c + p
+        var t1 = [Double](repeating: 0, count: p), t2 = [Double](repeating: 0, count: p * p)
         for iteration in 1...options.maxIterations {
-            var t1 = observedT1
-            var t2 = observedT2
             guard let factor = try? CholeskyFactorization(s, order: p) else {
                 throw EMError.singularCovariance(columns: names, iteration: iteration)
             }
             let precision = factor.inverse
-            for pattern in sums {
-                let g = pattern.pattern
-                let o = layout.observed[g], m = layout.missing[g]
-                let k = o.count, nm = m.count
-                guard nm > 0 else { continue }
-                guard let conditional = PatternConditional(precision: precision, p: p, observed: o, missing: m, needsFactor: false) else {
-                    throw EMError.singularCovariance(columns: m.map { names[$0] }, iteration: iteration)
-                }
-                let coefficients = conditional.coefficients  // B, k × nm
-                var c = [Double](repeating: 0, count: nm), u = c
-                for b in 0..<nm {
-                    var cb = mu[m[b]], ub = 0.0
-                    for a in 0..<k {
-                        cb -= coefficients[a * nm + b] * mu[o[a]]
-                        ub += coefficients[a * nm + b] * pattern.sum[a]
-                    }
-                    c[b] = cb
-                    u[b] = ub
-                }
-                // V = S B (k × nm).
-                var v = [Double](repeating: 0, count: k * nm)
-                for a in 0..<k {
-                    for e in 0..<k {
-                        let sae = pattern.squares[a * k + e]
-                        if sae == 0 { continue }
-                        for b in 0..<nm { v[a * nm + b] += sae * coefficients[e * nm + b] }
-                    }
-                }
-                let weight = pattern.weight
-                for b in 0..<nm {
-                    t1[m[b]] += weight * c[b] + u[b]
-                    for a in 0..<k {
-                        let value = pattern.sum[a] * c[b] + v[a * nm + b]
-                        t2[o[a] * p + m[b]] += value
-                        t2[m[b] * p + o[a]] += value
-                    }
-                }
-                for b1 in 0..<nm {
-                    for b2 in 0..<nm {
-                        var btv = 0.0  // (Bᵀ V)[b1, b2]
-                        for a in 0..<k { btv += coefficients[a * nm + b1] * v[a * nm + b2] }
-                        t2[m[b1] * p + m[b2]] += weight * c[b1] * c[b2] + c[b1] * u[b2] + u[b1] * c[b2] + btv
-                            + weight * conditional.covariance[b1 * nm + b2]
+            for j in 0..<p { t1[j] = sums.observedT1[j] }
+            for e in 0..<(p * p) { t2[e] = sums.observedT2[e] }
+            var failed: Int?
+            precision.withUnsafeBufferPointer { kb in
+                let k = kb.baseAddress!
+                sums.storage.withUnsafeBufferPointer { sb in
+                    t2.withUnsafeMutableBufferPointer { t2b in
+                        let t2p = t2b.baseAddress!
+                        for (position, g) in sums.patterns.enumerated() {
+                            let m = layout.missing[g], nm = m.count
+                            guard nm > 0 else { continue }
+                            let o = layout.observed[g], no = o.count
+                            // L Lᵀ = K_mm.
+                            for a in 0..<nm { for b in 0...a { lower[a * nm + b] = k[m[a] * p + m[b]] } }
+                            if CholeskyFactorization.factorInPlace(lower, order: nm, stride: nm) != nil { failed = g; return }
+                            // Bᵀ[:, a] = −K_mm⁻¹ K_m,o_a: forward then backward substitution.
+                            for a in 0..<no {
+                                for b in 0..<nm {
+                                    var t = k[m[b] * p + o[a]]
+                                    for e in 0..<b { t -= lower[b * nm + e] * bt[e * no + a] }
+                                    bt[b * no + a] = t / lower[b * nm + b]
+                                }
+                                for b in stride(from: nm - 1, through: 0, by: -1) {
+                                    var t = bt[b * no + a]
+                                    for e in (b + 1)..<max(nm, b + 1) { t -= lower[e * nm + b] * bt[e * no + a] }
+                                    bt[b * no + a] = t / lower[b * nm + b]
+                                }
+                                for b in 0..<nm { bt[b * no + a] = -bt[b * no + a] }
+                            }
+                            // C = K_mm⁻¹ = L⁻ᵀ L⁻¹, column by column.
+                            for col in 0..<nm {
+                                for b in 0..<nm {
+                                    var t = b == col ? 1.0 : 0.0
+                                    for e in 0..<b { t -= lower[b * nm + e] * cov[e * nm + col] }
+                                    cov[b * nm + col] = t / lower[b * nm + b]
+                                }
+                                for b in stride(from: nm - 1, through: 0, by: -1) {
+                                    var t = cov[b * nm + col]
+                                    for e in (b + 1)..<max(nm, b + 1) { t -= lower[e * nm + b] * cov[e * nm + col] }
+                                    cov[b * nm + col] = t / lower[b * nm + b]
+                                }
+                            }
+                            let sum = sb.baseAddress! + sums.sumOffset[position], squares = sb.baseAddress! + sums.squareOffset[position]
+                            let weight = sums.weight[position]
+                            for b in 0..<nm {
+                                var cb = mu[m[b]], ub = 0.0
+                                let row = bt + b * no
+                                for a in 0..<no {
+                                    cb -= row[a] * mu[o[a]]
+                                    ub += row[a] * sum[a]
+                                }
+                                c[b] = cb
+                                u[b] = ub
+                            }
+                            // V = S B from the packed upper triangle of S.
+                            for e in 0..<(no * nm) { v[e] = 0 }
+                            var packed = 0
+                            for a in 0..<no {
+                                let va = v + a * nm
+                                let saa = squares[packed]
+                                for b in 0..<nm { va[b] += saa * bt[b * no + a] }
+                                for e in (a + 1)..<max(no, a + 1) {
+                                    let sae = squares[packed + e - a]
+                                    let ve = v + e * nm
+                                    for b in 0..<nm {
+                                        va[b] += sae * bt[b * no + e]
+                                        ve[b] += sae * bt[b * no + a]
+                                    }
+                                }
+                                packed += no - a
+                            }
+                            for b in 0..<nm {
+                                let mb = m[b]
+                                t1[mb] += weight * c[b] + u[b]
+                                for a in 0..<no {
+                                    let value = sum[a] * c[b] + v[a * nm + b]
+                                    t2p[o[a] * p + mb] += value
+                                    t2p[mb * p + o[a]] += value
+                                }
+                            }
+                            for b1 in 0..<nm {
+                                let row = bt + b1 * no
+                                for b2 in 0..<nm {
+                                    var btv = 0.0  // (Bᵀ V)[b1, b2]
+                                    for a in 0..<no { btv += row[a] * v[a * nm + b2] }
+                                    t2p[m[b1] * p + m[b2]] += weight * c[b1] * c[b2] + c[b1] * u[b2] + u[b1] * c[b2] + btv
+                                        + weight * cov[b1 * nm + b2]
+                                }
+                            }
+                        }
                     }
                 }
             }
+            if let failed { throw EMError.singularCovariance(columns: layout.missing[failed].map { names[$0] }, iteration: iteration) }
             let newMu = t1.map { $0 / total }
             var newS = [Double](repeating: 0, count: p * p)
             let lambda = options.ridge
@@ -218,6 +302,7 @@ struct WeightedProblem: @unchecked Sendable {
         var redrawn = 0, setToBound = 0
         var row = [Double](repeating: 0, count: p)
         var deviates = [Double](repeating: 0, count: p)
+        var draw = [Double](repeating: 0, count: p)
         guard let thetaFactor = try? CholeskyFactorization(s, order: p) else {
             throw EMError.singularCovariance(columns: names, iteration: fit.iterations)
         }
@@ -235,7 +320,6 @@ struct WeightedProblem: @unchecked Sendable {
                 conditional.fillMeans(&row, mean: mu)
                 var generator = SeededGenerator(seed: Self.key(seed: options.seed, imputation: m, row: i, stream: 1))
                 var attempt = 0
-                var draw = [Double](repeating: 0, count: nm)
                 while true {
                     for a in 0..<nm { deviates[a] = generator.nextNormal() }
                     for a in 0..<nm {

@@ -55,6 +55,7 @@ public enum HTMLReport {
         page += distributions(table: table, written: writtenValues, report: report)
         page += inference(report)
         page += multipleImputation(table: table, draws: imputations, report: report)
+        page += overimputation(table: table, report: report)
         page += correlation(report)
         page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report (<code>--report</code>).</footer>\n"
         page += "</main>\n</body>\n</html>\n"

@@ -163,20 +163,27 @@ public struct MultipleImputationReport: Codable, Sendable {
     /// The section for `result`, pooled as `analysis` and `regressions` (with their formulas).
     public init(_ result: MultipleImputationResult, analysis: PooledAnalysis, regressions: [(formula: String, PooledAnalysis.Regression)],
                 boundedDraws: Bool) {
-        self.init(result.imputations, columnNames: result.columnNames, meanSpread: result.meanSpread,
-                  method: "EM with Bayesian-bootstrap row weights (Amelia's EMB), warm-started at the full-data estimate; each row's missing cells drawn from their conditional normal distribution",
-                  analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
+        self.init(imputations: result.imputations, columnNames: result.columnNames, method: nil, analysis: analysis,
+                  regressions: regressions, boundedDraws: boundedDraws)
     }
 
     /// The section for draws under a mixture or a t (`MultipleImputation.impute(_:mixture:)`, `impute(_:t:)`).
     public init(_ result: MultipleImputationDraws, analysis: PooledAnalysis, regressions: [(formula: String, PooledAnalysis.Regression)],
                 boundedDraws: Bool) {
-        self.init(result.imputations, columnNames: result.columnNames, meanSpread: result.meanSpread, method: result.method,
-                  analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
+        self.init(imputations: result.imputations, columnNames: result.columnNames, method: result.method, analysis: analysis,
+                  regressions: regressions, boundedDraws: boundedDraws)
     }
 
-    init(_ imputations: [Imputation], columnNames names: [String], meanSpread: [Double], method: String, analysis: PooledAnalysis,
-         regressions: [(formula: String, PooledAnalysis.Regression)], boundedDraws: Bool) {
+    /// The section for `imputations` (their values are not read: `Imputation.droppingValues()`
+    /// will do) drawn as `method` says (nil: the normal model's EMB).
+    public init(imputations: [Imputation], columnNames names: [String], method: String?, analysis: PooledAnalysis,
+                regressions: [(formula: String, PooledAnalysis.Regression)], boundedDraws: Bool) {
+        let meanSpread = names.indices.map { j in
+            let values = imputations.map { $0.model.mean[j] }
+            let average = values.reduce(0, +) / Double(values.count)
+            return (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(values.count - 1)).squareRoot()
+        }
+        let method = method ?? "EM with Bayesian-bootstrap row weights (Amelia's EMB), warm-started at the full-data estimate; each row's missing cells drawn from their conditional normal distribution"
         self.imputations = imputations.count
         self.method = method
         self.boundedDraws = boundedDraws
