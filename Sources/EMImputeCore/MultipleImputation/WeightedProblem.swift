@@ -85,8 +85,10 @@ struct WeightedProblem: @unchecked Sendable {
     /// The weighted sums of every usable pattern's observed cells, which do not change between
     /// iterations: W_g = Σ wᵢ, s_g = Σ wᵢ x_{i,o} and the upper triangle of
     /// S_g = Σ wᵢ x_{i,o} x_{i,o}ᵀ (packed row by row), all patterns in one flat buffer.
+    /// A pattern with fewer than |o|/2 rows keeps no S_g: its E-step walks its rows, which
+    /// costs less than S_g B (|o|²·|m|) then.
     struct PatternSums {
-        /// The usable patterns with a missing cell, in layout order, and their offsets.
+        /// The usable patterns, in layout order, and their offsets (-1: no S_g).
         var patterns: [Int] = []
         var weight: [Double] = []
         var sumOffset: [Int] = []
@@ -97,29 +99,45 @@ struct WeightedProblem: @unchecked Sendable {
         var observedT2: [Double]
     }
 
+    /// Whether pattern `g`'s E-step walks its rows rather than its sums.
+    @inline(__always)
+    func walksRows(_ g: Int) -> Bool { 2 * layout.rowCount(ofPattern: g) < layout.observed[g].count }
+
     /// The pattern sums of the usable rows under weights `w`: one pass over the data.
     ///
     /// - Complexity: O(Σᵢ |oᵢ|²).
     func patternSums(weights w: [Double]) -> PatternSums {
         var sums = PatternSums(observedT1: [Double](repeating: 0, count: p), observedT2: [Double](repeating: 0, count: p * p))
         var size = 0
+        var largest = 0
         for g in layout.patterns.indices where !layout.observed[g].isEmpty {
             let k = layout.observed[g].count
+            largest = max(largest, k)
             sums.patterns.append(g)
             sums.sumOffset.append(size)
-            sums.squareOffset.append(size + k)
-            size += k + k * (k + 1) / 2
+            if walksRows(g) {
+                sums.squareOffset.append(-1)
+                size += k
+            } else {
+                sums.squareOffset.append(size + k)
+                size += k + k * (k + 1) / 2
+            }
         }
         sums.storage = [Double](repeating: 0, count: size)
         sums.weight = [Double](repeating: 0, count: sums.patterns.count)
         let x = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
-        defer { x.deallocate() }
+        // Packed squares of a pattern that keeps none, added to T₂ and dropped.
+        let spare = UnsafeMutablePointer<Double>.allocate(capacity: max(1, largest * (largest + 1) / 2))
+        defer { x.deallocate(); spare.deallocate() }
         z.withUnsafeBufferPointer { zb in
             let zp = zb.baseAddress!
             sums.storage.withUnsafeMutableBufferPointer { sb in
                 for (position, g) in sums.patterns.enumerated() {
                     let o = layout.observed[g], k = o.count
-                    let sum = sb.baseAddress! + sums.sumOffset[position], squares = sb.baseAddress! + sums.squareOffset[position]
+                    let sum = sb.baseAddress! + sums.sumOffset[position]
+                    let kept = sums.squareOffset[position] >= 0
+                    let squares = kept ? sb.baseAddress! + sums.squareOffset[position] : spare
+                    if !kept { for e in 0..<(k * (k + 1) / 2) { spare[e] = 0 } }
                     var weight = 0.0
                     for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
                         let i = layout.order[r]
@@ -156,21 +174,22 @@ struct WeightedProblem: @unchecked Sendable {
     ///
     /// The E-step works on the pattern sums: x̂_m = c + Bᵀx_o is affine in x_o (c = μ_m − Bᵀμ_o),
     /// so Σ w x̂_m = W c + Bᵀs, Σ w x_o x̂_mᵀ = s cᵀ + S B and
-    /// Σ w (x̂_m x̂_mᵀ + C) = W c cᵀ + c (Bᵀs)ᵀ + (Bᵀs) cᵀ + Bᵀ S B + W C: no pass over the rows.
-    /// Per pattern and iteration only K_mm (K = S⁻¹) is factorised: C = K_mm⁻¹ and
-    /// Bᵀ = −K_mm⁻¹ K_mo by two triangular solves per observed column, in fixed scratch space.
+    /// Σ w (x̂_m x̂_mᵀ + C) = W c cᵀ + c (Bᵀs)ᵀ + (Bᵀs) cᵀ + Bᵀ S B + W C: no pass over the rows
+    /// (but for patterns with fewer rows than |o|/2, whose rows are walked). Per pattern and
+    /// iteration only K_mm (K = S⁻¹) is factorised: C = K_mm⁻¹ and Bᵀ = −K_mm⁻¹ K_mo by
+    /// triangular solves, in fixed scratch space.
     ///
-    /// - Complexity: per iteration O(p³ + Σ_g (|o_g|²·|m_g| + |o_g|·|m_g|²)).
+    /// - Complexity: per iteration O(p³ + Σ_g |m_g|·|o_g|·min(|o_g|, 2n_g) + |o_g|·|m_g|²).
     func weightedEM(weights w: [Double]) throws -> (mean: [Double], covariance: [Double], iterations: Int, hasConverged: Bool) {
         var mu = [Double](repeating: 0, count: p)
         var s = startCovariance
         let total = Double(usableRows)
         let sums = patternSums(weights: w)
-        // Scratch: L (K_mm's factor), C, Bᵀ (|m|×|o|), V = S B (|o|×|m|), c, u.
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * p * p + 2 * p)
+        // Scratch: L (K_mm's factor), C, Bᵀ (|m|×|o|), Vᵀ = (S B)ᵀ (|m|×|o|), c, u, x̂_m, x_o.
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * p * p + 4 * p)
         defer { scratch.deallocate() }
-        let lower = scratch, cov = scratch + p * p, bt = scratch + 2 * p * p, v = scratch + 3 * p * p
-        let c = scratch + 4 * p * p, u = c + p
+        let lower = scratch, cov = scratch + p * p, bt = scratch + 2 * p * p, vt = scratch + 3 * p * p
+        let c = scratch + 4 * p * p, u = c + p, xm = u + p, xo = xm + p
         var t1 = [Double](repeating: 0, count: p), t2 = [Double](repeating: 0, count: p * p)
         for iteration in 1...options.maxIterations {
             guard let factor = try? CholeskyFactorization(s, order: p) else {
@@ -184,86 +203,23 @@ struct WeightedProblem: @unchecked Sendable {
                 let k = kb.baseAddress!
                 sums.storage.withUnsafeBufferPointer { sb in
                     t2.withUnsafeMutableBufferPointer { t2b in
-                        let t2p = t2b.baseAddress!
-                        for (position, g) in sums.patterns.enumerated() {
-                            let m = layout.missing[g], nm = m.count
-                            guard nm > 0 else { continue }
-                            let o = layout.observed[g], no = o.count
-                            // L Lᵀ = K_mm.
-                            for a in 0..<nm { for b in 0...a { lower[a * nm + b] = k[m[a] * p + m[b]] } }
-                            if CholeskyFactorization.factorInPlace(lower, order: nm, stride: nm) != nil { failed = g; return }
-                            // Bᵀ[:, a] = −K_mm⁻¹ K_m,o_a: forward then backward substitution.
-                            for a in 0..<no {
-                                for b in 0..<nm {
-                                    var t = k[m[b] * p + o[a]]
-                                    for e in 0..<b { t -= lower[b * nm + e] * bt[e * no + a] }
-                                    bt[b * no + a] = t / lower[b * nm + b]
-                                }
-                                for b in stride(from: nm - 1, through: 0, by: -1) {
-                                    var t = bt[b * no + a]
-                                    for e in (b + 1)..<max(nm, b + 1) { t -= lower[e * nm + b] * bt[e * no + a] }
-                                    bt[b * no + a] = t / lower[b * nm + b]
-                                }
-                                for b in 0..<nm { bt[b * no + a] = -bt[b * no + a] }
-                            }
-                            // C = K_mm⁻¹ = L⁻ᵀ L⁻¹, column by column.
-                            for col in 0..<nm {
-                                for b in 0..<nm {
-                                    var t = b == col ? 1.0 : 0.0
-                                    for e in 0..<b { t -= lower[b * nm + e] * cov[e * nm + col] }
-                                    cov[b * nm + col] = t / lower[b * nm + b]
-                                }
-                                for b in stride(from: nm - 1, through: 0, by: -1) {
-                                    var t = cov[b * nm + col]
-                                    for e in (b + 1)..<max(nm, b + 1) { t -= lower[e * nm + b] * cov[e * nm + col] }
-                                    cov[b * nm + col] = t / lower[b * nm + b]
-                                }
-                            }
-                            let sum = sb.baseAddress! + sums.sumOffset[position], squares = sb.baseAddress! + sums.squareOffset[position]
-                            let weight = sums.weight[position]
-                            for b in 0..<nm {
-                                var cb = mu[m[b]], ub = 0.0
-                                let row = bt + b * no
-                                for a in 0..<no {
-                                    cb -= row[a] * mu[o[a]]
-                                    ub += row[a] * sum[a]
-                                }
-                                c[b] = cb
-                                u[b] = ub
-                            }
-                            // V = S B from the packed upper triangle of S.
-                            for e in 0..<(no * nm) { v[e] = 0 }
-                            var packed = 0
-                            for a in 0..<no {
-                                let va = v + a * nm
-                                let saa = squares[packed]
-                                for b in 0..<nm { va[b] += saa * bt[b * no + a] }
-                                for e in (a + 1)..<max(no, a + 1) {
-                                    let sae = squares[packed + e - a]
-                                    let ve = v + e * nm
-                                    for b in 0..<nm {
-                                        va[b] += sae * bt[b * no + e]
-                                        ve[b] += sae * bt[b * no + a]
+                        t1.withUnsafeMutableBufferPointer { t1b in
+                            mu.withUnsafeBufferPointer { mub in
+                                z.withUnsafeBufferPointer { zb in
+                                    let t2p = t2b.baseAddress!, t1p = t1b.baseAddress!, mup = mub.baseAddress!, zp = zb.baseAddress!
+                                    for (position, g) in sums.patterns.enumerated() {
+                                        guard !layout.missing[g].isEmpty else { continue }
+                                        let done = layout.missing[g].withUnsafeBufferPointer { mb in
+                                            layout.observed[g].withUnsafeBufferPointer { ob in
+                                                expectation(pattern: g, observed: ob, missing: mb, precision: k, mean: mup,
+                                                            sum: sb.baseAddress! + sums.sumOffset[position],
+                                                            squares: sums.squareOffset[position] < 0 ? nil : sb.baseAddress! + sums.squareOffset[position],
+                                                            weight: sums.weight[position], rowWeights: w, z: zp,
+                                                            t1: t1p, t2: t2p, scratch: (lower, cov, bt, vt, c, u, xm, xo))
+                                            }
+                                        }
+                                        if !done { failed = g; return }
                                     }
-                                }
-                                packed += no - a
-                            }
-                            for b in 0..<nm {
-                                let mb = m[b]
-                                t1[mb] += weight * c[b] + u[b]
-                                for a in 0..<no {
-                                    let value = sum[a] * c[b] + v[a * nm + b]
-                                    t2p[o[a] * p + mb] += value
-                                    t2p[mb * p + o[a]] += value
-                                }
-                            }
-                            for b1 in 0..<nm {
-                                let row = bt + b1 * no
-                                for b2 in 0..<nm {
-                                    var btv = 0.0  // (Bᵀ V)[b1, b2]
-                                    for a in 0..<no { btv += row[a] * v[a * nm + b2] }
-                                    t2p[m[b1] * p + m[b2]] += weight * c[b1] * c[b2] + c[b1] * u[b2] + u[b1] * c[b2] + btv
-                                        + weight * cov[b1 * nm + b2]
                                 }
                             }
                         }
@@ -292,6 +248,137 @@ struct WeightedProblem: @unchecked Sendable {
             if change < options.tolerance { return (mu, s, iteration, true) }
         }
         return (mu, s, options.maxIterations, false)
+    }
+
+    /// One pattern's part of the E-step, added to T₁ and T₂ (full p×p); false when K_mm is
+    /// not positive definite. `squares` nil: the pattern's rows are walked.
+    @inline(__always)
+    private func expectation(pattern g: Int, observed o: UnsafeBufferPointer<Int>, missing m: UnsafeBufferPointer<Int>,
+                             precision k: UnsafePointer<Double>, mean mu: UnsafePointer<Double>,
+                             sum: UnsafePointer<Double>, squares: UnsafePointer<Double>?, weight: Double, rowWeights w: [Double],
+                             z: UnsafePointer<Double>, t1: UnsafeMutablePointer<Double>, t2: UnsafeMutablePointer<Double>,
+                             scratch: (lower: UnsafeMutablePointer<Double>, cov: UnsafeMutablePointer<Double>,
+                                       bt: UnsafeMutablePointer<Double>, vt: UnsafeMutablePointer<Double>,
+                                       c: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>,
+                                       xm: UnsafeMutablePointer<Double>, xo: UnsafeMutablePointer<Double>)) -> Bool {
+        let (lower, cov, bt, vt, c, u, xm, xo) = scratch
+        let nm = m.count, no = o.count
+        // L Lᵀ = K_mm.
+        for a in 0..<nm { for b in 0...a { lower[a * nm + b] = k[m[a] * p + m[b]] } }
+        if CholeskyFactorization.factorInPlace(lower, order: nm, stride: nm) != nil { return false }
+        // Bᵀ[:, a] = −K_mm⁻¹ K_m,o_a: forward then backward substitution.
+        for a in 0..<no {
+            let oa = o[a]
+            for b in 0..<nm {
+                var t = k[m[b] * p + oa]
+                for e in 0..<b { t -= lower[b * nm + e] * bt[e * no + a] }
+                bt[b * no + a] = t / lower[b * nm + b]
+            }
+            var b = nm - 1
+            while b >= 0 {
+                var t = bt[b * no + a]
+                for e in (b + 1)..<max(nm, b + 1) { t -= lower[e * nm + b] * bt[e * no + a] }
+                bt[b * no + a] = t / lower[b * nm + b]
+                b -= 1
+            }
+            for b in 0..<nm { bt[b * no + a] = -bt[b * no + a] }
+        }
+        // C = K_mm⁻¹ = L⁻ᵀ L⁻¹, column by column.
+        for col in 0..<nm {
+            for b in 0..<nm {
+                var t = b == col ? 1.0 : 0.0
+                for e in 0..<b { t -= lower[b * nm + e] * cov[e * nm + col] }
+                cov[b * nm + col] = t / lower[b * nm + b]
+            }
+            var b = nm - 1
+            while b >= 0 {
+                var t = cov[b * nm + col]
+                for e in (b + 1)..<max(nm, b + 1) { t -= lower[e * nm + b] * cov[e * nm + col] }
+                cov[b * nm + col] = t / lower[b * nm + b]
+                b -= 1
+            }
+        }
+        for b in 0..<nm {
+            var cb = mu[m[b]]
+            let row = bt + b * no
+            for a in 0..<no { cb -= row[a] * mu[o[a]] }
+            c[b] = cb
+        }
+        guard let squares else {
+            // Few rows: x̂_m = c + Bᵀx_o row by row.
+            for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
+                let i = layout.order[r]
+                let wi = w[i]
+                if wi == 0 { continue }
+                let x = z + i * p
+                for a in 0..<no { xo[a] = x[o[a]] }
+                for b in 0..<nm {
+                    var v = c[b]
+                    let row = bt + b * no
+                    for a in 0..<no { v += row[a] * xo[a] }
+                    xm[b] = v
+                    t1[m[b]] += wi * v
+                }
+                for a in 0..<no {
+                    let wa = wi * xo[a], oa = o[a]
+                    for b in 0..<nm {
+                        let value = wa * xm[b]
+                        t2[oa * p + m[b]] += value
+                        t2[m[b] * p + oa] += value
+                    }
+                }
+                for b1 in 0..<nm {
+                    let wb = wi * xm[b1]
+                    for b2 in 0..<nm { t2[m[b1] * p + m[b2]] += wb * xm[b2] }
+                }
+            }
+            for b1 in 0..<nm { for b2 in 0..<nm { t2[m[b1] * p + m[b2]] += weight * cov[b1 * nm + b2] } }
+            return true
+        }
+        for b in 0..<nm {
+            var ub = 0.0
+            let row = bt + b * no
+            for a in 0..<no { ub += row[a] * sum[a] }
+            u[b] = ub
+        }
+        // Vᵀ[b, :] = S Bᵀ[b, :] from the packed upper triangle of S.
+        for b in 0..<nm {
+            let x = bt + b * no, v = vt + b * no
+            for a in 0..<no { v[a] = 0 }
+            var packed = 0
+            for a in 0..<no {
+                let s = squares + packed - a  // s[e] = S[a, e] for e ≥ a
+                var va = s[a] * x[a]
+                let xa = x[a]
+                for e in (a + 1)..<max(no, a + 1) {
+                    va += s[e] * x[e]
+                    v[e] += s[e] * xa
+                }
+                v[a] += va
+                packed += no - a
+            }
+        }
+        for b in 0..<nm {
+            let mb = m[b]
+            t1[mb] += weight * c[b] + u[b]
+            let v = vt + b * no
+            for a in 0..<no {
+                let value = sum[a] * c[b] + v[a]
+                t2[o[a] * p + mb] += value
+                t2[mb * p + o[a]] += value
+            }
+        }
+        for b1 in 0..<nm {
+            let row = bt + b1 * no
+            for b2 in 0..<nm {
+                let v = vt + b2 * no
+                var btv = 0.0  // (Bᵀ V)[b1, b2]
+                for a in 0..<no { btv += row[a] * v[a] }
+                t2[m[b1] * p + m[b2]] += weight * c[b1] * c[b2] + c[b1] * u[b2] + u[b1] * c[b2] + btv
+                    + weight * cov[b1 * nm + b2]
+            }
+        }
+        return true
     }
 
     /// Imputation m (1-based): weights, weighted EM, draws.
