@@ -144,7 +144,7 @@ struct ImputeCommand: ParsableCommand {
         switch fit {
         case .gaussian(let result, _):
             diagnostics = ImputationReport(table: table, result: result, timings: timings, adjustment: adjustment, writtenValues: written,
-                                           includesInference: report != nil)
+                                           includesInference: report != nil || html != nil)
         case .mixture(let result, let selection):
             diagnostics = try ImputationReport(table: table, mixture: result, selection: selection, timings: timings,
                                                adjustment: adjustment, writtenValues: written)

@@ -85,14 +85,17 @@ struct WeightedProblem: @unchecked Sendable {
     /// The weighted sums of every usable pattern's observed cells, which do not change between
     /// iterations: W_g = Σ wᵢ, s_g = Σ wᵢ x_{i,o} and the upper triangle of
     /// S_g = Σ wᵢ x_{i,o} x_{i,o}ᵀ (packed row by row), all patterns in one flat buffer.
-    /// A pattern with fewer than |o|/2 rows keeps no S_g: its E-step walks its rows, which
-    /// costs less than S_g B (|o|²·|m|) then.
+    /// A pattern with fewer than |o|/2 rows keeps, instead of S_g, a copy of its rows (each
+    /// wᵢ then x_{i,o}; less memory than S_g): its E-step walks them, which costs less than
+    /// S_g B (|o|²·|m|) then.
     struct PatternSums {
-        /// The usable patterns, in layout order, and their offsets (-1: no S_g).
+        /// The usable patterns, in layout order, and their offsets (squares: -1 for a pattern
+        /// whose rows are kept; rows: -1 for one whose S_g is).
         var patterns: [Int] = []
         var weight: [Double] = []
         var sumOffset: [Int] = []
         var squareOffset: [Int] = []
+        var rowsOffset: [Int] = []
         var storage: [Double] = []
         /// The observed cells' part of T₁ and T₂ (full p×p), the same for every iteration.
         var observedT1: [Double]
@@ -117,9 +120,11 @@ struct WeightedProblem: @unchecked Sendable {
             sums.sumOffset.append(size)
             if walksRows(g) {
                 sums.squareOffset.append(-1)
-                size += k
+                sums.rowsOffset.append(size + k)
+                size += k + layout.rowCount(ofPattern: g) * (k + 1)
             } else {
                 sums.squareOffset.append(size + k)
+                sums.rowsOffset.append(-1)
                 size += k + k * (k + 1) / 2
             }
         }
@@ -138,6 +143,7 @@ struct WeightedProblem: @unchecked Sendable {
                     let kept = sums.squareOffset[position] >= 0
                     let squares = kept ? sb.baseAddress! + sums.squareOffset[position] : spare
                     if !kept { for e in 0..<(k * (k + 1) / 2) { spare[e] = 0 } }
+                    var copy = kept ? nil : sb.baseAddress! + sums.rowsOffset[position]
                     var weight = 0.0
                     for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
                         let i = layout.order[r]
@@ -145,6 +151,11 @@ struct WeightedProblem: @unchecked Sendable {
                         weight += wi
                         let row = zp + i * p
                         for a in 0..<k { x[a] = row[o[a]] }
+                        if let target = copy {
+                            target[0] = wi
+                            for a in 0..<k { target[1 + a] = x[a] }
+                            copy = target + k + 1
+                        }
                         var packed = 0
                         for a in 0..<k {
                             let wa = wi * x[a]
@@ -205,8 +216,8 @@ struct WeightedProblem: @unchecked Sendable {
                     t2.withUnsafeMutableBufferPointer { t2b in
                         t1.withUnsafeMutableBufferPointer { t1b in
                             mu.withUnsafeBufferPointer { mub in
-                                z.withUnsafeBufferPointer { zb in
-                                    let t2p = t2b.baseAddress!, t1p = t1b.baseAddress!, mup = mub.baseAddress!, zp = zb.baseAddress!
+                                do {
+                                    let t2p = t2b.baseAddress!, t1p = t1b.baseAddress!, mup = mub.baseAddress!
                                     for (position, g) in sums.patterns.enumerated() {
                                         guard !layout.missing[g].isEmpty else { continue }
                                         let done = layout.missing[g].withUnsafeBufferPointer { mb in
@@ -214,7 +225,8 @@ struct WeightedProblem: @unchecked Sendable {
                                                 expectation(pattern: g, observed: ob, missing: mb, precision: k, mean: mup,
                                                             sum: sb.baseAddress! + sums.sumOffset[position],
                                                             squares: sums.squareOffset[position] < 0 ? nil : sb.baseAddress! + sums.squareOffset[position],
-                                                            weight: sums.weight[position], rowWeights: w, z: zp,
+                                                            rows: sums.rowsOffset[position] < 0 ? nil : sb.baseAddress! + sums.rowsOffset[position],
+                                                            weight: sums.weight[position],
                                                             t1: t1p, t2: t2p, scratch: (lower, cov, bt, vt, c, u, xm, xo))
                                             }
                                         }
@@ -255,8 +267,8 @@ struct WeightedProblem: @unchecked Sendable {
     @inline(__always)
     private func expectation(pattern g: Int, observed o: UnsafeBufferPointer<Int>, missing m: UnsafeBufferPointer<Int>,
                              precision k: UnsafePointer<Double>, mean mu: UnsafePointer<Double>,
-                             sum: UnsafePointer<Double>, squares: UnsafePointer<Double>?, weight: Double, rowWeights w: [Double],
-                             z: UnsafePointer<Double>, t1: UnsafeMutablePointer<Double>, t2: UnsafeMutablePointer<Double>,
+                             sum: UnsafePointer<Double>, squares: UnsafePointer<Double>?, rows: UnsafePointer<Double>?, weight: Double,
+                             t1: UnsafeMutablePointer<Double>, t2: UnsafeMutablePointer<Double>,
                              scratch: (lower: UnsafeMutablePointer<Double>, cov: UnsafeMutablePointer<Double>,
                                        bt: UnsafeMutablePointer<Double>, vt: UnsafeMutablePointer<Double>,
                                        c: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>,
@@ -266,23 +278,6 @@ struct WeightedProblem: @unchecked Sendable {
         // L Lᵀ = K_mm.
         for a in 0..<nm { for b in 0...a { lower[a * nm + b] = k[m[a] * p + m[b]] } }
         if CholeskyFactorization.factorInPlace(lower, order: nm, stride: nm) != nil { return false }
-        // Bᵀ[:, a] = −K_mm⁻¹ K_m,o_a: forward then backward substitution.
-        for a in 0..<no {
-            let oa = o[a]
-            for b in 0..<nm {
-                var t = k[m[b] * p + oa]
-                for e in 0..<b { t -= lower[b * nm + e] * bt[e * no + a] }
-                bt[b * no + a] = t / lower[b * nm + b]
-            }
-            var b = nm - 1
-            while b >= 0 {
-                var t = bt[b * no + a]
-                for e in (b + 1)..<max(nm, b + 1) { t -= lower[e * nm + b] * bt[e * no + a] }
-                bt[b * no + a] = t / lower[b * nm + b]
-                b -= 1
-            }
-            for b in 0..<nm { bt[b * no + a] = -bt[b * no + a] }
-        }
         // C = K_mm⁻¹ = L⁻ᵀ L⁻¹, column by column.
         for col in 0..<nm {
             for b in 0..<nm {
@@ -298,6 +293,15 @@ struct WeightedProblem: @unchecked Sendable {
                 b -= 1
             }
         }
+        // Bᵀ = −C K_mo (independent products, no divisions).
+        for b in 0..<nm {
+            let row = bt + b * no
+            for a in 0..<no { row[a] = 0 }
+            for e in 0..<nm {
+                let cbe = -cov[b * nm + e], ke = k + m[e] * p
+                for a in 0..<no { row[a] += cbe * ke[o[a]] }
+            }
+        }
         for b in 0..<nm {
             var cb = mu[m[b]]
             let row = bt + b * no
@@ -305,13 +309,14 @@ struct WeightedProblem: @unchecked Sendable {
             c[b] = cb
         }
         guard let squares else {
-            // Few rows: x̂_m = c + Bᵀx_o row by row.
-            for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
-                let i = layout.order[r]
-                let wi = w[i]
+            // Few rows: x̂_m = c + Bᵀx_o row by row, from the pattern's copy of its rows.
+            var copy = rows!
+            for _ in 0..<layout.rowCount(ofPattern: g) {
+                let wi = copy[0]
+                let x = copy + 1
+                copy += no + 1
                 if wi == 0 { continue }
-                let x = z + i * p
-                for a in 0..<no { xo[a] = x[o[a]] }
+                for a in 0..<no { xo[a] = x[a] }
                 for b in 0..<nm {
                     var v = c[b]
                     let row = bt + b * no
