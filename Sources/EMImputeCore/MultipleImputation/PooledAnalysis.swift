@@ -99,10 +99,24 @@ public struct CompletedDataSummary: Sendable {
     /// - Complexity: O(n·p²).
     public init(_ x: Matrix) {
         let n = x.rowCount, p = x.columnCount
-        let mean = (0..<p).map { j in (0..<n).reduce(0.0) { $0 + x[$1, j] } / Double(max(n, 1)) }
+        var mean = [Double](repeating: 0, count: p)
         var cross = [Double](repeating: 0, count: p * p)
         x.storage.withUnsafeBufferPointer { v in
-            for i in 0..<n { for a in 0..<p { let da = v[i * p + a] - mean[a]; for b in a..<p { cross[a * p + b] += da * (v[i * p + b] - mean[b]) } } }
+            for i in 0..<n { for a in 0..<p { mean[a] += v[i * p + a] } }
+            for a in 0..<p { mean[a] /= Double(max(n, 1)) }
+            // The centred rows, a block at a time, into one dsyrk each (upper triangle).
+            let block = 512
+            let centred = UnsafeMutablePointer<Double>.allocate(capacity: block * max(p, 1))
+            defer { centred.deallocate() }
+            cross.withUnsafeMutableBufferPointer { c in
+                var start = 0
+                while start < n {
+                    let rows = min(block, n - start)
+                    for r in 0..<rows { for a in 0..<p { centred[r * p + a] = v[(start + r) * p + a] - mean[a] } }
+                    BLAS.addGram(of: centred, rows: rows, columns: p, into: c.baseAddress!)
+                    start += rows
+                }
+            }
         }
         var correlations = [Double](repeating: 1, count: p * p)
         for a in 0..<p { for b in (a + 1)..<max(p, a + 1) {
