@@ -64,13 +64,17 @@ extension ImputeCommand {
         let body: @Sendable (Imputation) throws -> Analysed = { imputation in
             let written = try adjustment.adjusted(imputation.imputedValues, of: table.matrix)
             if let files { try CompletedCSVWriter.write(table, imputedValues: written, to: files.targets[imputation.index - 1]) }
-            var values = table.matrix.values
-            var k = 0
-            for i in values.indices where values[i].isNaN { values[i] = written[k]; k += 1 }
-            let matrix = try Matrix(rowCount: table.matrix.rowCount, columnCount: table.matrix.columnCount, storage: values)
-            let fits = try columns.map { try LinearRegression(matrix, response: $0.response, predictors: $0.predictors) }
+            var fits: [LinearRegression] = []
+            if !columns.isEmpty {
+                // The regressions need the completed matrix; the summary does not.
+                var values = table.matrix.values
+                var k = 0
+                for i in values.indices where values[i].isNaN { values[i] = written[k]; k += 1 }
+                let matrix = try Matrix(rowCount: table.matrix.rowCount, columnCount: table.matrix.columnCount, storage: values)
+                fits = try columns.map { try LinearRegression(matrix, response: $0.response, predictors: $0.predictors) }
+            }
             return Analysed(imputation: imputation.droppingValues(), written: keepsValues ? written : [],
-                            summary: CompletedDataSummary(matrix), fits: fits)
+                            summary: CompletedDataSummary(table.matrix, imputedValues: written), fits: fits)
         }
         let method: String?
         let analysed: [Analysed]

@@ -392,7 +392,8 @@ struct WeightedProblem: @unchecked Sendable {
         let (mu, s) = (fit.mean, fit.covariance)
         var values = [Double](repeating: .nan, count: missingOffset[rowCount])
         var redrawn = 0, setToBound = 0
-        var row = [Double](repeating: 0, count: p)
+        var row = [Double](repeating: 0, count: p)  // the conditional means of a row's missing cells
+        var intercept = [Double](repeating: 0, count: p)
         var deviates = [Double](repeating: 0, count: p)
         var draw = [Double](repeating: 0, count: p)
         guard let thetaFactor = try? CholeskyFactorization(s, order: p) else {
@@ -406,16 +407,32 @@ struct WeightedProblem: @unchecked Sendable {
                 throw EMError.singularCovariance(columns: missing.map { names[$0] }, iteration: fit.iterations)
             }
             let bounded = missing.contains { bounds[$0] != nil }
+            // E[x_m | x_o] = c + Bᵀx_o, c = μ_m − Bᵀμ_o, once per pattern.
+            let observed = layout.observed[g], no = observed.count
+            let coefficients = conditional.coefficients
+            for b in 0..<nm {
+                var v = mu[missing[b]]
+                for a in 0..<no { v -= coefficients[a * nm + b] * mu[observed[a]] }
+                intercept[b] = v
+            }
             for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
                 let i = layout.order[r]
-                for j in 0..<p { row[j] = z[i * p + j] }
-                conditional.fillMeans(&row, mean: mu)
+                z.withUnsafeBufferPointer { zb in
+                    coefficients.withUnsafeBufferPointer { cb in
+                        let x = zb.baseAddress! + i * p, coefficient = cb.baseAddress!
+                        for b in 0..<nm { row[b] = intercept[b] }
+                        for a in 0..<no {
+                            let xa = x[observed[a]], line = coefficient + a * nm
+                            for b in 0..<nm { row[b] += line[b] * xa }
+                        }
+                    }
+                }
                 var generator = SeededGenerator(seed: Self.key(seed: options.seed, imputation: m, row: i, stream: 1))
                 var attempt = 0
                 while true {
                     for a in 0..<nm { deviates[a] = generator.nextNormal() }
                     for a in 0..<nm {
-                        var v = row[missing[a]]
+                        var v = row[a]
                         for b in 0...a { v += factor[a * nm + b] * deviates[b] }
                         draw[a] = v
                     }

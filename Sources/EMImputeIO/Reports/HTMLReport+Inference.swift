@@ -9,7 +9,9 @@ extension HTMLReport {
         guard r.littleTest != nil || r.standardErrors != nil else { return "" }
         let e = Markup.escape, v = NumberText.value
         var s = "<section id=\"inference\">\n<h2>Inference at the estimates</h2>\n"
-        if let t = r.littleTest {
+        if let t = r.littleTest, t.pValue == nil {
+            s += "<h3>Little's MCAR test</h3>\n<p class=\"how\" id=\"little-test\">\(e(TextSummary.littleLine(t))).</p>\n"
+        } else if let t = r.littleTest {
             s += "<h3>Little's MCAR test</h3>\n"
             s += "<p class=\"how\" id=\"little-test\">\(e(TextSummary.littleLine(t))). d² = Σ_g n_g (ȳ_g − μ̂_g)ᵀ Σ̂_gg⁻¹ (ȳ_g − μ̂_g) over the missingness patterns g at the estimates, with Σ_g |O_g| − p degrees of freedom; a large contribution marks a pattern whose observed means differ from what the model expects.</p>\n"
             s += "<table id=\"little-patterns\">\n<thead><tr><th>missing columns</th><th>rows</th><th>df</th><th>contribution to d²</th></tr></thead>\n<tbody>\n"
