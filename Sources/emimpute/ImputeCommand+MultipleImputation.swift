@@ -44,42 +44,82 @@ extension ImputeCommand {
 
     /// Draws the imputations, writes them (adjusted by `--round-integers`/`--clamp`), and
     /// pools the analyses of the completed data as written; returns the report section and
-    /// the drawn values as written.
-    func writeMultipleImputations(_ count: Int, table: LoadedTable, fit: EMResult, adjustment: ImputedValueAdjustment,
+    /// the drawn values as written (kept only for the HTML report).
+    ///
+    /// With `-o`, each imputation is written to its file, summarised and regressed by the
+    /// thread that drew it, then its values are let go (kept only for `--html`): the M
+    /// imputations are drawn, written and analysed in parallel, and each file is the same for
+    /// any thread count. The long CSV on standard output is written in order after the draws.
+    func writeMultipleImputations(_ count: Int, table: LoadedTable, fit: MultipleImputationFit, adjustment: ImputedValueAdjustment,
                                   targets: inout IndexingIterator<[OutputTarget]>) throws -> (MultipleImputationReport, [[Double]]) {
         let names = table.modelledNames
         let formulas = regress.compactMap(RegressionFormula.init)
         let columns = try formulas.map { try $0.columns(in: names) }
         let bounds: [ClosedRange<Double>?]? = boundedDraws
             ? adjustment.observed.map { $0.minimum <= $0.maximum ? $0.minimum...$0.maximum : nil } : nil
-        let result = try MultipleImputation(count: count, options: fitOptions.emOptions, bounds: bounds).impute(table.matrix, fit: fit)
+        let engine = MultipleImputation(count: count, options: fitOptions.emOptions, bounds: bounds)
         let toStandardOutput = output == nil || output == "-"
-        let stream = toStandardOutput ? targets.next()! : nil
-        // One completed matrix at a time: summarised and regressed, then dropped.
-        var summaries: [CompletedDataSummary] = []
-        var fits = [[LinearRegression]](repeating: [], count: formulas.count)
-        var draws: [[Double]] = []
-        for imputation in result.imputations {
+        let files = toStandardOutput ? nil : UncheckedTargets((0..<count).map { _ in targets.next()! })
+        let keepsValues = toStandardOutput || html != nil
+        let body: @Sendable (Imputation) throws -> Analysed = { imputation in
             let written = try adjustment.adjusted(imputation.imputedValues, of: table.matrix)
-            if html != nil { draws.append(written) }
-            if let stream {
-                try CompletedCSVWriter.write(table, imputedValues: written, to: stream,
-                                             longFormat: .init(label: String(imputation.index), isFirst: imputation.index == 1))
-            } else {
-                try CompletedCSVWriter.write(table, imputedValues: written, to: targets.next()!)
+            if let files { try CompletedCSVWriter.write(table, imputedValues: written, to: files.targets[imputation.index - 1]) }
+            var fits: [LinearRegression] = []
+            if !columns.isEmpty {
+                // The regressions need the completed matrix; the summary does not.
+                var values = table.matrix.values
+                var k = 0
+                for i in values.indices where values[i].isNaN { values[i] = written[k]; k += 1 }
+                let matrix = try Matrix(rowCount: table.matrix.rowCount, columnCount: table.matrix.columnCount, storage: values)
+                fits = try columns.map { try LinearRegression(matrix, response: $0.response, predictors: $0.predictors) }
             }
-            var values = table.matrix.values
-            var k = 0
-            for i in values.indices where values[i].isNaN { values[i] = written[k]; k += 1 }
-            let matrix = try Matrix(rowCount: table.matrix.rowCount, columnCount: table.matrix.columnCount, storage: values)
-            summaries.append(CompletedDataSummary(matrix))
-            for (f, c) in columns.enumerated() { fits[f].append(try LinearRegression(matrix, response: c.response, predictors: c.predictors)) }
+            return Analysed(imputation: imputation.droppingValues(), written: keepsValues ? written : [],
+                            summary: CompletedDataSummary(table.matrix, imputedValues: written), fits: fits)
         }
-        let analysis = try PooledAnalysis(summaries: summaries)
+        let method: String?
+        let analysed: [Analysed]
+        switch fit {
+        case .gaussian(let fit): (method, analysed) = (nil, try engine.impute(table.matrix, fit: fit, each: body).results)
+        case .mixture(let fit): (method, analysed) = try engine.impute(table.matrix, mixture: fit, each: body)
+        case .t(let fit): (method, analysed) = try engine.impute(table.matrix, t: fit, each: body)
+        }
+        if toStandardOutput {
+            let stream = targets.next()!
+            for a in analysed {
+                try CompletedCSVWriter.write(table, imputedValues: a.written, to: stream,
+                                             longFormat: .init(label: String(a.imputation.index), isFirst: a.imputation.index == 1))
+            }
+        }
+        let analysis = try PooledAnalysis(summaries: analysed.map(\.summary))
         let regressions = try formulas.indices.map { f in
-            (formula: formulas[f].text, try PooledAnalysis.regression(fits: fits[f], columnNames: names, response: columns[f].response,
-                                                                     predictors: columns[f].predictors))
+            (formula: formulas[f].text, try PooledAnalysis.regression(fits: analysed.map { $0.fits[f] }, columnNames: names,
+                                                                     response: columns[f].response, predictors: columns[f].predictors))
         }
-        return (MultipleImputationReport(result, analysis: analysis, regressions: regressions, boundedDraws: boundedDraws), draws)
+        let section = MultipleImputationReport(imputations: analysed.map(\.imputation), columnNames: names, method: method,
+                                               analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
+        return (section, html != nil ? analysed.map(\.written) : [])
     }
+}
+
+/// One imputation once written and analysed.
+private struct Analysed: Sendable {
+    /// Its diagnostics (without its values).
+    let imputation: Imputation
+    /// Its values as written, when they are still needed (standard output, the HTML report).
+    let written: [Double]
+    let summary: CompletedDataSummary
+    let fits: [LinearRegression]
+}
+
+/// The M files' targets, each written by one thread only.
+private struct UncheckedTargets: @unchecked Sendable {
+    let targets: [OutputTarget]
+    init(_ targets: [OutputTarget]) { self.targets = targets }
+}
+
+/// The fit the imputations are drawn under (`--model`).
+enum MultipleImputationFit {
+    case gaussian(EMResult)
+    case mixture(GaussianMixtureResult)
+    case t(MultivariateTResult)
 }

@@ -61,9 +61,6 @@ struct ImputeCommand: ParsableCommand {
         if modelOptions.model != .gaussian {
             if fitOptions.ridge != 0 { throw ValidationError("--ridge applies to --model gaussian") }
             if fitOptions.accelerate != .none { throw ValidationError("--accelerate applies to --model gaussian") }
-            // Draws and conditional SDs are implemented for the normal model only.
-            if imputations != nil { throw ValidationError("--imputations applies to --model gaussian") }
-            if sdOutput != nil { throw ValidationError("--sd-output applies to --model gaussian") }
         }
         try validateMultipleImputation()
     }
@@ -166,22 +163,27 @@ struct ImputeCommand: ParsableCommand {
         defer { table.input.removeSpool() }
         let loadTime = seconds(clock.now - start)
         start = clock.now
-        let result = try GaussianEM(options: fitOptions.emOptions).fit(table.statistics, progress: printer.iteration)
+        let (fit, fitFacts, fitted) = try job.fit(table, progress: printer.iteration)
         let emTime = seconds(clock.now - start)
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundIntegers, clampToObservedRange: clamp)
         start = clock.now
         var targets = outputs.targets.makeIterator()
-        let (multiple, draws) = try writeMultipleImputations(count, table: table, fit: result, adjustment: adjustment, targets: &targets)
+        let drawn: MultipleImputationFit = switch fit {
+        case .gaussian(let r): .gaussian(r)
+        case .mixture(let r): .mixture(r)
+        case .t(let r): .t(r)
+        }
+        let (multiple, draws) = try writeMultipleImputations(count, table: table, fit: drawn, adjustment: adjustment, targets: &targets)
         let writeTime = seconds(clock.now - start)
         let reportTarget = report == nil ? nil : targets.next()!
         let htmlTarget = html == nil ? nil : targets.next()!
         let modelTarget = saveModel == nil ? nil : targets.next()!
         let deviationsTarget = sdOutput == nil ? nil : targets.next()!
-        let facts = try TableFacts.completing(table, model: .gaussian(result.model), adjustment: adjustment, deviations: deviationsTarget)
-        var diagnostics = ImputationReport(facts: facts, fit: FitFacts(result),
+        let facts = try TableFacts.completing(table, model: fitted, adjustment: adjustment, deviations: deviationsTarget)
+        var diagnostics = ImputationReport(facts: facts, fit: fitFacts,
                                            timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment)
         diagnostics.multipleImputation = multiple
-        if report != nil || html != nil {
+        if case .gaussian(let result) = fit, report != nil || html != nil {
             diagnostics.littleTest = (try? LittleMCARTest(table.statistics, model: result.model))
                 .map { LittleTestReport($0, columnNames: result.model.columnNames) }
             diagnostics.standardErrors = (try? StandardErrors(table.statistics, model: result.model)).map(StandardErrorReport.init)
@@ -189,7 +191,14 @@ struct ImputeCommand: ParsableCommand {
         diagnostics.setRemedies(Remedy.text(for:))
         try reportTarget?.write(try diagnostics.json())
         try htmlTarget?.write(HTMLReport.render(facts: facts, report: diagnostics, draws: (table, draws)))
-        try modelTarget?.write(try ModelFile(table: table, result: result, adjustment: adjustment).json())
+        if let modelTarget {
+            let file: ModelFile = switch fit {
+            case .gaussian(let r): try ModelFile(table: table, result: r, adjustment: adjustment)
+            case .mixture(let r): try ModelFile(table: table, mixture: r, adjustment: adjustment)
+            case .t(let r): try ModelFile(table: table, t: r, adjustment: adjustment)
+            }
+            try modelTarget.write(try file.json())
+        }
         return TextSummary.impute(diagnostics)
     }
 

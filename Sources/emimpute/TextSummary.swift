@@ -24,6 +24,7 @@ enum TextSummary {
         if let agree = r.startsAgree {
             lines.append("  starts: \(r.starts.count), \(agree ? "all reached the same optimum" : "reached DIFFERENT optima (the best was kept)")")
         }
+        lines += inferenceLines(r)
         lines.append("  time: load \(NumberText.seconds(r.timings.load)), EM \(NumberText.seconds(r.timings.em)), write \(NumberText.seconds(r.timings.write))")
         if let mi = r.multipleImputation { lines += multipleImputationLines(mi) }
         lines += warningLines(r.warnings.map(\.warning))
@@ -140,11 +141,6 @@ extension TextSummary {
     }
 
     /// Little's MCAR test in one line.
-    static func littleLine(_ t: LittleTestReport) -> String {
-        guard let p = t.pValue else {
-            return "Little's MCAR test: not applicable (a single missingness pattern)"
-        }
-        return "Little's MCAR test: d² = \(NumberText.fixed(t.statistic, 3)), df = \(t.degreesOfFreedom), p \(NumberText.pValue(p))\(p < 0.05 ? " (evidence at the 5% level that the cells are not missing completely at random)" : "")"
-    }
+    static func littleLine(_ t: LittleTestReport) -> String { t.sentence }
 
 }

@@ -73,12 +73,12 @@ struct HTMLReportTests {
 
     @Test func pageHasTheFourCharts() throws {
         let page = try Self.render(Self.csv).page
-        for id in ["convergence", "convergence-change", "missingness", "distributions", "correlation"] {
+        for id in ["convergence", "convergence-change", "missingness", "distributions", "correlation", "overimputation-chart"] {
             #expect(Self.count("<svg id=\"\(id)\"", in: page) == 1, "chart \(id)")
             #expect(Self.svg(id, in: page) != nil, "chart \(id) is closed")
         }
-        #expect(Self.count("<svg", in: page) == 5)
-        #expect(Self.count("</svg>", in: page) == 5)
+        #expect(Self.count("<svg", in: page) == 6)
+        #expect(Self.count("</svg>", in: page) == 6)
     }
 
     @Test func userTextIsEscaped() throws {

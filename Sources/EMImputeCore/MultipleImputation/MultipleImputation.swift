@@ -53,6 +53,29 @@ public struct MultipleImputation: Sendable {
     ///   `EMError.singularCovariance` when a weighted fit becomes singular.
     /// - Complexity: M × (weighted EM from a warm start, O(n·p²) per iteration, + one draw pass).
     public func impute(_ data: IncompleteMatrix, fit: EMResult? = nil) throws -> MultipleImputationResult {
+        let fit = try validated(data, fit: fit)
+        let problem = WeightedProblem(data: data, model: fit.model, options: options, bounds: bounds)
+        let imputations = try inParallel { try problem.imputation($0) }
+        return MultipleImputationResult(fit: fit, imputations: imputations, columnNames: data.columnNames,
+                                        fittedShape: (data.rowCount, data.columnCount), fittedFingerprint: data.fingerprint)
+    }
+
+    /// `impute(_:fit:)` that hands each imputation, on the thread that drew it, to `body` as
+    /// soon as it is drawn — to analyse or write it and let its values go — and returns the
+    /// full-data fit and what `body` returned, m = 1 … M. Imputations m, m + T, m + 2T, … (T
+    /// threads) are drawn and handed over in turn by one thread, so `body` runs on up to T
+    /// threads at once; the imputations are the same for any thread count.
+    ///
+    /// - Throws: as `impute(_:fit:)`, and the first (lowest m) error `body` throws.
+    public func impute<T>(_ data: IncompleteMatrix, fit: EMResult? = nil,
+                          each body: @escaping @Sendable (Imputation) throws -> T) throws -> (fit: EMResult, results: [T]) {
+        let result = try validated(data, fit: fit)
+        let problem = WeightedProblem(data: data, model: result.model, options: options, bounds: bounds)
+        return (result, try inParallel { try body(try problem.imputation($0)) })
+    }
+
+    /// The checks of `impute(_:fit:)`, and the fit.
+    private func validated(_ data: IncompleteMatrix, fit: EMResult?) throws -> EMResult {
         guard count >= 2, count <= Self.maximumCount else { throw MultipleImputationError.invalidCount(count) }
         try options.validate()  // also when `fit` is given: the weighted fits use the options
         if let bounds, bounds.count != data.columnCount {
@@ -65,24 +88,26 @@ public struct MultipleImputation: Sendable {
             let sameCells = fit.fittedFingerprint.map { $0 == data.fingerprint } ?? true
             if !sameShape || !sameCells { throw DataError.notTheFittedData }
         }
-        let fit = try fit ?? GaussianEM(options: options).fit(data)
-        let problem = WeightedProblem(data: data, model: fit.model, options: options, bounds: bounds)
+        return try fit ?? GaussianEM(options: options).fit(data)
+    }
+
+    /// `work(m)` for m = 1 … `count` on up to `options.threads` threads (m, m + T, … on
+    /// worker m − 1), the results in order; rethrows the lowest m's error.
+    func inParallel<T>(_ work: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+        let count = self.count
         let threads = max(1, min(count, options.threads ?? ProcessInfo.processInfo.activeProcessorCount))
-        var slots = [Result<Imputation, Error>?](repeating: nil, count: count)
+        var slots = [Result<T, Error>?](repeating: nil, count: count)
         slots.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedPointer(base: buffer.baseAddress!)
-            let count = self.count
             WorkerThreads.run(threads) { worker in
                 var m = worker
                 while m < count {
-                    out.base[m] = Result { try problem.imputation(m + 1) }
+                    out.base[m] = Result { try work(m + 1) }
                     m += threads
                 }
             }
         }
-        let imputations = try slots.map { try $0!.get() }
-        return MultipleImputationResult(fit: fit, imputations: imputations, columnNames: data.columnNames,
-                                        fittedShape: (data.rowCount, data.columnCount), fittedFingerprint: data.fingerprint)
+        return try slots.map { try $0!.get() }
     }
 }
 
@@ -125,6 +150,13 @@ public struct Imputation: Sendable {
     public let redrawnCells: Int
     /// Cells set to the nearest bound after `MultipleImputation.maximumRedraws` redraws.
     public let cellsSetToBound: Int
+
+    /// This imputation without its drawn values (`imputedValues` empty): its diagnostics, kept
+    /// once the values have been written or analysed.
+    public func droppingValues() -> Imputation {
+        Imputation(index: index, imputedValues: [], model: model, iterations: iterations, hasConverged: hasConverged,
+                   redrawnCells: redrawnCells, cellsSetToBound: cellsSetToBound)
+    }
 }
 
 /// The outcome of `MultipleImputation.impute`: the full-data fit and the M imputations.

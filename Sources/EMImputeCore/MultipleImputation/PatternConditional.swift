@@ -36,14 +36,4 @@ struct PatternConditional {
         covariance = c
         covarianceFactor = needsFactor ? (nm == 0 ? [] : (try? CholeskyFactorization(c, order: nm))?.lower) : nil
     }
-
-    /// Writes E[x_m | x_o] into `row`'s missing cells (`row` on the same scale as μ).
-    func fillMeans(_ row: inout [Double], mean mu: [Double]) {
-        let nm = missing.count
-        for b in 0..<nm {
-            var v = mu[missing[b]]
-            for (a, j) in observed.enumerated() { v += coefficients[a * nm + b] * (row[j] - mu[j]) }
-            row[missing[b]] = v
-        }
-    }
 }

@@ -98,11 +98,57 @@ public struct CompletedDataSummary: Sendable {
     /// Summarises `matrix` (complete).
     /// - Complexity: O(n·p²).
     public init(_ x: Matrix) {
-        let n = x.rowCount, p = x.columnCount
-        let mean = (0..<p).map { j in (0..<n).reduce(0.0) { $0 + x[$1, j] } / Double(max(n, 1)) }
+        let p = x.columnCount
+        self.init(rowCount: x.rowCount, columnCount: p) { start, count, block in
+            x.storage.withUnsafeBufferPointer { v in block.update(from: v.baseAddress! + start * p, count: count * p) }
+        }
+    }
+
+    /// Summarises `data` completed by `imputedValues` (its missing cells' values in row-major
+    /// order, as `Imputation.imputedValues`) without building the completed matrix.
+    /// - Complexity: O(n·p²), O(p) memory beyond a block of rows.
+    public init(_ data: IncompleteMatrix, imputedValues: [Double]) {
+        precondition(imputedValues.count == data.missingCount, "one imputed value per missing cell")
+        let p = data.columnCount
+        var k = 0
+        self.init(rowCount: data.rowCount, columnCount: p) { start, count, block in
+            if start == 0 { k = 0 }  // each pass starts again
+            data.values.withUnsafeBufferPointer { v in
+                let source = v.baseAddress! + start * p
+                for e in 0..<(count * p) {
+                    let value = source[e]
+                    if value.isNaN { block[e] = imputedValues[k]; k += 1 } else { block[e] = value }
+                }
+            }
+        }
+    }
+
+    /// The summary of n rows that `fill(start, count, block)` writes a block at a time
+    /// (row-major), asked for twice in order: for the means, then for the centred cross products.
+    private init(rowCount n: Int, columnCount p: Int, fill: (Int, Int, UnsafeMutablePointer<Double>) -> Void) {
+        var mean = [Double](repeating: 0, count: p)
         var cross = [Double](repeating: 0, count: p * p)
-        x.storage.withUnsafeBufferPointer { v in
-            for i in 0..<n { for a in 0..<p { let da = v[i * p + a] - mean[a]; for b in a..<p { cross[a * p + b] += da * (v[i * p + b] - mean[b]) } } }
+        let blockRows = 512
+        let block = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * max(p, 1))
+        defer { block.deallocate() }
+        var start = 0
+        while start < n {
+            let rows = min(blockRows, n - start)
+            fill(start, rows, block)
+            for r in 0..<rows { for a in 0..<p { mean[a] += block[r * p + a] } }
+            start += rows
+        }
+        for a in 0..<p { mean[a] /= Double(max(n, 1)) }
+        // The centred rows, a block at a time, into one dsyrk each (upper triangle).
+        cross.withUnsafeMutableBufferPointer { c in
+            var start = 0
+            while start < n {
+                let rows = min(blockRows, n - start)
+                fill(start, rows, block)
+                for r in 0..<rows { for a in 0..<p { block[r * p + a] -= mean[a] } }
+                BLAS.addGram(of: block, rows: rows, columns: p, into: c.baseAddress!)
+                start += rows
+            }
         }
         var correlations = [Double](repeating: 1, count: p * p)
         for a in 0..<p { for b in (a + 1)..<max(p, a + 1) {

@@ -82,111 +82,163 @@ struct WeightedProblem: @unchecked Sendable {
         return w
     }
 
-    /// The weighted sums of one pattern's observed cells, which do not change between
-    /// iterations: W = Σ wᵢ, s = Σ wᵢ x_{i,o}, S = Σ wᵢ x_{i,o} x_{i,o}ᵀ (full k×k).
+    /// The weighted sums of every usable pattern's observed cells, which do not change between
+    /// iterations: W_g = Σ wᵢ, s_g = Σ wᵢ x_{i,o} and the upper triangle of
+    /// S_g = Σ wᵢ x_{i,o} x_{i,o}ᵀ (packed row by row), all patterns in one flat buffer.
+    /// A pattern with fewer than |o|/2 rows keeps, instead of S_g, a copy of its rows (each
+    /// wᵢ then x_{i,o}; less memory than S_g): its E-step walks them, which costs less than
+    /// S_g B (|o|²·|m|) then.
     struct PatternSums {
-        let pattern: Int
-        var weight = 0.0
-        var sum: [Double]
-        var squares: [Double]
+        /// The usable patterns, in layout order, and their offsets (squares: -1 for a pattern
+        /// whose rows are kept; rows: -1 for one whose S_g is).
+        var patterns: [Int] = []
+        var weight: [Double] = []
+        var sumOffset: [Int] = []
+        var squareOffset: [Int] = []
+        var rowsOffset: [Int] = []
+        var storage: [Double] = []
+        /// The observed cells' part of T₁ and T₂ (full p×p), the same for every iteration.
+        var observedT1: [Double]
+        var observedT2: [Double]
     }
 
+    /// Whether pattern `g`'s E-step walks its rows rather than its sums.
+    @inline(__always)
+    func walksRows(_ g: Int) -> Bool { 2 * layout.rowCount(ofPattern: g) < layout.observed[g].count }
+
     /// The pattern sums of the usable rows under weights `w`: one pass over the data.
-    func patternSums(weights w: [Double]) -> [PatternSums] {
-        layout.patterns.indices.compactMap { g -> PatternSums? in
-            let o = layout.observed[g], k = o.count
-            guard k > 0 else { return nil }
-            var sums = PatternSums(pattern: g, sum: [Double](repeating: 0, count: k), squares: [Double](repeating: 0, count: k * k))
-            var x = [Double](repeating: 0, count: k)
-            for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
-                let i = layout.order[r]
-                let wi = w[i]
-                sums.weight += wi
-                for a in 0..<k { x[a] = z[i * p + o[a]] }
-                for a in 0..<k {
-                    let wa = wi * x[a]
-                    sums.sum[a] += wa
-                    for b in a..<k { sums.squares[a * k + b] += wa * x[b] }
+    ///
+    /// - Complexity: O(Σᵢ |oᵢ|²).
+    func patternSums(weights w: [Double]) -> PatternSums {
+        var sums = PatternSums(observedT1: [Double](repeating: 0, count: p), observedT2: [Double](repeating: 0, count: p * p))
+        var size = 0
+        var largest = 0
+        for g in layout.patterns.indices where !layout.observed[g].isEmpty {
+            let k = layout.observed[g].count
+            largest = max(largest, k)
+            sums.patterns.append(g)
+            sums.sumOffset.append(size)
+            if walksRows(g) {
+                sums.squareOffset.append(-1)
+                sums.rowsOffset.append(size + k)
+                size += k + layout.rowCount(ofPattern: g) * (k + 1)
+            } else {
+                sums.squareOffset.append(size + k)
+                sums.rowsOffset.append(-1)
+                size += k + k * (k + 1) / 2
+            }
+        }
+        sums.storage = [Double](repeating: 0, count: size)
+        sums.weight = [Double](repeating: 0, count: sums.patterns.count)
+        let x = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
+        // Packed squares of a pattern that keeps none, added to T₂ and dropped.
+        let spare = UnsafeMutablePointer<Double>.allocate(capacity: max(1, largest * (largest + 1) / 2))
+        defer { x.deallocate(); spare.deallocate() }
+        z.withUnsafeBufferPointer { zb in
+            let zp = zb.baseAddress!
+            sums.storage.withUnsafeMutableBufferPointer { sb in
+                for (position, g) in sums.patterns.enumerated() {
+                    let o = layout.observed[g], k = o.count
+                    let sum = sb.baseAddress! + sums.sumOffset[position]
+                    let kept = sums.squareOffset[position] >= 0
+                    let squares = kept ? sb.baseAddress! + sums.squareOffset[position] : spare
+                    if !kept { for e in 0..<(k * (k + 1) / 2) { spare[e] = 0 } }
+                    var copy = kept ? nil : sb.baseAddress! + sums.rowsOffset[position]
+                    var weight = 0.0
+                    for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
+                        let i = layout.order[r]
+                        let wi = w[i]
+                        weight += wi
+                        let row = zp + i * p
+                        for a in 0..<k { x[a] = row[o[a]] }
+                        if let target = copy {
+                            target[0] = wi
+                            for a in 0..<k { target[1 + a] = x[a] }
+                            copy = target + k + 1
+                        }
+                        var packed = 0
+                        for a in 0..<k {
+                            let wa = wi * x[a]
+                            sum[a] += wa
+                            for b in a..<k { squares[packed + b - a] += wa * x[b] }
+                            packed += k - a
+                        }
+                    }
+                    sums.weight[position] = weight
+                    var packed = 0
+                    for a in 0..<k {
+                        sums.observedT1[o[a]] += sum[a]
+                        for b in a..<k {
+                            let v = squares[packed + b - a]
+                            sums.observedT2[o[a] * p + o[b]] += v
+                            if b != a { sums.observedT2[o[b] * p + o[a]] += v }
+                        }
+                        packed += k - a
+                    }
                 }
             }
-            for a in 0..<k { for b in 0..<a { sums.squares[a * k + b] = sums.squares[b * k + a] } }
-            return sums
         }
+        return sums
     }
 
     /// Weighted EM from the warm start: (μ̃, S̃, iterations, converged).
     ///
     /// The E-step works on the pattern sums: x̂_m = c + Bᵀx_o is affine in x_o (c = μ_m − Bᵀμ_o),
     /// so Σ w x̂_m = W c + Bᵀs, Σ w x_o x̂_mᵀ = s cᵀ + S B and
-    /// Σ w (x̂_m x̂_mᵀ + C) = W c cᵀ + c (Bᵀs)ᵀ + (Bᵀs) cᵀ + Bᵀ S B + W C: no pass over the rows.
+    /// Σ w (x̂_m x̂_mᵀ + C) = W c cᵀ + c (Bᵀs)ᵀ + (Bᵀs) cᵀ + Bᵀ S B + W C: no pass over the rows
+    /// (but for patterns with fewer rows than |o|/2, whose rows are walked). Per pattern and
+    /// iteration only K_mm (K = S⁻¹) is factorised: C = K_mm⁻¹ and Bᵀ = −K_mm⁻¹ K_mo by
+    /// triangular solves, in fixed scratch space.
+    ///
+    /// - Complexity: per iteration O(p³ + Σ_g |m_g|·|o_g|·min(|o_g|, 2n_g) + |o_g|·|m_g|²).
     func weightedEM(weights w: [Double]) throws -> (mean: [Double], covariance: [Double], iterations: Int, hasConverged: Bool) {
         var mu = [Double](repeating: 0, count: p)
         var s = startCovariance
         let total = Double(usableRows)
         let sums = patternSums(weights: w)
-        // The observed cells' part of T₁ and T₂ does not depend on θ: added up once.
-        var observedT1 = [Double](repeating: 0, count: p)
-        var observedT2 = [Double](repeating: 0, count: p * p)
-        for pattern in sums {
-            let o = layout.observed[pattern.pattern], k = o.count
-            for a in 0..<k {
-                observedT1[o[a]] += pattern.sum[a]
-                for b in 0..<k { observedT2[o[a] * p + o[b]] += pattern.squares[a * k + b] }
-            }
-        }
+        // Scratch: L (K_mm's factor), C, Bᵀ (|m|×|o|), Vᵀ = (S B)ᵀ (|m|×|o|), c, u, x̂_m, x_o.
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * p * p + 4 * p)
+        defer { scratch.deallocate() }
+        let lower = scratch, cov = scratch + p * p, bt = scratch + 2 * p * p, vt = scratch + 3 * p * p
+        let c = scratch + 4 * p * p, u = c + p, xm = u + p, xo = xm + p
+        var t1 = [Double](repeating: 0, count: p), t2 = [Double](repeating: 0, count: p * p)
         for iteration in 1...options.maxIterations {
-            var t1 = observedT1
-            var t2 = observedT2
             guard let factor = try? CholeskyFactorization(s, order: p) else {
                 throw EMError.singularCovariance(columns: names, iteration: iteration)
             }
             let precision = factor.inverse
-            for pattern in sums {
-                let g = pattern.pattern
-                let o = layout.observed[g], m = layout.missing[g]
-                let k = o.count, nm = m.count
-                guard nm > 0 else { continue }
-                guard let conditional = PatternConditional(precision: precision, p: p, observed: o, missing: m, needsFactor: false) else {
-                    throw EMError.singularCovariance(columns: m.map { names[$0] }, iteration: iteration)
-                }
-                let coefficients = conditional.coefficients  // B, k × nm
-                var c = [Double](repeating: 0, count: nm), u = c
-                for b in 0..<nm {
-                    var cb = mu[m[b]], ub = 0.0
-                    for a in 0..<k {
-                        cb -= coefficients[a * nm + b] * mu[o[a]]
-                        ub += coefficients[a * nm + b] * pattern.sum[a]
-                    }
-                    c[b] = cb
-                    u[b] = ub
-                }
-                // V = S B (k × nm).
-                var v = [Double](repeating: 0, count: k * nm)
-                for a in 0..<k {
-                    for e in 0..<k {
-                        let sae = pattern.squares[a * k + e]
-                        if sae == 0 { continue }
-                        for b in 0..<nm { v[a * nm + b] += sae * coefficients[e * nm + b] }
-                    }
-                }
-                let weight = pattern.weight
-                for b in 0..<nm {
-                    t1[m[b]] += weight * c[b] + u[b]
-                    for a in 0..<k {
-                        let value = pattern.sum[a] * c[b] + v[a * nm + b]
-                        t2[o[a] * p + m[b]] += value
-                        t2[m[b] * p + o[a]] += value
-                    }
-                }
-                for b1 in 0..<nm {
-                    for b2 in 0..<nm {
-                        var btv = 0.0  // (Bᵀ V)[b1, b2]
-                        for a in 0..<k { btv += coefficients[a * nm + b1] * v[a * nm + b2] }
-                        t2[m[b1] * p + m[b2]] += weight * c[b1] * c[b2] + c[b1] * u[b2] + u[b1] * c[b2] + btv
-                            + weight * conditional.covariance[b1 * nm + b2]
+            for j in 0..<p { t1[j] = sums.observedT1[j] }
+            for e in 0..<(p * p) { t2[e] = sums.observedT2[e] }
+            var failed: Int?
+            precision.withUnsafeBufferPointer { kb in
+                let k = kb.baseAddress!
+                sums.storage.withUnsafeBufferPointer { sb in
+                    t2.withUnsafeMutableBufferPointer { t2b in
+                        t1.withUnsafeMutableBufferPointer { t1b in
+                            mu.withUnsafeBufferPointer { mub in
+                                do {
+                                    let t2p = t2b.baseAddress!, t1p = t1b.baseAddress!, mup = mub.baseAddress!
+                                    for (position, g) in sums.patterns.enumerated() {
+                                        guard !layout.missing[g].isEmpty else { continue }
+                                        let done = layout.missing[g].withUnsafeBufferPointer { mb in
+                                            layout.observed[g].withUnsafeBufferPointer { ob in
+                                                expectation(pattern: g, observed: ob, missing: mb, precision: k, mean: mup,
+                                                            sum: sb.baseAddress! + sums.sumOffset[position],
+                                                            squares: sums.squareOffset[position] < 0 ? nil : sb.baseAddress! + sums.squareOffset[position],
+                                                            rows: sums.rowsOffset[position] < 0 ? nil : sb.baseAddress! + sums.rowsOffset[position],
+                                                            weight: sums.weight[position],
+                                                            t1: t1p, t2: t2p, scratch: (lower, cov, bt, vt, c, u, xm, xo))
+                                            }
+                                        }
+                                        if !done { failed = g; return }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
+            if let failed { throw EMError.singularCovariance(columns: layout.missing[failed].map { names[$0] }, iteration: iteration) }
             let newMu = t1.map { $0 / total }
             var newS = [Double](repeating: 0, count: p * p)
             let lambda = options.ridge
@@ -210,14 +262,140 @@ struct WeightedProblem: @unchecked Sendable {
         return (mu, s, options.maxIterations, false)
     }
 
+    /// One pattern's part of the E-step, added to T₁ and T₂ (full p×p); false when K_mm is
+    /// not positive definite. `squares` nil: the pattern's rows are walked.
+    @inline(__always)
+    private func expectation(pattern g: Int, observed o: UnsafeBufferPointer<Int>, missing m: UnsafeBufferPointer<Int>,
+                             precision k: UnsafePointer<Double>, mean mu: UnsafePointer<Double>,
+                             sum: UnsafePointer<Double>, squares: UnsafePointer<Double>?, rows: UnsafePointer<Double>?, weight: Double,
+                             t1: UnsafeMutablePointer<Double>, t2: UnsafeMutablePointer<Double>,
+                             scratch: (lower: UnsafeMutablePointer<Double>, cov: UnsafeMutablePointer<Double>,
+                                       bt: UnsafeMutablePointer<Double>, vt: UnsafeMutablePointer<Double>,
+                                       c: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>,
+                                       xm: UnsafeMutablePointer<Double>, xo: UnsafeMutablePointer<Double>)) -> Bool {
+        let (lower, cov, bt, vt, c, u, xm, xo) = scratch
+        let nm = m.count, no = o.count
+        // L Lᵀ = K_mm.
+        for a in 0..<nm { for b in 0...a { lower[a * nm + b] = k[m[a] * p + m[b]] } }
+        if CholeskyFactorization.factorInPlace(lower, order: nm, stride: nm) != nil { return false }
+        // C = K_mm⁻¹ = L⁻ᵀ L⁻¹, column by column.
+        for col in 0..<nm {
+            for b in 0..<nm {
+                var t = b == col ? 1.0 : 0.0
+                for e in 0..<b { t -= lower[b * nm + e] * cov[e * nm + col] }
+                cov[b * nm + col] = t / lower[b * nm + b]
+            }
+            var b = nm - 1
+            while b >= 0 {
+                var t = cov[b * nm + col]
+                for e in (b + 1)..<max(nm, b + 1) { t -= lower[e * nm + b] * cov[e * nm + col] }
+                cov[b * nm + col] = t / lower[b * nm + b]
+                b -= 1
+            }
+        }
+        // Bᵀ = −C K_mo (independent products, no divisions).
+        for b in 0..<nm {
+            let row = bt + b * no
+            for a in 0..<no { row[a] = 0 }
+            for e in 0..<nm {
+                let cbe = -cov[b * nm + e], ke = k + m[e] * p
+                for a in 0..<no { row[a] += cbe * ke[o[a]] }
+            }
+        }
+        for b in 0..<nm {
+            var cb = mu[m[b]]
+            let row = bt + b * no
+            for a in 0..<no { cb -= row[a] * mu[o[a]] }
+            c[b] = cb
+        }
+        guard let squares else {
+            // Few rows: x̂_m = c + Bᵀx_o row by row, from the pattern's copy of its rows.
+            var copy = rows!
+            for _ in 0..<layout.rowCount(ofPattern: g) {
+                let wi = copy[0]
+                let x = copy + 1
+                copy += no + 1
+                if wi == 0 { continue }
+                for a in 0..<no { xo[a] = x[a] }
+                for b in 0..<nm {
+                    var v = c[b]
+                    let row = bt + b * no
+                    for a in 0..<no { v += row[a] * xo[a] }
+                    xm[b] = v
+                    t1[m[b]] += wi * v
+                }
+                for a in 0..<no {
+                    let wa = wi * xo[a], oa = o[a]
+                    for b in 0..<nm {
+                        let value = wa * xm[b]
+                        t2[oa * p + m[b]] += value
+                        t2[m[b] * p + oa] += value
+                    }
+                }
+                for b1 in 0..<nm {
+                    let wb = wi * xm[b1]
+                    for b2 in 0..<nm { t2[m[b1] * p + m[b2]] += wb * xm[b2] }
+                }
+            }
+            for b1 in 0..<nm { for b2 in 0..<nm { t2[m[b1] * p + m[b2]] += weight * cov[b1 * nm + b2] } }
+            return true
+        }
+        for b in 0..<nm {
+            var ub = 0.0
+            let row = bt + b * no
+            for a in 0..<no { ub += row[a] * sum[a] }
+            u[b] = ub
+        }
+        // Vᵀ[b, :] = S Bᵀ[b, :] from the packed upper triangle of S.
+        for b in 0..<nm {
+            let x = bt + b * no, v = vt + b * no
+            for a in 0..<no { v[a] = 0 }
+            var packed = 0
+            for a in 0..<no {
+                let s = squares + packed - a  // s[e] = S[a, e] for e ≥ a
+                var va = s[a] * x[a]
+                let xa = x[a]
+                for e in (a + 1)..<max(no, a + 1) {
+                    va += s[e] * x[e]
+                    v[e] += s[e] * xa
+                }
+                v[a] += va
+                packed += no - a
+            }
+        }
+        for b in 0..<nm {
+            let mb = m[b]
+            t1[mb] += weight * c[b] + u[b]
+            let v = vt + b * no
+            for a in 0..<no {
+                let value = sum[a] * c[b] + v[a]
+                t2[o[a] * p + mb] += value
+                t2[mb * p + o[a]] += value
+            }
+        }
+        for b1 in 0..<nm {
+            let row = bt + b1 * no
+            for b2 in 0..<nm {
+                let v = vt + b2 * no
+                var btv = 0.0  // (Bᵀ V)[b1, b2]
+                for a in 0..<no { btv += row[a] * v[a] }
+                t2[m[b1] * p + m[b2]] += weight * c[b1] * c[b2] + c[b1] * u[b2] + u[b1] * c[b2] + btv
+                    + weight * cov[b1 * nm + b2]
+            }
+        }
+        return true
+    }
+
     /// Imputation m (1-based): weights, weighted EM, draws.
     func imputation(_ m: Int) throws -> Imputation {
         let fit = try weightedEM(weights: weights(imputation: m))
         let (mu, s) = (fit.mean, fit.covariance)
         var values = [Double](repeating: .nan, count: missingOffset[rowCount])
         var redrawn = 0, setToBound = 0
-        var row = [Double](repeating: 0, count: p)
+        var row = [Double](repeating: 0, count: p)  // the conditional means of a row's missing cells
+        var intercept = [Double](repeating: 0, count: p)
         var deviates = [Double](repeating: 0, count: p)
+        var draw = [Double](repeating: 0, count: p)
         guard let thetaFactor = try? CholeskyFactorization(s, order: p) else {
             throw EMError.singularCovariance(columns: names, iteration: fit.iterations)
         }
@@ -229,17 +407,32 @@ struct WeightedProblem: @unchecked Sendable {
                 throw EMError.singularCovariance(columns: missing.map { names[$0] }, iteration: fit.iterations)
             }
             let bounded = missing.contains { bounds[$0] != nil }
+            // E[x_m | x_o] = c + Bᵀx_o, c = μ_m − Bᵀμ_o, once per pattern.
+            let observed = layout.observed[g], no = observed.count
+            let coefficients = conditional.coefficients
+            for b in 0..<nm {
+                var v = mu[missing[b]]
+                for a in 0..<no { v -= coefficients[a * nm + b] * mu[observed[a]] }
+                intercept[b] = v
+            }
             for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
                 let i = layout.order[r]
-                for j in 0..<p { row[j] = z[i * p + j] }
-                conditional.fillMeans(&row, mean: mu)
+                z.withUnsafeBufferPointer { zb in
+                    coefficients.withUnsafeBufferPointer { cb in
+                        let x = zb.baseAddress! + i * p, coefficient = cb.baseAddress!
+                        for b in 0..<nm { row[b] = intercept[b] }
+                        for a in 0..<no {
+                            let xa = x[observed[a]], line = coefficient + a * nm
+                            for b in 0..<nm { row[b] += line[b] * xa }
+                        }
+                    }
+                }
                 var generator = SeededGenerator(seed: Self.key(seed: options.seed, imputation: m, row: i, stream: 1))
                 var attempt = 0
-                var draw = [Double](repeating: 0, count: nm)
                 while true {
                     for a in 0..<nm { deviates[a] = generator.nextNormal() }
                     for a in 0..<nm {
-                        var v = row[missing[a]]
+                        var v = row[a]
                         for b in 0...a { v += factor[a * nm + b] * deviates[b] }
                         draw[a] = v
                     }

@@ -114,6 +114,12 @@ struct PreparedComponent: Sendable {
 
     /// (C_g)ₐₐ: the conditional variance of pattern `g`'s a-th missing column (0 < |m_g| < p).
     @inline(__always)
+    /// C_g of pattern `g` (with `nm` missing columns), nm×nm row-major.
+    func conditionalCovarianceBlock(pattern g: Int, missingCount nm: Int) -> [Double] {
+        Array(conditionalCovariances[conditionalOffset[g]..<(conditionalOffset[g] + nm * nm)])
+    }
+
+    /// C_g[a, a] of pattern `g` (with `nm` missing columns).
     func conditionalVariance(pattern g: Int, index a: Int, missingCount nm: Int) -> Double {
         conditionalCovariances[conditionalOffset[g] + a * nm + a]
     }

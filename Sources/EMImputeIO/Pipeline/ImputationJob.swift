@@ -88,18 +88,18 @@ public struct ImputationJob: Sendable {
         let adjustment = table.adjustment(roundIntegers: roundsIntegers, clampToObservedRange: clampsToObservedRange)
         let distributions = ColumnDistributions(ranges: table.observedRanges,
                                                 valueCounts: table.modelledColumns.map { _ in table.rowCount })
-        let summary = try pass2(.gaussian(result.model), source: source, adjustment: adjustment, output: output,
-                                deviations: deviations, distributions: distributions, snapshot: snapshot)
+        let sample = includesInference ? RowSample(columnNames: result.model.columnNames, seed: options.seed) : nil
+        _ = try pass2(.gaussian(result.model), source: source, adjustment: adjustment, output: output,
+                      deviations: deviations, distributions: distributions, snapshot: snapshot, extra: sample.map { [$0] } ?? [])
         let timings = ImputationReport.Timings(load: loadTime, em: emTime, write: Self.seconds(clock.now - start))
 
-        let facts = TableFacts(table, name: input, byteCount: snapshot.byteCount, distributions: distributions)
+        let facts = TableFacts(table, name: input, byteCount: snapshot.byteCount, distributions: distributions, sample: sample)
         var report = ImputationReport(facts: facts, fit: FitFacts(result), timings: timings, adjustment: adjustment)
         if includesInference {
             report.littleTest = (try? LittleMCARTest(table.statistics, model: result.model))
                 .map { LittleTestReport($0, columnNames: result.model.columnNames) }
             report.standardErrors = (try? StandardErrors(table.statistics, model: result.model)).map(StandardErrorReport.init)
         }
-        _ = summary
         return ImputationOutcome(report: report, model: .gaussian(result.model), fit: .gaussian(result),
                                  modelFile: try table.modelFile(for: result, adjustment: adjustment), facts: facts)
     }
@@ -113,31 +113,7 @@ public struct ImputationJob: Sendable {
         let loadTime = Self.seconds(clock.now - start)
 
         start = clock.now
-        let fit: ImputationOutcome.Fit
-        let fitted: FittedModel
-        let facts: FitFacts
-        let groups = table.matrix.patternGroups()
-        switch model {
-        case .gaussian:
-            preconditionFailure("the normal model streams")
-        case .mixture(let options, let largest):
-            if let largest {
-                let selection = try GaussianMixtureEM(options: options).fitSelectingComponents(table.matrix, maxComponents: largest)
-                fit = .mixture(selection.best)
-                facts = try FitFacts(groups, mixture: selection.best, selection: selection.table)
-                fitted = .mixture(selection.best.model)
-            } else {
-                let result = try GaussianMixtureEM(options: options).fit(table.matrix, progress: progress)
-                fit = .mixture(result)
-                facts = try FitFacts(groups, mixture: result, selection: nil)
-                fitted = .mixture(result.model)
-            }
-        case .t(let options):
-            let result = try MultivariateTEM(options: options).fit(table.matrix, progress: progress)
-            fit = .t(result)
-            facts = FitFacts(groups, t: result)
-            fitted = .t(result.model)
-        }
+        let (fit, facts, fitted) = try self.fit(table, progress: progress)
         let emTime = Self.seconds(clock.now - start)
 
         start = clock.now
@@ -152,15 +128,40 @@ public struct ImputationJob: Sendable {
         switch fit {
         case .mixture(let r): file = try ModelFile(table: table, mixture: r, adjustment: adjustment)
         case .t(let r): file = try ModelFile(table: table, t: r, adjustment: adjustment)
-        case .gaussian: preconditionFailure("the normal model streams")
+        case .gaussian(let r): file = try ModelFile(table: table, result: r, adjustment: adjustment)
         }
         return ImputationOutcome(report: report, model: fitted, fit: fit, modelFile: file, facts: tableFacts)
     }
 
+    /// The fit of a table held in memory (what multiple imputation draws from): the fit,
+    /// what the report says of it, and the model.
+    package func fit(_ table: LoadedTable, progress: @escaping (IterationRecord) -> Void)
+        throws -> (fit: ImputationOutcome.Fit, facts: FitFacts, model: FittedModel) {
+        let groups = table.matrix.patternGroups()
+        switch model {
+        case .gaussian(let options):
+            // EM on the per-pattern statistics, as the streaming path fits them.
+            let result = try GaussianEM(options: options).fit(table.statistics, progress: progress)
+            return (.gaussian(result), FitFacts(result), .gaussian(result.model))
+        case .mixture(let options, let largest):
+            if let largest {
+                let selection = try GaussianMixtureEM(options: options).fitSelectingComponents(table.matrix, maxComponents: largest)
+                return (.mixture(selection.best), try FitFacts(groups, mixture: selection.best, selection: selection.table),
+                        .mixture(selection.best.model))
+            }
+            let result = try GaussianMixtureEM(options: options).fit(table.matrix, progress: progress)
+            return (.mixture(result), try FitFacts(groups, mixture: result, selection: nil), .mixture(result.model))
+        case .t(let options):
+            let result = try MultivariateTEM(options: options).fit(table.matrix, progress: progress)
+            return (.t(result), FitFacts(groups, t: result), .t(result.model))
+        }
+    }
+
     /// Pass 2: the completed CSV, the deviations and the distributions, from one stream of rows.
     private func pass2(_ model: FittedModel, source: CSVInput, adjustment: ImputedValueAdjustment, output: OutputTarget,
-                       deviations: OutputTarget?, distributions: ColumnDistributions, snapshot: InputSnapshot) throws -> ModelApplier.Summary {
-        var consumers: [any CompletedRowConsumer] = [distributions]
+                       deviations: OutputTarget?, distributions: ColumnDistributions, snapshot: InputSnapshot,
+                       extra: [any CompletedRowConsumer] = []) throws -> ModelApplier.Summary {
+        var consumers: [any CompletedRowConsumer] = [distributions] + extra
         if let deviations { consumers.append(try ConditionalDeviationsWriter(deviations, columnNames: model.columnNames)) }
         return try ModelApplier.apply(model, path: source.path, display: source.displayName, options: reading, output: output,
                                       adjustment: adjustment, computesDeviations: deviations != nil, consumers: consumers,

@@ -32,7 +32,9 @@ public enum HTMLReport {
         page += convergence(report)
         page += missingness(facts: facts, report: report)
         page += distributions(facts: facts, report: report)
+        page += inference(report)
         if let draws { page += multipleImputation(table: draws.table, draws: draws.values, report: report) }
+        if let sample = facts.sample { page += overimputation(sample, report: report) }
         page += correlation(report)
         page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report.</footer>\n"
         page += "</main>\n</body>\n</html>\n"

@@ -163,15 +163,35 @@ public struct MultipleImputationReport: Codable, Sendable {
     /// The section for `result`, pooled as `analysis` and `regressions` (with their formulas).
     public init(_ result: MultipleImputationResult, analysis: PooledAnalysis, regressions: [(formula: String, PooledAnalysis.Regression)],
                 boundedDraws: Bool) {
-        let names = result.columnNames
-        imputations = result.count
-        method = "EM with Bayesian-bootstrap row weights (Amelia's EMB), warm-started at the full-data estimate; each row's missing cells drawn from their conditional normal distribution"
+        self.init(imputations: result.imputations, columnNames: result.columnNames, method: nil, analysis: analysis,
+                  regressions: regressions, boundedDraws: boundedDraws)
+    }
+
+    /// The section for draws under a mixture or a t (`MultipleImputation.impute(_:mixture:)`, `impute(_:t:)`).
+    public init(_ result: MultipleImputationDraws, analysis: PooledAnalysis, regressions: [(formula: String, PooledAnalysis.Regression)],
+                boundedDraws: Bool) {
+        self.init(imputations: result.imputations, columnNames: result.columnNames, method: result.method, analysis: analysis,
+                  regressions: regressions, boundedDraws: boundedDraws)
+    }
+
+    /// The section for `imputations` (their values are not read: `Imputation.droppingValues()`
+    /// will do) drawn as `method` says (nil: the normal model's EMB).
+    public init(imputations: [Imputation], columnNames names: [String], method: String?, analysis: PooledAnalysis,
+                regressions: [(formula: String, PooledAnalysis.Regression)], boundedDraws: Bool) {
+        let meanSpread = names.indices.map { j in
+            let values = imputations.map { $0.model.mean[j] }
+            let average = values.reduce(0, +) / Double(values.count)
+            return (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(values.count - 1)).squareRoot()
+        }
+        let method = method ?? "EM with Bayesian-bootstrap row weights (Amelia's EMB), warm-started at the full-data estimate; each row's missing cells drawn from their conditional normal distribution"
+        self.imputations = imputations.count
+        self.method = method
         self.boundedDraws = boundedDraws
-        draws = result.imputations.map {
+        draws = imputations.map {
             Draw(imputation: $0.index, iterations: $0.iterations, converged: $0.hasConverged, redrawnCells: $0.redrawnCells,
                  cellsSetToBound: $0.cellsSetToBound, mean: $0.model.mean)
         }
-        meanSpread = result.meanSpread
+        self.meanSpread = meanSpread
         pooledMeans = zip(names, analysis.means).map { PooledReport(name: $0, $1) }
         pooledStandardDeviations = zip(names, analysis.standardDeviations).map { PooledReport(name: $0, $1) }
         pooledCorrelations = analysis.correlations.compactMap { pair in
@@ -181,5 +201,15 @@ public struct MultipleImputationReport: Codable, Sendable {
             Regression(formula: formula, response: r.response, predictors: r.predictors,
                        terms: r.terms.map { PooledReport(name: $0.name, $0.estimate) })
         }
+    }
+}
+
+extension LittleTestReport {
+    /// The test in one sentence, as the text summary and the HTML report give it.
+    package var sentence: String {
+        guard let p = pValue else {
+            return "Little's MCAR test: not applicable (a single missingness pattern)"
+        }
+        return "Little's MCAR test: d² = \(NumberText.fixed(statistic, 3)), df = \(degreesOfFreedom), p \(NumberText.pValue(p))\(p < 0.05 ? " (evidence at the 5% level that the cells are not missing completely at random)" : "")"
     }
 }

@@ -25,11 +25,14 @@ package struct TableFacts: Sendable {
     var imputedMoments: [ColumnMoments.Moment]
     /// Cells imputed.
     var imputedCellCount: Int
+    /// Rows as read (all of them, or a seeded sample), for the overimputation check.
+    var sample: IncompleteMatrix?
 
     var rowCount: Int { input.rows }
 
     /// The facts of a table read by pass 1 (`statistics`, `byteCount` bytes) and completed by pass 2.
-    init(_ table: TableStatistics, name: String, byteCount: Int, distributions: ColumnDistributions) {
+    init(_ table: TableStatistics, name: String, byteCount: Int, distributions: ColumnDistributions, sample: RowSample?) {
+        self.sample = sample?.matrix
         var read = CSVReadOptions()
         read.delimiter = table.dialect.delimiter.utf8.first ?? read.delimiter
         read.hasHeader = table.dialect.header
@@ -64,6 +67,7 @@ package struct TableFacts: Sendable {
 
     /// The facts of a loaded table, completed.
     init(_ table: LoadedTable, distributions: ColumnDistributions) {
+        sample = table.matrix
         input = .init(path: table.input.name, rows: table.rowCount, bytes: table.byteCount)
         options = table.options
         columns = table.columns

@@ -1,0 +1,306 @@
+import Foundation
+
+/// The parameters a mixture or t refit moves, on the working scale z = (x − c)/s: K weights,
+/// means and covariances (row-major p×p); ν (finite only for the t, with K = 1).
+struct ModelParameters: Sendable {
+    var weights: [Double]
+    var means: [[Double]]
+    var covariances: [[Double]]
+    var degreesOfFreedom: Double
+
+    /// Largest absolute change of any weight, mean or covariance entry.
+    func maxAbsoluteChange(from old: ModelParameters) -> Double {
+        var d = 0.0
+        for k in weights.indices {
+            d = max(d, abs(weights[k] - old.weights[k]))
+            for j in means[k].indices { d = max(d, abs(means[k][j] - old.means[k][j])) }
+            for e in covariances[k].indices { d = max(d, abs(covariances[k][e] - old.covariances[k][e])) }
+        }
+        return d
+    }
+}
+
+/// What every imputation of a mixture or t multiple imputation shares: the data on the
+/// working scale, its pattern layout and the warm start. Read-only, so the M imputations can
+/// run on any threads; every random number comes from (seed, imputation, row, stream) only.
+struct WeightedModelProblem: @unchecked Sendable {
+    let p: Int
+    let rowCount: Int
+    let names: [String]
+    let center: [Double]
+    let scale: [Double]
+    /// z, n×p row-major, NaN where missing.
+    let z: [Double]
+    let layout: PatternLayout
+    let missingOffset: [Int]
+    let start: ModelParameters
+    let options: EMOptions
+    let covarianceFloor: Double
+    let bounds: [(lower: Double, upper: Double)?]
+    let usableRows: Int
+
+    init(data: IncompleteMatrix, start: ModelParameters, center: [Double], scale: [Double], options: EMOptions,
+         covarianceFloor: Double, bounds: [ClosedRange<Double>?]?) {
+        p = data.columnCount
+        rowCount = data.rowCount
+        names = data.columnNames
+        self.center = center
+        self.scale = scale
+        var z = data.values
+        var offsets = [Int](repeating: 0, count: data.rowCount + 1)
+        for i in 0..<data.rowCount {
+            var c = 0
+            for j in 0..<p {
+                if z[i * p + j].isNaN { c += 1 } else { z[i * p + j] = (z[i * p + j] - center[j]) / scale[j] }
+            }
+            offsets[i + 1] = offsets[i] + c
+        }
+        self.z = z
+        missingOffset = offsets
+        layout = PatternLayout(data)
+        self.start = start
+        self.options = options
+        self.covarianceFloor = covarianceFloor
+        self.bounds = (0..<data.columnCount).map { j in
+            guard let b = bounds?[j] else { return nil }
+            return ((b.lowerBound - center[j]) / scale[j], (b.upperBound - center[j]) / scale[j])
+        }
+        let layout = self.layout
+        usableRows = layout.patterns.indices.filter { !layout.observed[$0].isEmpty }.reduce(0) { $0 + layout.rowCount(ofPattern: $1) }
+    }
+
+    /// The components at `theta`, prepared for every pattern.
+    func prepare(_ theta: ModelParameters, iteration: Int) throws(EMError) -> [PreparedComponent] {
+        var out: [PreparedComponent] = []
+        for k in theta.weights.indices {
+            do {
+                out.append(try PreparedComponent(mean: theta.means[k], covariance: theta.covariances[k], missing: layout.missing))
+            } catch {
+                switch error {
+                case .covariance: throw .singularCovariance(columns: names, iteration: iteration)
+                case .pattern(let g): throw .singularCovariance(columns: layout.missing[g].map { names[$0] }, iteration: iteration)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Each component's log density of row `x`'s observed cells (pattern `g`), with ẑₖ (the
+    /// deviation from μₖ completed by the conditional deviations) written to `z + k·p`;
+    /// returns the responsibilities in `r` and the δₖ² in `d2`.
+    func responsibilities(_ x: UnsafePointer<Double>, pattern g: Int, theta: ModelParameters, prepared: [PreparedComponent],
+                          z: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>,
+                          r: UnsafeMutablePointer<Double>, d2: UnsafeMutablePointer<Double>) {
+        let kCount = theta.weights.count, m = layout.missing[g], observed = Double(p - m.count)
+        for k in 0..<kCount {
+            d2[k] = prepared[k].completeDeviation(x, pattern: g, missing: m, into: z + k * p, work: work)
+            r[k] = log(theta.weights[k]) - 0.5 * (observed * log(2 * Double.pi) + prepared[k].logDeterminantObserved(pattern: g) + d2[k])
+        }
+        if kCount == 1 { r[0] = 1; return }
+        let total = observed == 0 ? log(theta.weights.reduce(0, +)) : logSumExp(r, kCount)
+        for k in 0..<kCount { r[k] = observed == 0 ? theta.weights[k] : exp(r[k] - total) }
+    }
+
+    /// Bayesian-bootstrap weights wᵢ ~ Exp(1) for the usable rows (0 for the others),
+    /// normalised to sum to the number of usable rows; as `WeightedProblem.weights`.
+    func weights(imputation m: Int) -> [Double] {
+        var w = [Double](repeating: 0, count: rowCount)
+        var total = 0.0
+        for g in layout.patterns.indices where !layout.observed[g].isEmpty {
+            for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
+                let i = layout.order[r]
+                var generator = SeededGenerator(seed: WeightedProblem.key(seed: options.seed, imputation: m, row: i, stream: 0))
+                w[i] = -log(generator.nextOpenUnit())
+                total += w[i]
+            }
+        }
+        let factor = Double(usableRows) / total
+        for i in w.indices { w[i] *= factor }
+        return w
+    }
+
+    /// Weighted EM (mixture) or ECM with ν fixed (t) from the warm start.
+    ///
+    /// Per row with bootstrap weight vᵢ, responsibility rᵢₖ and t weight τᵢ = (ν + o)/(ν + δ²)
+    /// (1 for a mixture): Nₖ = Σ v r, μₖ += Σ v r τ ẑ / Σ v r τ, and
+    /// Σₖ = (Σ v r τ ẑẑᵀ − (Σ v r τ) d dᵀ + Σ v r Cₖ)/Nₖ, d the mean step; πₖ = Nₖ / Σ v.
+    func weightedEM(weights v: [Double]) throws -> (theta: ModelParameters, iterations: Int, hasConverged: Bool) {
+        var theta = start
+        let kCount = theta.weights.count, nu = theta.degreesOfFreedom
+        let total = Double(usableRows)
+        let z = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p)
+        let work = UnsafeMutablePointer<Double>.allocate(capacity: 2 * p)
+        let r = UnsafeMutablePointer<Double>.allocate(capacity: kCount)
+        let d2 = UnsafeMutablePointer<Double>.allocate(capacity: kCount)
+        defer { z.deallocate(); work.deallocate(); r.deallocate(); d2.deallocate() }
+        for iteration in 1...options.maxIterations {
+            let prepared = try prepare(theta, iteration: iteration)
+            var n = [Double](repeating: 0, count: kCount), tauSum = n
+            var sum = [Double](repeating: 0, count: kCount * p)
+            var cross = [Double](repeating: 0, count: kCount * p * p)
+            try self.z.withUnsafeBufferPointer { xb in
+                for g in layout.patterns.indices where !layout.observed[g].isEmpty {
+                    let m = layout.missing[g], nm = m.count, observed = Double(p - nm)
+                    var patternWeight = [Double](repeating: 0, count: kCount)
+                    for position in layout.groupStart[g]..<layout.groupStart[g + 1] {
+                        let i = layout.order[position]
+                        guard v[i] > 0 else { continue }
+                        responsibilities(xb.baseAddress! + i * p, pattern: g, theta: theta, prepared: prepared, z: z, work: work, r: r, d2: d2)
+                        for k in 0..<kCount {
+                            let vr = v[i] * r[k]
+                            guard vr > 0 else { continue }
+                            let tau = nu.isFinite ? (nu + observed) / (nu + d2[k]) : 1
+                            guard tau.isFinite else { throw EMError.singularCovariance(columns: names, iteration: iteration) }
+                            let a = vr * tau
+                            n[k] += vr
+                            tauSum[k] += a
+                            patternWeight[k] += vr
+                            let zk = z + k * p
+                            for e in 0..<p {
+                                let ae = a * zk[e]
+                                sum[k * p + e] += ae
+                                if ae == 0 { continue }
+                                for f in e..<p { cross[k * p * p + e * p + f] += ae * zk[f] }
+                            }
+                        }
+                    }
+                    if nm > 0 {
+                        for k in 0..<kCount where patternWeight[k] > 0 {
+                            let c = prepared[k].conditionalCovarianceBlock(pattern: g, missingCount: nm)
+                            for a in 0..<nm { for b in a..<nm { cross[k * p * p + m[a] * p + m[b]] += patternWeight[k] * c[a * nm + b] } }
+                        }
+                    }
+                }
+            }
+            var next = theta
+            for k in 0..<kCount {
+                next.weights[k] = n[k] / total
+                guard n[k] > 1e-12 * total, tauSum[k] > 0 else { continue }
+                let d = (0..<p).map { sum[k * p + $0] / tauSum[k] }
+                var sigma = [Double](repeating: 0, count: p * p)
+                for a in 0..<p {
+                    for b in a..<p {
+                        let value = (cross[k * p * p + a * p + b] - tauSum[k] * d[a] * d[b]) / n[k]
+                        sigma[a * p + b] = value
+                        sigma[b * p + a] = value
+                    }
+                }
+                if covarianceFloor > 0 { _ = MixtureProblem.applyFloor(&sigma, order: p, floor: covarianceFloor) }
+                next.means[k] = (0..<p).map { theta.means[k][$0] + d[$0] }
+                next.covariances[k] = sigma
+            }
+            // Weights of components that lost every row stay positive (the model needs it).
+            let floored = next.weights.map { max($0, 1e-300) }
+            let weightTotal = floored.reduce(0, +)
+            next.weights = floored.map { $0 / weightTotal }
+            let change = next.maxAbsoluteChange(from: theta)
+            theta = next
+            if !change.isFinite { throw EMError.singularCovariance(columns: names, iteration: iteration) }
+            if change < options.tolerance { return (theta, iteration, true) }
+        }
+        return (theta, options.maxIterations, false)
+    }
+
+    /// Imputation m (1-based): weights, weighted refit, draws.
+    func imputation(_ m: Int) throws -> Imputation {
+        let fit = try weightedEM(weights: weights(imputation: m))
+        let drawn = try draws(fit.theta, imputation: m, iteration: fit.iterations)
+        return Imputation(index: m, imputedValues: drawn.values, model: try summary(fit.theta), iterations: fit.iterations,
+                          hasConverged: fit.hasConverged, redrawnCells: drawn.redrawn, cellsSetToBound: drawn.setToBound)
+    }
+
+    /// Every missing block drawn under `theta` with the random streams of imputation m: the
+    /// values (row-major over the missing cells, original units), the cells redrawn for their
+    /// bounds and the cells set to a bound.
+    func draws(_ theta: ModelParameters, imputation m: Int, iteration: Int) throws -> (values: [Double], redrawn: Int, setToBound: Int) {
+        let kCount = theta.weights.count, nu = theta.degreesOfFreedom
+        let prepared = try prepare(theta, iteration: iteration)
+        var values = [Double](repeating: .nan, count: missingOffset[rowCount])
+        var redrawn = 0, setToBound = 0
+        let z = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p)
+        let work = UnsafeMutablePointer<Double>.allocate(capacity: 2 * p)
+        let r = UnsafeMutablePointer<Double>.allocate(capacity: kCount)
+        let d2 = UnsafeMutablePointer<Double>.allocate(capacity: kCount)
+        defer { z.deallocate(); work.deallocate(); r.deallocate(); d2.deallocate() }
+        var deviates = [Double](repeating: 0, count: p)
+        var draw = [Double](repeating: 0, count: p)
+        try self.z.withUnsafeBufferPointer { xb in
+            for g in layout.patterns.indices where !layout.missing[g].isEmpty {
+                let missing = layout.missing[g], nm = missing.count, observed = Double(p - nm)
+                // Each component's Cholesky factor of C_k for this pattern (Σₖ when nothing is observed).
+                var factors: [[Double]] = []
+                for k in 0..<kCount {
+                    let c = nm == p ? theta.covariances[k] : prepared[k].conditionalCovarianceBlock(pattern: g, missingCount: nm)
+                    guard let factor = try? CholeskyFactorization(c, order: nm) else {
+                        throw EMError.singularCovariance(columns: missing.map { names[$0] }, iteration: iteration)
+                    }
+                    factors.append(factor.lower)
+                }
+                let bounded = missing.contains { bounds[$0] != nil }
+                for position in layout.groupStart[g]..<layout.groupStart[g + 1] {
+                    let i = layout.order[position]
+                    responsibilities(xb.baseAddress! + i * p, pattern: g, theta: theta, prepared: prepared, z: z, work: work, r: r, d2: d2)
+                    var generator = SeededGenerator(seed: WeightedProblem.key(seed: options.seed, imputation: m, row: i, stream: 1))
+                    var attempt = 0
+                    while true {
+                        // The component: the first k whose cumulative responsibility passes u.
+                        let u = generator.nextOpenUnit()
+                        var k = 0, cumulative = r[0]
+                        while k < kCount - 1 && cumulative < u { k += 1; cumulative += r[k] }
+                        var factorScale = 1.0
+                        if nu.isFinite {
+                            let degrees = nu + observed
+                            factorScale = ((nu + d2[k]) / generator.nextChiSquare(degreesOfFreedom: degrees)).squareRoot()
+                        }
+                        for a in 0..<nm { deviates[a] = generator.nextNormal() }
+                        let lower = factors[k], zk = z + k * p
+                        for a in 0..<nm {
+                            var value = theta.means[k][missing[a]] + zk[missing[a]]
+                            for b in 0...a { value += factorScale * lower[a * nm + b] * deviates[b] }
+                            draw[a] = value
+                        }
+                        guard bounded else { break }
+                        let outside = (0..<nm).filter { a in
+                            guard let bound = bounds[missing[a]] else { return false }
+                            return draw[a] < bound.lower || draw[a] > bound.upper
+                        }
+                        if outside.isEmpty { break }
+                        attempt += 1
+                        if attempt == 1 { redrawn += nm }
+                        if attempt > MultipleImputation.maximumRedraws {
+                            for a in outside {
+                                let bound = bounds[missing[a]]!
+                                draw[a] = min(max(draw[a], bound.lower), bound.upper)
+                            }
+                            setToBound += outside.count
+                            break
+                        }
+                    }
+                    for a in 0..<nm {
+                        let j = missing[a]
+                        values[missingOffset[i] + a] = center[j] + scale[j] * draw[a]
+                    }
+                }
+            }
+        }
+        return (values, redrawn, setToBound)
+    }
+
+    /// The normal with θ's overall mean and covariance (a t: its location and scatter), in original units.
+    func summary(_ theta: ModelParameters) throws -> GaussianModel {
+        var mean = [Double](repeating: 0, count: p)
+        for k in theta.weights.indices { for j in 0..<p { mean[j] += theta.weights[k] * theta.means[k][j] } }
+        var covariance = [Double](repeating: 0, count: p * p)
+        for k in theta.weights.indices {
+            for a in 0..<p {
+                for b in 0..<p {
+                    let da = theta.means[k][a] - mean[a], db = theta.means[k][b] - mean[b]
+                    covariance[a * p + b] += theta.weights[k] * (theta.covariances[k][a * p + b] + da * db)
+                }
+            }
+        }
+        for a in 0..<p { for b in 0..<a { covariance[a * p + b] = covariance[b * p + a] } }
+        return try GaussianModel(columnNames: names, mean: (0..<p).map { center[$0] + scale[$0] * mean[$0] }, scale: scale,
+                                 standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: covariance))
+    }
+}
