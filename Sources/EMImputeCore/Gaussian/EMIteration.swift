@@ -22,14 +22,14 @@ struct Run {
 /// Everything an EM run needs besides its current point: the E-step, the options and the
 /// way back to the original scale.
 struct Problem {
-    let step: ExpectationStep
+    let step: any ExpectationSource
     let options: EMOptions
     let names: [String]
     let scaling: ColumnScaling
     let began: ContinuousClock.Instant
     let clock: ContinuousClock
 
-    var p: Int { step.data.p }
+    var p: Int { step.columnCount }
 
     // MARK: Scale
 
@@ -86,7 +86,7 @@ struct Problem {
             throw EMError.singularCovariance(columns: dependentColumns(theta.covariance, pivot: error.pivot), iteration: iteration)
         }
         let precision = factor.inverse
-        guard let stats = step.run(mean: theta.mean, precision: precision) else {
+        guard let stats = try step.run(mean: theta.mean, precision: precision) else {
             throw EMError.singularCovariance(columns: names, iteration: iteration)
         }
         let logDetSigma = factor.logDeterminant

@@ -52,7 +52,7 @@ public enum ModelApplier {
         let sink = ApplySink(model: model, options: options, file: display, output: output, deviations: deviations,
                              adjustment: adjustment?.isActive == true ? adjustment : nil)
         let reader = try CSVReader(delimiter: options.delimiter, file: display)
-        try reader.read(fd: fd, into: sink, onSegment: { try sink.consume($0) })
+        try reader.read(fd: fd, into: sink, onSegment: { try sink.consume($0) }, prefix: options.headerPrefix)
         if let error = sink.error { throw error }
         try sink.drain(isFinal: true)
         if let error = sink.error { throw error }
@@ -201,7 +201,7 @@ private final class ApplySink: CSVRecordSink {
             // A byte-order mark is copied as is and never taken as part of a field.
             skippedByteOrderMark = true
             if raw.starts(with: [0xEF, 0xBB, 0xBF]) {
-                try raw[0..<3].withUnsafeBytes { try output.write($0) }
+                if options.headerRecord == nil { try raw[0..<3].withUnsafeBytes { try output.write($0) } }
                 rawPosition = 3
             }
         }
@@ -230,6 +230,8 @@ private final class ApplySink: CSVRecordSink {
         }
         guard !item.isHeader, item.values.contains(where: \.isNaN) else {
             if !item.isHeader { summary.rows += 1 }
+            // A header given apart (`CSVReadOptions.headerRecord`) is not the output's.
+            if item.isHeader, options.headerRecord != nil { return }
             try output.write(UnsafeRawBufferPointer(rebasing: raw[rawPosition..<record.end]))
             return
         }
