@@ -238,6 +238,9 @@ def run(spark, options):
         else:
             if stats_rdd is not None:
                 stats_rdd.unpersist()
+            # Every E-step reads the records again: keep them on the executors.
+            from pyspark import StorageLevel
+            lines_rdd.persist(StorageLevel.MEMORY_AND_DISK)
             _fit_iterating(sc, lines_rdd, job_of, options, work, model, report, outcome)
         outcome.seconds["fit"] = round(time.monotonic() - began, 3)
         began = time.monotonic()
