@@ -12,12 +12,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 from . import partition as part
 from . import tabular
 
 # Default driver budget for the gathered statistics (bytes of JSON).
 DEFAULT_BUDGET = 256 << 20
+
+# Spark contexts that already have this package (addPyFile once per context).
+_SHIPPED = set()
 
 
 class EMImputeSparkError(Exception):
@@ -89,7 +93,7 @@ def _user_message(error):
         return None
 
 
-def _global_lines(lines_rdd, payload, input_name):
+def _global_lines(payload, lines_rdd, input_name):
     """emimpute's message with its partition-relative lines made lines of the input."""
     message = payload["message"]
     first = payload.get("firstOffset")
@@ -195,10 +199,12 @@ def run(spark, options):
         began = time.monotonic()
         # The executors import this package from a zip of it (spark-submit --py-files does
         # the same on a cluster).
-        package = os.path.dirname(os.path.abspath(__file__))
-        archive = shutil.make_archive(os.path.join(work, "emimpute_spark"), "zip", os.path.dirname(package),
-                                      os.path.basename(package))
-        sc.addPyFile(archive)
+        if id(sc) not in _SHIPPED:
+            package = os.path.dirname(os.path.abspath(__file__))
+            archive = shutil.make_archive(os.path.join(tempfile.mkdtemp(prefix="emimpute-spark-py-"), "emimpute_spark"),
+                                          "zip", os.path.dirname(package), os.path.basename(package))
+            sc.addPyFile(archive)
+            _SHIPPED.add(id(sc))
         if options.format == "csv":
             table = tabular.CSVInput(sc, options)
         else:
@@ -244,9 +250,12 @@ def run(spark, options):
             _fit_iterating(sc, lines_rdd, job_of, options, work, model, report, outcome)
         outcome.seconds["fit"] = round(time.monotonic() - began, 3)
         began = time.monotonic()
-        sc.addFile(model)
+        # Shipped under a name of its own: a Spark context refuses a second file of one name.
+        shipped = os.path.join(work, "model-%s.json" % uuid.uuid4().hex)
+        shutil.copyfile(model, shipped)
+        sc.addFile(shipped)
         completed = lines_rdd.mapPartitionsWithIndex(
-            part.apply_job(options.emimpute, header, os.path.basename(model), options.apply_args(), table.writes_header))
+            part.apply_job(options.emimpute, header, os.path.basename(shipped), options.apply_args(), table.writes_header))
         _run_job(lambda: table.write(completed), lines_rdd, options)
         outcome.seconds["apply"] = round(time.monotonic() - began, 3)
         if report:

@@ -136,7 +136,10 @@ def apply_job(binary, header, model_name, apply_args, write_header):
             yield header
         out = run_binary(binary, ["apply", "--model", model, "-", "--header-record", header, "--quiet"] + apply_args,
                          text_of(lines), "apply", chunk_of(first) if first is not None else None, first, index)
-        for line in out.split("\n")[:-1] if out.endswith("\n") else out.split("\n"):
+        lines = out.split("\n")
+        if lines[-1] == "":
+            lines.pop()  # the last line's end, or no output at all
+        for line in lines:
             yield line
 
     return run

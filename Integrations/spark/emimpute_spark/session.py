@@ -1,6 +1,7 @@
 """A Spark session for running on one machine: UI off, scratch in a temporary folder."""
 
 import os
+import sys
 import tempfile
 
 
@@ -9,6 +10,8 @@ def local_session(master="local[2]", scratch=None, app_name="emimpute_spark"):
     folders under `scratch` (a new temporary folder by default). Call `stop()` on it."""
     from pyspark.sql import SparkSession
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # The workers run the driver's Python.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     scratch = scratch or tempfile.mkdtemp(prefix="emimpute-spark-scratch-")
     builder = (SparkSession.builder.appName(app_name)
                .config("spark.ui.enabled", "false")

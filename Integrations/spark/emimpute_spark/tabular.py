@@ -2,6 +2,7 @@
 rendered as CSV records for the binary and written back with its own schema."""
 
 import math
+import os
 
 TEXT_INPUT = "org.apache.hadoop.mapreduce.lib.input.TextInputFormat"
 
@@ -17,11 +18,15 @@ class CSVInput:
 
     def __init__(self, sc, options):
         self.sc, self.options = sc, options
-        conf = {}
-        if options.split_size:
-            conf["mapreduce.input.fileinputformat.split.maxsize"] = str(options.split_size)
+        if os.path.isdir(options.input):
+            from .driver import EMImputeSparkError
+            raise EMImputeSparkError("%s: a folder; the CSV input is one file (its first line the header)" % options.input)
+        # Splits of the local tool's chunk size start where its chunks start, so each
+        # chunk's records reach one task (the last split may hold two chunks: Hadoop's slop).
+        from .partition import CHUNK
+        conf = {"mapreduce.input.fileinputformat.split.maxsize": str(options.split_size or CHUNK)}
         self._lines = sc.newAPIHadoopFile(options.input, TEXT_INPUT, "org.apache.hadoop.io.LongWritable",
-                                          "org.apache.hadoop.io.Text", conf=conf or None)
+                                          "org.apache.hadoop.io.Text", conf=conf)
         first = self._lines.filter(lambda kv: kv[0] == 0).take(1)
         if not first:
             from .driver import EMImputeSparkError
@@ -57,9 +62,10 @@ class ParquetInput:
         self.header = ",".join(_quoted(self.schema.fields[i].name) for i in self.numeric)
         numeric_positions = self.numeric
 
+        from .partition import CHUNK
+
         def render(index, rows):
             # Offsets are made up so that each partition is one chunk, in partition order.
-            from . import partition as part
             yield (0, None) if index == 0 else None
             for r, row in enumerate(rows):
                 cells = []
@@ -69,7 +75,7 @@ class ParquetInput:
                         cells.append("")
                     else:
                         cells.append(repr(float(v)) if isinstance(v, float) else str(v))
-                yield (index * part.CHUNK + 1 + r, ",".join(cells))
+                yield (index * CHUNK + 1 + r, ",".join(cells))
 
         self._render = render
         self._rows = self.frame.rdd
