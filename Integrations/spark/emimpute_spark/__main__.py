@@ -31,6 +31,8 @@ def parse(argv):
                    help="largest statistics (JSON bytes) gathered on the driver; beyond it EM iterates in Spark")
     p.add_argument("--strategy", choices=["auto", "statistics", "iterate"], default="auto")
     p.add_argument("--split-size", type=int, metavar="BYTES", help="largest CSV input split (Hadoop's split.maxsize)")
+    p.add_argument("--ship-binary", action="store_true",
+                   help="ship the driver's binary to the executors (SparkContext.addFile) instead of finding it at the same path")
     p.add_argument("--quiet", action="store_true")
     for name in VALUED:
         p.add_argument(name)
@@ -47,7 +49,8 @@ def parse(argv):
             fit_args.append(name)
     return a, Options(a.input, a.output, a.emimpute, report=a.report, save_model=a.save_model, format=a.format, na=a.na,
                       na_only=a.na_only, exclude=a.exclude, columns=a.columns, delimiter=a.delimiter, fit_args=fit_args,
-                      budget=a.driver_budget, strategy=a.strategy, split_size=a.split_size, quiet=a.quiet)
+                      budget=a.driver_budget, strategy=a.strategy, split_size=a.split_size, ship_binary=a.ship_binary,
+                      quiet=a.quiet)
 
 
 def main(argv=None):

@@ -33,14 +33,14 @@ class Options:
 
     def __init__(self, input, output, emimpute, report=None, save_model=None, format=None, na=(), na_only=False,
                  exclude=(), columns=(), delimiter=",", fit_args=(), budget=DEFAULT_BUDGET, strategy="auto",
-                 split_size=None, transport="mappartitions", quiet=False):
+                 split_size=None, ship_binary=False, quiet=False):
         self.input, self.output, self.emimpute = input, output, os.path.abspath(emimpute)
         self.report, self.save_model = report, save_model
         self.format = format or ("parquet" if input.rstrip("/").endswith(".parquet") else "csv")
         self.na, self.na_only, self.exclude, self.columns = list(na), na_only, list(exclude), list(columns)
         self.delimiter = delimiter
         self.fit_args, self.budget, self.strategy = list(fit_args), budget, strategy
-        self.split_size, self.transport, self.quiet = split_size, transport, quiet
+        self.split_size, self.ship_binary, self.quiet = split_size, ship_binary, quiet
 
     def read_args(self):
         """The options that say how cells are read, for statistics and estep."""
@@ -211,7 +211,14 @@ def run(spark, options):
             table = tabular.ParquetInput(spark, options)
         lines_rdd = table.records()
         header = table.header
-        job_of = lambda command: part.statistics_job(options.emimpute, header, options.read_args(), command)
+        # The executors' binary: the same path, or the driver's copy shipped with the job.
+        executor_binary = options.emimpute
+        if options.ship_binary:
+            shipped_binary = os.path.join(work, "emimpute-%s" % uuid.uuid4().hex)
+            shutil.copy2(options.emimpute, shipped_binary)
+            sc.addFile(shipped_binary)
+            executor_binary = part.SHIPPED_PREFIX + os.path.basename(shipped_binary)
+        job_of = lambda command: part.statistics_job(executor_binary, header, options.read_args(), command)
 
         model = options.save_model or os.path.join(work, "model.json")
         report = options.report
@@ -255,7 +262,7 @@ def run(spark, options):
         shutil.copyfile(model, shipped)
         sc.addFile(shipped)
         completed = lines_rdd.mapPartitionsWithIndex(
-            part.apply_job(options.emimpute, header, os.path.basename(shipped), options.apply_args(), table.writes_header))
+            part.apply_job(executor_binary, header, os.path.basename(shipped), options.apply_args(), table.writes_header))
         _run_job(lambda: table.write(completed), lines_rdd, options)
         outcome.seconds["apply"] = round(time.monotonic() - began, 3)
         if report:

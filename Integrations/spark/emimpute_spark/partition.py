@@ -45,10 +45,25 @@ def check_one_line(line, offset):
             "True) into a single partition and pass the DataFrame (emimpute_spark.impute_dataframe)" % offset)
 
 
+SHIPPED_PREFIX = "sparkfiles:"
+
+
+def resolve(binary):
+    """The binary's path on this executor: as given, or where SparkContext.addFile put it."""
+    if not binary.startswith(SHIPPED_PREFIX):
+        return binary
+    from pyspark import SparkFiles
+    path = SparkFiles.get(binary[len(SHIPPED_PREFIX):])
+    if not os.access(path, os.X_OK):
+        os.chmod(path, 0o755)
+    return path
+
+
 def run_binary(binary, args, text, what, chunk=None, first_offset=None, partition=None):
     """Runs `binary args` with `text` on standard input; returns standard output.
 
     A nonzero exit becomes a PartitionError carrying emimpute's message."""
+    binary = resolve(binary)
     with tempfile.TemporaryFile() as err:
         done = subprocess.run([binary] + args, input=text.encode("utf-8"), stdout=subprocess.PIPE,
                               stderr=err, env={"PATH": os.path.dirname(binary)})

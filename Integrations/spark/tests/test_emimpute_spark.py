@@ -216,7 +216,7 @@ def test_the_command_line_writes_output_report_and_model(emimpute, tmp_path, roo
     out, report, model = str(tmp_path / "out"), str(tmp_path / "r.json"), str(tmp_path / "m.json")
     done = subprocess.run([sys.executable, "-m", "emimpute_spark", survey, out, "--emimpute", emimpute, "--na", "-99",
                            "--exclude", "respondent_id", "--report", report, "--save-model", model, "--round-integers",
-                           "--clamp", "--quiet"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                           "--clamp", "--ship-binary", "--quiet"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert done.returncode == 0, done.stderr.decode()[-3000:]
     local_csv = str(tmp_path / "local.csv")
     run_local(emimpute, ["impute", survey, "--na", "-99", "--exclude", "respondent_id", "--round-integers", "--clamp",
