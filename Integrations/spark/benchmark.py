@@ -118,7 +118,8 @@ def transports(data, emimpute):
             n = lines.mapPartitionsWithIndex(statistics_job(emimpute, header, [], ["statistics"])).count()
             results.setdefault("mapPartitions", []).append(time.monotonic() - began)
             began = time.monotonic()
-            command = [emimpute, "statistics", "-", "--header-record", header, "--quiet", "--threads", "1"]
+            import shlex
+            command = shlex.join([emimpute, "statistics", "-", "--header-record", header, "--quiet", "--threads", "1"])
             m = lines.filter(lambda kv: kv[0] != 0).values().pipe(command, env={}, checkCode=True).count()
             results.setdefault("RDD.pipe", []).append(time.monotonic() - began)
         return results, lines.getNumPartitions()
