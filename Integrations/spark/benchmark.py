@@ -49,7 +49,8 @@ def _kind(command, root_pid, pid):
     if pid == root_pid:
         return "driver (Python)"
     if "java" in command.split(" ")[0]:
-        return "driver JVM (with the local executors)"
+        return "executor JVMs" if "CoarseGrainedExecutorBackend" in command else (
+            "worker JVMs" if "deploy.worker" in command else "driver JVM")
     if "emimpute" in command.split(" ")[0]:
         return "emimpute children"
     if "python" in command:
@@ -132,6 +133,7 @@ def main():
     p.add_argument("data")
     p.add_argument("--emimpute", required=True)
     p.add_argument("--transport", action="store_true", help="also time RDD.pipe against mapPartitions")
+    p.add_argument("--master", default="local[2]", help="e.g. local-cluster[2,1,2048] (executors in JVMs of their own)")
     a = p.parse_args()
     emimpute = os.path.abspath(a.emimpute)
     work = tempfile.mkdtemp(prefix="emimpute-spark-bench-")
@@ -141,9 +143,9 @@ def main():
     print("| local `emimpute impute` | %.1f s | %s (emimpute) |" % (wall, mib(total)))
     env = dict(os.environ, PYTHONPATH=HERE, SPARK_LOCAL_IP="127.0.0.1", PYSPARK_PYTHON=sys.executable)
     wall, peaks, total, err = measure([sys.executable, "-m", "emimpute_spark", a.data, os.path.join(work, "spark"),
-                                       "--emimpute", emimpute, "--master", "local[2]"], env=env)
+                                       "--emimpute", emimpute, "--master", a.master, "--ship-binary"], env=env)
     strategy = [line for line in err.splitlines() if "strategy:" in line]
-    print("| Spark `local[2]` (%s) | %.1f s | %s |" % (strategy[0].split("strategy: ")[1] if strategy else "?", wall,
+    print("| Spark `%s` (%s) | %.1f s | %s |" % (a.master, strategy[0].split("strategy: ")[1] if strategy else "?", wall,
                                                     ", ".join("%s %s" % (k, mib(v)) for k, v in sorted(peaks.items()))
                                                     + "; all %s" % mib(total)))
     same = subprocess.run("cat %s/spark/part-* | cmp - %s/local.csv" % (work, work), shell=True).returncode == 0

@@ -13,6 +13,8 @@ def local_session(master="local[2]", scratch=None, app_name="emimpute_spark"):
     # The workers run the driver's Python.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     scratch = scratch or tempfile.mkdtemp(prefix="emimpute-spark-scratch-")
+    # local-cluster workers keep their logs in SPARK_WORKER_DIR (else inside SPARK_HOME).
+    os.environ.setdefault("SPARK_WORKER_DIR", os.path.join(scratch, "work"))
     builder = (SparkSession.builder.appName(app_name)
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
