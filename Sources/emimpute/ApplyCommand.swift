@@ -30,6 +30,8 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup var dialect: DialectOptions
 
+    @OptionGroup var part: PartOptions
+
     @Option(name: .customLong("na"), parsing: .unconditionalSingleValue,
             help: ArgumentHelp("An extra missing-value code, added to the model's (repeatable).", valueName: "code"))
     var missingCodes: [String] = []
@@ -57,6 +59,7 @@ struct ApplyCommand: ParsableCommand {
     var quiet = false
 
     mutating func validate() throws {
+        try part.validate(noHeader: dialect.noHeader)
         if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }
         if inPlace && input == "-" { throw ValidationError("--in-place cannot replace standard input") }
         if naOnly && missingCodes.isEmpty { throw ValidationError("--na-only needs at least one --na code") }
@@ -87,6 +90,7 @@ struct ApplyCommand: ParsableCommand {
             let fitted = try file.fittedModel(file: model)
             var options = CSVReadOptions()
             dialect.configure(&options)
+            part.configure(&options)
             options.missingTokens = naOnly ? missingCodes : file.missingTokens + missingCodes
             let adjustment = try file.appliedAdjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp, file: model)
             adjusted = adjustment?.summary(columnNames: file.columns).map { "; imputed cells \($0) of the training data" } ?? ""

@@ -16,7 +16,7 @@ struct EMImputeCommand: ParsableCommand {
             error; 73 cannot create or write the output; 141 standard output was closed by its reader.
             """,
         version: EMImputeVersion.current,
-        subcommands: [ImputeCommand.self, ApplyCommand.self, DescribeCommand.self, StatisticsCommand.self, FitCommand.self])
+        subcommands: [ImputeCommand.self, ApplyCommand.self, DescribeCommand.self, StatisticsCommand.self, FitCommand.self, EStepCommand.self])
 
     /// Without a subcommand there is nothing to do: show the help and fail as a usage error.
     func run() throws {

@@ -24,6 +24,9 @@ struct FitCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Statistics files written by 'emimpute statistics' (one or more).", valueName: "file"))
     var statistics: [String] = []
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Instead of --statistics: summaries written by 'emimpute estep --summary' of the parts of data held elsewhere. Each E-step is then a request written on standard output (one JSON line), answered on standard input by one line: the JSON array of 'estep --at' outputs of every part (Docs/Spark.md).", valueName: "file"))
+    var summaries: [String] = []
+
     @OptionGroup var fitOptions: FitOptions
 
     @OptionGroup var fitOutputs: FitOutputOptions
@@ -39,14 +42,20 @@ struct FitCommand: ParsableCommand {
     var clamp = false
 
     mutating func validate() throws {
-        if statistics.isEmpty { throw ValidationError("--statistics needs at least one file written by 'emimpute statistics'") }
+        if statistics.isEmpty == summaries.isEmpty {
+            if summaries.isEmpty { throw ValidationError("--statistics needs at least one file written by 'emimpute statistics'") }
+            throw ValidationError("give --statistics or --summaries, not both")
+        }
+        if !summaries.isEmpty, [report, saveModel].contains("-") {
+            throw ValidationError("with --summaries standard output carries the E-step requests: write --report and --save-model to files")
+        }
     }
 
     func run() throws {
         InterruptCleanup.install()
         StandardStreams.secure()
         do {
-            try fit()
+            if summaries.isEmpty { try fit() } else { try fitDistributed() }
         } catch {
             throw Failure.report(error)
         }
@@ -93,5 +102,83 @@ struct FitCommand: ParsableCommand {
 
     private static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}
+
+extension FitCommand {
+    /// `fit --summaries`: the E-steps are answered on standard input.
+    private func fitDistributed() throws {
+        let requests = outputRequests
+        let outputs = try OutputSet(requests, inputs: summaries.map { .init(label: "--summaries", path: $0) })
+        let summary: String
+        do {
+            let clock = ContinuousClock()
+            var start = clock.now
+            var merged = try TableSummary.read(summaries[0])
+            for path in summaries.dropFirst() { try merged.merge(try TableSummary.read(path)) }
+            let loadTime = Self.seconds(clock.now - start)
+            start = clock.now
+            let printer = ProgressPrinter(requested: progress, quiet: quiet)
+            let result = try GaussianEM(options: fitOptions.emOptions).fit(merged.summary, progress: printer.iteration,
+                                                                          expectation: ExpectationExchange.standardStreams)
+            let emTime = Self.seconds(clock.now - start)
+            let adjustment = merged.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp)
+            let diagnostics = merged.report(for: result, inputs: summaries, timings: .init(load: loadTime, em: emTime, write: 0),
+                                            adjustment: adjustment)
+            var targets = outputs.targets.makeIterator()
+            if saveModel != nil { try targets.next()!.write(try merged.modelFile(for: result, adjustment: adjustment).json()) }
+            if report != nil { try targets.next()!.write(try diagnostics.json()) }
+            try outputs.commit()
+            summary = TextSummary.impute(diagnostics)
+        } catch {
+            outputs.abandon()
+            throw error
+        }
+        if !quiet { StandardStreams.writeError(summary) }
+    }
+}
+
+/// The line protocol of `fit --summaries`: a request out, the parts' sums in.
+enum ExpectationExchange {
+    /// Why an exchange failed.
+    enum Failure: Error, CustomStringConvertible, LocalizedError {
+        case inputEnded(step: Int)
+        case invalidAnswer(step: Int, reason: String)
+        var description: String {
+            switch self {
+            case .inputEnded(let step):
+                return "standard input ended before the answer to E-step \(step); run 'fit --summaries' under the driver that answers its requests"
+            case .invalidAnswer(let step, let reason):
+                return "the answer to E-step \(step) is not a JSON array of 'estep --at' outputs: \(reason)"
+            }
+        }
+        var errorDescription: String? { description }
+    }
+
+    /// Writes `request` as one line on standard output and reads the parts' sums, added in
+    /// the order given, from one line of standard input.
+    static func standardStreams(_ request: ExpectationRequest) throws -> ExpectationSums {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var bytes = Array(try encoder.encode(request)) + [10]
+        try bytes.withUnsafeMutableBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let w = write(1, buffer.baseAddress! + done, buffer.count - done)
+                if w < 0 && errno == EINTR { continue }
+                if w <= 0 { throw OutputError.standardOutputClosed }
+                done += w
+            }
+        }
+        guard let line = readLine(strippingNewline: true) else { throw Failure.inputEnded(step: request.step) }
+        let parts: [ExpectationSums]
+        do {
+            parts = try JSONDecoder().decode([ExpectationSums].self, from: Data(line.utf8))
+        } catch {
+            throw Failure.invalidAnswer(step: request.step, reason: "\(error)")
+        }
+        var total = ExpectationSums(columns: request.columns)
+        for part in parts { try total.add(part) }
+        return total
     }
 }

@@ -21,6 +21,8 @@ struct StatisticsCommand: ParsableCommand {
 
     @OptionGroup var inputOptions: InputOptions
 
+    @OptionGroup var part: PartOptions
+
     @Option(name: [.short, .long], help: ArgumentHelp("Write the statistics here instead of to standard output (- is standard output).", valueName: "file"))
     var output: String?
 
@@ -31,6 +33,7 @@ struct StatisticsCommand: ParsableCommand {
     var quiet = false
 
     mutating func validate() throws {
+        try part.validate(noHeader: inputOptions.dialect.noHeader)
         if let threads, !(1...FitOptions.threadLimit).contains(threads) {
             throw ValidationError("--threads must be between 1 and \(FitOptions.threadLimit), not \(threads)")
         }
@@ -46,7 +49,9 @@ struct StatisticsCommand: ParsableCommand {
                                         inputs: [.init(label: "input", path: inputOptions.input)])
             let statistics: TableStatistics
             do {
-                statistics = try CSVStatisticsReader.read(inputOptions.input, options: inputOptions.readOptions, threads: threads)
+                var options = inputOptions.readOptions
+                part.configure(&options)
+                statistics = try CSVStatisticsReader.read(inputOptions.input, options: options, threads: threads)
                 try outputs.targets[0].write(try statistics.json())
                 try outputs.commit()
             } catch {

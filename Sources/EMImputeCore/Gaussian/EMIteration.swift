@@ -24,14 +24,14 @@ struct Run {
 /// on are extensions, a file each: `Problem+Scaling` (the original scale, the starts),
 /// `Problem+Steps` (E and M), `Problem+Collinearity`, `Problem+SQUAREM`, `Problem+Rate`.
 struct Problem {
-    let step: ExpectationStep
+    let step: any ExpectationSource
     let options: EMOptions
     let names: [String]
     let scaling: ColumnScaling
     let began: ContinuousClock.Instant
     let clock: ContinuousClock
 
-    var p: Int { step.data.p }
+    var p: Int { step.columnCount }
 
     /// The record of one iteration, on the original scale.
     private func record(_ iteration: Int, _ e: Evaluation, _ new: GaussianParameters, _ old: GaussianParameters,

@@ -11,7 +11,7 @@ extension Problem {
             throw EMError.singularCovariance(columns: dependentColumns(theta.covariance, pivot: error.pivot), iteration: iteration)
         }
         let precision = factor.inverse
-        guard let stats = step.run(mean: theta.mean, precision: precision) else {
+        guard let stats = try step.run(mean: theta.mean, precision: precision) else {
             throw EMError.singularCovariance(columns: names, iteration: iteration)
         }
         let logDetSigma = factor.logDeterminant

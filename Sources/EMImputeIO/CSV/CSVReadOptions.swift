@@ -13,12 +13,20 @@ public struct CSVReadOptions: Sendable, Equatable {
     public var columns: [String] = []
     /// Columns never modelled; they pass through untouched.
     public var excluded: [String] = []
+    /// The header of an input that has none, as one CSV record (a part of a larger file,
+    /// such as a Spark partition): it is read as if it were the input's first line, so the
+    /// columns are named by the header rule and the input's first line is line 2; `apply`
+    /// then writes no header. Needs `hasHeader`. An input with no rows is then valid.
+    public var headerRecord: String?
 
     /// The empty field, `NA`, `N/A`, `NaN`, `nan`, `.`, `?`, `null` and `NULL`.
     public static let defaultMissingTokens = ["", "NA", "N/A", "NaN", "nan", ".", "?", "null", "NULL"]
 
     /// The defaults.
     public init() {}
+
+    /// `headerRecord` as the bytes of a first line (empty without one).
+    var headerPrefix: [UInt8] { headerRecord.map { Array($0.utf8) + [10] } ?? [] }
 
     /// Parses a delimiter name: a single character, `tab` or `\t`.
     public static func delimiter(named name: String) -> UInt8? {

@@ -75,8 +75,10 @@ final class CSVReader {
     /// `progress` is told the bytes read so far, about every 64 MiB.
     /// `onSegment` sees every byte exactly as read (a byte-order mark included), right after
     /// libcsv has consumed it, so a caller can keep the raw text of the records it was given.
+    /// `prefix`, when not empty, is read before the input as if it began it (a header given
+    /// apart from the data), without counting as bytes read.
     func read(fd: Int32, into sink: any CSVRecordSink, spool: Int32? = nil, progress: ((Int) -> Void)? = nil,
-              onSegment: ((UnsafeRawBufferPointer) throws -> Void)? = nil) throws {
+              onSegment: ((UnsafeRawBufferPointer) throws -> Void)? = nil, prefix: [UInt8] = []) throws {
         self.onSegment = onSegment
         self.sink = sink
         let chunkSize = 1 << 20
@@ -84,7 +86,7 @@ final class CSVReader {
         defer { buffer.deallocate() }
         // The first bytes are held back until three are known, so a byte-order mark is found
         // even when a pipe delivers it a byte at a time.
-        var head: [UInt8]? = []
+        var head: [UInt8]? = prefix
         var nextProgress = 64 << 20
         while !sink.shouldStop {
             let got = Foundation.read(fd, buffer, chunkSize)

@@ -71,7 +71,7 @@ public enum ModelApplier {
                              adjustment: adjustment?.isActive == true ? adjustment : nil, consumers: consumers, snapshot: snapshot)
         let reader = try CSVReader(delimiter: options.delimiter, file: display)
         do {
-            try reader.read(fd: fd, into: sink, onSegment: { try sink.consume($0) })
+            try reader.read(fd: fd, into: sink, onSegment: { try sink.consume($0) }, prefix: options.headerPrefix)
         } catch {
             throw sink.error ?? error
         }
@@ -230,7 +230,7 @@ private final class ApplySink: CSVRecordSink {
             // A byte-order mark is copied as is and never taken as part of a field.
             skippedByteOrderMark = true
             if raw.starts(with: [0xEF, 0xBB, 0xBF]) {
-                try raw[0..<3].withUnsafeBytes { try output.write($0) }
+                if options.headerRecord == nil { try raw[0..<3].withUnsafeBytes { try output.write($0) } }
                 rawPosition = 3
             }
         }
@@ -258,6 +258,8 @@ private final class ApplySink: CSVRecordSink {
             throw CompletedCSVWriter.Inconsistency(description: "line \(item.line): \(record.fieldCount) fields while writing, \(columnCount) while reading")
         }
         if item.isHeader {
+            // A header given apart (`CSVReadOptions.headerRecord`) is not the output's.
+            if options.headerRecord != nil { return }
             try output.write(UnsafeRawBufferPointer(rebasing: raw[rawPosition..<record.end]))
             return
         }

@@ -50,7 +50,7 @@ extension HTMLReport {
             canvas.xAxis(x, ticks: shown, y: bottom, label: { NumberText.tick($0, step: ticks.step) }, title: "observed value")
             canvas.line(x(lo), y(lo), x(hi), y(hi), class: "tolerance")
             for cell in cells {
-                let colour = cell.isCovered ? "var(--observed)" : "var(--missing)"
+                let colour = cell.isCovered ? ChartColor.observed : ChartColor.missing
                 canvas.append("<line x1=\"\(NumberText.coordinate(x(cell.observed)))\" y1=\"\(NumberText.coordinate(y(cell.lower)))\" x2=\"\(NumberText.coordinate(x(cell.observed)))\" y2=\"\(NumberText.coordinate(y(cell.upper)))\" stroke=\"\(colour)\" stroke-opacity=\".45\"/>")
                 canvas.append("<circle cx=\"\(NumberText.coordinate(x(cell.observed)))\" cy=\"\(NumberText.coordinate(y(cell.predicted)))\" r=\"2.2\" fill=\"\(colour)\"/>")
             }

@@ -47,14 +47,14 @@ public enum CSVStatisticsReader {
         guard fstat(fd, &info) == 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file")) }
         let whole: Part
-        if name != "-", (info.st_mode & S_IFMT) == S_IFREG {
+        if name != "-", (info.st_mode & S_IFMT) == S_IFREG, options.headerRecord == nil {
             whole = try readRanges(fd: fd, size: Int(info.st_size), options: options, file: display,
                                    threads: max(1, threads), chunkSize: chunkSize)
         } else {
             let builder = StatisticsBuilder(options: options, file: display, columns: nil, skipsHeader: false)
             let reader = try CSVReader(delimiter: options.delimiter, file: display)
             do {
-                try reader.read(fd: fd, into: builder)
+                try reader.read(fd: fd, into: builder, prefix: options.headerPrefix)
             } catch {
                 throw builder.error ?? error
             }
@@ -120,7 +120,9 @@ public enum CSVStatisticsReader {
     private static func finish(_ whole: Part, options: CSVReadOptions, file: String) throws -> TableStatistics {
         let builder = whole.builder
         guard builder.hasRecords, let columns = builder.columns else { throw CSVError(file: file, kind: .empty) }
-        if builder.rows == 0 { throw CSVError(file: file, kind: .noDataRows) }
+        // A part of a larger input (its header given apart) may hold no rows: its statistics
+        // are then empty, and merge as nothing.
+        if builder.rows == 0, options.headerRecord == nil { throw CSVError(file: file, kind: .noDataRows) }
         var profiles: [ColumnProfile] = []
         var warnings: [CSVWarning] = []
         var kept: [Int] = []

@@ -83,7 +83,19 @@ public struct TableStatistics: Sendable, Equatable, Codable {
         guard other.dialect == dialect, other.missingTokens == missingTokens else {
             throw .dialectsDiffer(expected: describeReading, found: other.describeReading)
         }
-        guard other.columns.map(\.name) == columns.map(\.name), other.columns.map(\.kind) == columns.map(\.kind) else {
+        guard other.columns.map(\.name) == columns.map(\.name) else {
+            throw .columnsDiffer(expected: describeColumns, found: other.describeColumns)
+        }
+        // Statistics of no rows (an empty part of a larger input) merge as nothing: their
+        // columns' kinds were judged from no cell.
+        if other.rowCount == 0 { return }
+        if rowCount == 0 {
+            let kept = warnings
+            self = other
+            warnings = kept + other.warnings
+            return
+        }
+        guard other.columns.map(\.kind) == columns.map(\.kind) else {
             throw .columnsDiffer(expected: describeColumns, found: other.describeColumns)
         }
         for j in columns.indices {
@@ -96,11 +108,11 @@ public struct TableStatistics: Sendable, Equatable, Codable {
         warnings += other.warnings
     }
 
-    private var describeReading: String {
+    var describeReading: String {
         "delimiter '\(PrintableText.escaping(dialect.delimiter))', \(dialect.header ? "a header" : "no header"), missing-value codes [\(missingTokens.map { "'\(PrintableText.escaping($0))'" }.joined(separator: ", "))]"
     }
 
-    private var describeColumns: String {
+    var describeColumns: String {
         columns.map { "\(PrintableText.escaping($0.name)) (\($0.kind.rawValue))" }.joined(separator: ", ")
     }
 
