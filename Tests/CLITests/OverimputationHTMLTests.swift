@@ -19,7 +19,7 @@ import Testing
         #expect(Self.count("<g class=\"overimputation\"", in: section) == 2)
         let all = Self.count("<circle", in: section)
         #expect(all == 200)
-        let missed = Self.count("r=\"2.2\" fill=\"var(--missing)\"", in: section)
+        let missed = Self.count("data-covered=\"false\"", in: section)
         let stated = String(format: "%.1f%%", 100 * Double(all - missed) / Double(all))
         #expect(section.contains("<p id=\"overimputation-coverage\"><strong>\(stated)</strong> of 200 90% intervals"), "\(stated)")
         // The y = x line is drawn in each panel.

@@ -52,7 +52,7 @@ extension HTMLReport {
             for cell in cells {
                 let colour = cell.isCovered ? ChartColor.observed : ChartColor.missing
                 canvas.append("<line x1=\"\(NumberText.coordinate(x(cell.observed)))\" y1=\"\(NumberText.coordinate(y(cell.lower)))\" x2=\"\(NumberText.coordinate(x(cell.observed)))\" y2=\"\(NumberText.coordinate(y(cell.upper)))\" stroke=\"\(colour)\" stroke-opacity=\".45\"/>")
-                canvas.append("<circle cx=\"\(NumberText.coordinate(x(cell.observed)))\" cy=\"\(NumberText.coordinate(y(cell.predicted)))\" r=\"2.2\" fill=\"\(colour)\"/>")
+                canvas.append("<circle cx=\"\(NumberText.coordinate(x(cell.observed)))\" cy=\"\(NumberText.coordinate(y(cell.predicted)))\" r=\"2.2\" fill=\"\(colour)\" data-covered=\"\(cell.isCovered)\"/>")
             }
             canvas.append("</g>")
         }
