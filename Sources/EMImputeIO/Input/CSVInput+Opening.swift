@@ -8,13 +8,8 @@ extension CSVInput {
     /// - Throws: `CSVError` (`.cannotOpen`, or `.cannotSpool` when the copy cannot be made).
     static func opening(_ name: String) throws -> CSVInput {
         let display = name == "-" ? "<stdin>" : name
-        let fd: Int32 = name == "-" ? 0 : open(name, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
-        defer { if fd != 0 { close(fd) } }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file")) }
-        if name != "-", (info.st_mode & S_IFMT) == S_IFREG { return CSVInput(name: name, path: name, isSpooled: false) }
+        let file = try InputFile(name, display: display)
+        if name != "-", file.isRegular { return CSVInput(name: name, path: name, isSpooled: false) }
 
         var template = Array((CSVReader.spoolFolder + "/emimpute-input-XXXXXX").utf8CString)
         let spool = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -26,7 +21,7 @@ extension CSVInput {
         InterruptCleanup.register(path)
         let input = CSVInput(name: name, path: path, isSpooled: true)
         do {
-            try copy(from: fd, to: spool, file: display)
+            try copy(from: file.fd, to: spool, file: display)
         } catch {
             input.removeSpool()
             throw error

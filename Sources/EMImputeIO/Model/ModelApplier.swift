@@ -57,13 +57,8 @@ public enum ModelApplier {
         if let adjustment, adjustment.observed.count != model.dimension {
             throw ImputedValueAdjustment.ShapeError.columnCount(expected: adjustment.observed.count, found: model.dimension)
         }
-        let fd: Int32 = path.map { open($0, O_RDONLY | O_CLOEXEC) } ?? 0
-        guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
-        defer { if fd != 0 { close(fd) } }
-        var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file"))
-        }
+        let file = try InputFile(path, display: display)
+        let fd = file.fd
         if let snapshot, let change = snapshot.change(to: InputSnapshot.FileStatus(fd: fd)) {
             throw CSVError(file: display, kind: .inputChanged(change))
         }

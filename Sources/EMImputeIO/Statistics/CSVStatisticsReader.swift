@@ -40,15 +40,11 @@ public enum CSVStatisticsReader {
 
     private static func readWithSnapshot(_ name: String, display: String, options: CSVReadOptions, threads: Int,
                                          chunkSize: Int) throws -> (statistics: TableStatistics, snapshot: InputSnapshot) {
-        let fd: Int32 = name == "-" ? 0 : open(name, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
-        defer { if fd != 0 { close(fd) } }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CSVError(file: display, kind: .cannotOpen(reason: String(cString: strerror(errno)))) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw CSVError(file: display, kind: .cannotOpen(reason: "it is a folder, not a file")) }
+        let file = try InputFile(name, display: display)
+        let fd = file.fd
         let whole: Part
-        if name != "-", (info.st_mode & S_IFMT) == S_IFREG, options.headerRecord == nil {
-            whole = try readRanges(fd: fd, size: Int(info.st_size), options: options, file: display,
+        if name != "-", file.isRegular, options.headerRecord == nil {
+            whole = try readRanges(fd: fd, size: file.size, options: options, file: display,
                                    threads: max(1, threads), chunkSize: chunkSize)
         } else {
             let builder = StatisticsBuilder(options: options, file: display, columns: nil, skipsHeader: false)
