@@ -197,17 +197,7 @@ extension GaussianEM {
             }
         }
         let (best, starts, startsAgree) = try Self.runStarts(problem, options: options, monitor: monitor)
-        let model: GaussianModel
-        do {
-            model = try GaussianModel(
-                columnNames: names,
-                mean: (0..<p).map { original.center[$0] + original.scale[$0] * best.theta.mean[$0] },
-                scale: original.scale,
-                standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: best.theta.covariance))
-        } catch {
-            if case .nonFiniteMean(let column) = error { throw EMError.imputationOutOfRange(column: column, row: 0) }
-            throw error
-        }
+        let model = try Self.model(of: best, names: names, scaling: original)
         let warnings = Self.warnings(best: best, problem: problem, options: options, starts: starts, startsAgree: startsAgree,
                                      rowsWithNothingObserved: nothingObserved)
         return Self.result(of: best, problem: problem, model: model, starts: starts, startsAgree: startsAgree,

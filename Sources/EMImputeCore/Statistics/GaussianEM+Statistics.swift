@@ -53,18 +53,7 @@ extension GaussianEM {
                               names: names, scaling: original, began: began, clock: clock)
         let (best, starts, startsAgree) = try Self.runStarts(problem, options: options, monitor: monitor)
 
-        let model: GaussianModel
-        do {
-            model = try GaussianModel(
-                columnNames: names,
-                mean: (0..<p).map { original.center[$0] + original.scale[$0] * best.theta.mean[$0] },
-                scale: original.scale,
-                standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: best.theta.covariance))
-        } catch {
-            // A mean beyond the largest Double: every missing cell of its column would be too.
-            guard case .nonFiniteMean(let column) = error else { throw error }
-            throw EMError.imputationOutOfRange(column: column, row: 0)
-        }
+        let model = try Self.model(of: best, names: names, scaling: original)
         let warnings = Self.warnings(best: best, problem: problem, options: options, starts: starts, startsAgree: startsAgree,
                                      rowsWithNothingObserved: nothingObserved)
         let groups = statistics.groups
@@ -74,5 +63,22 @@ extension GaussianEM {
                            imputedValues: [], rowsUsed: n, rowsWithNothingObserved: nothingObserved,
                            patternGroups: groups, warnings: warnings,
                            fittedShape: (statistics.rowCount, p), fittedFingerprint: nil)
+    }
+
+    /// The model of a run on statistics, on the original scale. A mean beyond the largest
+    /// Double would make every missing cell of its column so: `EMError.imputationOutOfRange`
+    /// (row 0: the rows are not at hand).
+    static func model(of best: Run, names: [String], scaling original: ColumnScaling) throws -> GaussianModel {
+        let p = names.count
+        do {
+            return try GaussianModel(
+                columnNames: names,
+                mean: (0..<p).map { original.center[$0] + original.scale[$0] * best.theta.mean[$0] },
+                scale: original.scale,
+                standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: best.theta.covariance))
+        } catch {
+            if case .nonFiniteMean(let column) = error { throw EMError.imputationOutOfRange(column: column, row: 0) }
+            throw error
+        }
     }
 }
