@@ -85,19 +85,26 @@ struct FitCommand: ParsableCommand {
             let result = try GaussianEM(options: fitOptions.emOptions).fit(merged.statistics, progress: printer.iteration)
             let emTime = Self.seconds(clock.now - start)
             let adjustment = merged.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp)
-            var diagnostics = merged.report(for: result, inputs: statistics, timings: .init(load: loadTime, em: emTime, write: 0),
+            let diagnostics = merged.report(for: result, inputs: statistics, timings: .init(load: loadTime, em: emTime, write: 0),
                                             adjustment: adjustment)
-            diagnostics.setRemedies(Remedy.text(for:))
-            var targets = outputs.targets.makeIterator()
-            if saveModel != nil { try targets.next()!.write(try merged.modelFile(for: result, adjustment: adjustment).json()) }
-            if report != nil { try targets.next()!.write(try diagnostics.json()) }
-            try outputs.commit()
-            summary = TextSummary.impute(diagnostics)
+            summary = try write(diagnostics, model: { try merged.modelFile(for: result, adjustment: adjustment) }, to: outputs)
         } catch {
             outputs.abandon()
             throw error
         }
         if !quiet { StandardStreams.writeError(summary) }
+    }
+
+    /// Writes the model file and the report (with the CLI's remedies) that were asked for,
+    /// commits them, and returns the summary to print.
+    private func write(_ report: ImputationReport, model: () throws -> ModelFile, to outputs: OutputSet) throws -> String {
+        var diagnostics = report
+        diagnostics.setRemedies(Remedy.text(for:))
+        var targets = outputs.targets.makeIterator()
+        if saveModel != nil { try targets.next()!.write(try model().json()) }
+        if self.report != nil { try targets.next()!.write(try diagnostics.json()) }
+        try outputs.commit()
+        return TextSummary.impute(diagnostics)
     }
 
     private static func seconds(_ d: Duration) -> Double {
@@ -125,11 +132,7 @@ extension FitCommand {
             let adjustment = merged.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp)
             let diagnostics = merged.report(for: result, inputs: summaries, timings: .init(load: loadTime, em: emTime, write: 0),
                                             adjustment: adjustment)
-            var targets = outputs.targets.makeIterator()
-            if saveModel != nil { try targets.next()!.write(try merged.modelFile(for: result, adjustment: adjustment).json()) }
-            if report != nil { try targets.next()!.write(try diagnostics.json()) }
-            try outputs.commit()
-            summary = TextSummary.impute(diagnostics)
+            summary = try write(diagnostics, model: { try merged.modelFile(for: result, adjustment: adjustment) }, to: outputs)
         } catch {
             outputs.abandon()
             throw error
