@@ -55,7 +55,17 @@ struct FitCommand: ParsableCommand {
         InterruptCleanup.install()
         StandardStreams.secure()
         do {
-            if summaries.isEmpty { try fit() } else { try fitDistributed() }
+            if summaries.isEmpty {
+                try fit(statistics, label: "--statistics", as: TableStatistics.self) { merged, printer in
+                    try GaussianEM(options: fitOptions.emOptions).fit(merged.statistics, progress: printer.iteration)
+                }
+            } else {
+                // The E-steps are answered on standard input.
+                try fit(summaries, label: "--summaries", as: TableSummary.self) { merged, printer in
+                    try GaussianEM(options: fitOptions.emOptions).fit(merged.summary, progress: printer.iteration,
+                                                                      expectation: ExpectationExchange.standardStreams)
+                }
+            }
         } catch {
             throw Failure.report(error)
         }
@@ -69,23 +79,26 @@ struct FitCommand: ParsableCommand {
         return requests
     }
 
-    private func fit() throws {
+    /// Reads and merges `paths` (`label` names them in errors), fits them with `estimate`,
+    /// and writes the model file and the report asked for: `--statistics` and `--summaries`
+    /// differ only in what they read and in how an E-step is answered.
+    private func fit<Source: MergeableFitInput>(_ paths: [String], label: String, as _: Source.Type,
+                                                estimate: (Source, ProgressPrinter) throws -> EMResult) throws {
         let requests = outputRequests
         try StandardStreams.requireStandardOutput(for: requests.map(\.path))
-        let outputs = try OutputSet(requests, inputs: statistics.map { .init(label: "--statistics", path: $0) })
+        let outputs = try OutputSet(requests, inputs: paths.map { .init(label: label, path: $0) })
         let summary: String
         do {
             let clock = ContinuousClock()
             var start = clock.now
-            var merged = try TableStatistics.read(statistics[0])
-            for path in statistics.dropFirst() { try merged.merge(try TableStatistics.read(path)) }
+            var merged = try Source.read(paths[0])
+            for path in paths.dropFirst() { try merged.merge(try Source.read(path)) }
             let loadTime = Self.seconds(clock.now - start)
             start = clock.now
-            let printer = ProgressPrinter(requested: progress, quiet: quiet)
-            let result = try GaussianEM(options: fitOptions.emOptions).fit(merged.statistics, progress: printer.iteration)
+            let result = try estimate(merged, ProgressPrinter(requested: progress, quiet: quiet))
             let emTime = Self.seconds(clock.now - start)
             let adjustment = merged.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp)
-            let diagnostics = merged.report(for: result, inputs: statistics, timings: .init(load: loadTime, em: emTime, write: 0),
+            let diagnostics = merged.report(for: result, inputs: paths, timings: .init(load: loadTime, em: emTime, write: 0),
                                             adjustment: adjustment)
             summary = try write(diagnostics, model: { try merged.modelFile(for: result, adjustment: adjustment) }, to: outputs)
         } catch {
@@ -112,34 +125,23 @@ struct FitCommand: ParsableCommand {
     }
 }
 
-extension FitCommand {
-    /// `fit --summaries`: the E-steps are answered on standard input.
-    private func fitDistributed() throws {
-        let requests = outputRequests
-        let outputs = try OutputSet(requests, inputs: summaries.map { .init(label: "--summaries", path: $0) })
-        let summary: String
-        do {
-            let clock = ContinuousClock()
-            var start = clock.now
-            var merged = try TableSummary.read(summaries[0])
-            for path in summaries.dropFirst() { try merged.merge(try TableSummary.read(path)) }
-            let loadTime = Self.seconds(clock.now - start)
-            start = clock.now
-            let printer = ProgressPrinter(requested: progress, quiet: quiet)
-            let result = try GaussianEM(options: fitOptions.emOptions).fit(merged.summary, progress: printer.iteration,
-                                                                          expectation: ExpectationExchange.standardStreams)
-            let emTime = Self.seconds(clock.now - start)
-            let adjustment = merged.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp)
-            let diagnostics = merged.report(for: result, inputs: summaries, timings: .init(load: loadTime, em: emTime, write: 0),
-                                            adjustment: adjustment)
-            summary = try write(diagnostics, model: { try merged.modelFile(for: result, adjustment: adjustment) }, to: outputs)
-        } catch {
-            outputs.abandon()
-            throw error
-        }
-        if !quiet { StandardStreams.writeError(summary) }
+/// What `fit` merges and fits: `emimpute statistics` files, or `estep --summary` summaries.
+protocol MergeableFitInput {
+    static func read(_ path: String) throws -> Self
+    mutating func merge(_ other: Self) throws
+    func adjustment(roundIntegers: Bool, clampToObservedRange: Bool) -> ImputedValueAdjustment
+    func report(for result: EMResult, inputs: [String], timings: ImputationReport.Timings,
+                adjustment: ImputedValueAdjustment?) -> ImputationReport
+    func modelFile(for result: EMResult, adjustment: ImputedValueAdjustment) throws -> ModelFile
+}
+
+extension TableStatistics: MergeableFitInput {
+    func modelFile(for result: EMResult, adjustment: ImputedValueAdjustment) throws -> ModelFile {
+        try modelFile(for: result, adjustment: Optional(adjustment))
     }
 }
+
+extension TableSummary: MergeableFitInput {}
 
 /// The line protocol of `fit --summaries`: a request out, the parts' sums in.
 enum ExpectationExchange {

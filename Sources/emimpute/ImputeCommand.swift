@@ -184,21 +184,12 @@ struct ImputeCommand: ParsableCommand {
                                            timings: .init(load: loadTime, em: emTime, write: writeTime), adjustment: adjustment)
         diagnostics.multipleImputation = multiple
         if case .gaussian(let result) = fit, report != nil || html != nil {
-            diagnostics.littleTest = (try? LittleMCARTest(table.statistics, model: result.model))
-                .map { LittleTestReport($0, columnNames: result.model.columnNames) }
-            diagnostics.standardErrors = (try? StandardErrors(table.statistics, model: result.model)).map(StandardErrorReport.init)
+            diagnostics.addInference(table.statistics, model: result.model)
         }
         diagnostics.setRemedies(Remedy.text(for:))
         try reportTarget?.write(try diagnostics.json())
         try htmlTarget?.write(HTMLReport.render(facts: facts, report: diagnostics, draws: (table, draws)))
-        if let modelTarget {
-            let file: ModelFile = switch fit {
-            case .gaussian(let r): try ModelFile(table: table, result: r, adjustment: adjustment)
-            case .mixture(let r): try ModelFile(table: table, mixture: r, adjustment: adjustment)
-            case .t(let r): try ModelFile(table: table, t: r, adjustment: adjustment)
-            }
-            try modelTarget.write(try file.json())
-        }
+        try modelTarget?.write(try fit.modelFile(table: table, adjustment: adjustment).json())
         return TextSummary.impute(diagnostics)
     }
 

@@ -95,11 +95,7 @@ public struct ImputationJob: Sendable {
 
         let facts = TableFacts(table, name: input, byteCount: snapshot.byteCount, distributions: distributions, sample: sample)
         var report = ImputationReport(facts: facts, fit: FitFacts(result), timings: timings, adjustment: adjustment)
-        if includesInference {
-            report.littleTest = (try? LittleMCARTest(table.statistics, model: result.model))
-                .map { LittleTestReport($0, columnNames: result.model.columnNames) }
-            report.standardErrors = (try? StandardErrors(table.statistics, model: result.model)).map(StandardErrorReport.init)
-        }
+        if includesInference { report.addInference(table.statistics, model: result.model) }
         return ImputationOutcome(report: report, model: .gaussian(result.model), fit: .gaussian(result),
                                  modelFile: try table.modelFile(for: result, adjustment: adjustment), facts: facts)
     }
@@ -124,13 +120,8 @@ public struct ImputationJob: Sendable {
         let timings = ImputationReport.Timings(load: loadTime, em: emTime, write: Self.seconds(clock.now - start))
         let tableFacts = TableFacts(table, distributions: distributions)
         let report = ImputationReport(facts: tableFacts, fit: facts, timings: timings, adjustment: adjustment)
-        let file: ModelFile
-        switch fit {
-        case .mixture(let r): file = try ModelFile(table: table, mixture: r, adjustment: adjustment)
-        case .t(let r): file = try ModelFile(table: table, t: r, adjustment: adjustment)
-        case .gaussian(let r): file = try ModelFile(table: table, result: r, adjustment: adjustment)
-        }
-        return ImputationOutcome(report: report, model: fitted, fit: fit, modelFile: file, facts: tableFacts)
+        return ImputationOutcome(report: report, model: fitted, fit: fit,
+                                 modelFile: try fit.modelFile(table: table, adjustment: adjustment), facts: tableFacts)
     }
 
     /// The fit of a table held in memory (what multiple imputation draws from): the fit,

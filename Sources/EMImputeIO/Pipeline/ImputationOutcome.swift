@@ -27,3 +27,23 @@ public struct ImputationOutcome: Sendable {
     /// The self-contained HTML page of the run (`--html`).
     public func htmlReport() -> String { HTMLReport.render(facts: facts, report: report) }
 }
+
+extension ImputationOutcome.Fit {
+    /// The model file of this fit of `table`, recording `adjustment` for `apply`.
+    package func modelFile(table: LoadedTable, adjustment: ImputedValueAdjustment) throws -> ModelFile {
+        switch self {
+        case .gaussian(let r): try ModelFile(table: table, result: r, adjustment: adjustment)
+        case .mixture(let r): try ModelFile(table: table, mixture: r, adjustment: adjustment)
+        case .t(let r): try ModelFile(table: table, t: r, adjustment: adjustment)
+        }
+    }
+}
+
+extension ImputationReport {
+    /// Adds Little's MCAR test and the standard errors of `model`, a normal fit of
+    /// `statistics`; each stays null when it cannot be computed.
+    package mutating func addInference(_ statistics: PatternStatistics, model: GaussianModel) {
+        littleTest = (try? LittleMCARTest(statistics, model: model)).map { LittleTestReport($0, columnNames: model.columnNames) }
+        standardErrors = (try? StandardErrors(statistics, model: model)).map(StandardErrorReport.init)
+    }
+}

@@ -33,10 +33,7 @@ package struct TableFacts: Sendable {
     /// The facts of a table read by pass 1 (`statistics`, `byteCount` bytes) and completed by pass 2.
     init(_ table: TableStatistics, name: String, byteCount: Int, distributions: ColumnDistributions, sample: RowSample?) {
         self.sample = sample?.matrix
-        var read = CSVReadOptions()
-        read.delimiter = table.dialect.delimiter.utf8.first ?? read.delimiter
-        read.hasHeader = table.dialect.header
-        read.missingTokens = table.missingTokens
+        let read = table.dialect.readOptions(missingTokens: table.missingTokens)
         input = .init(path: name, rows: table.rowCount, bytes: byteCount)
         options = read
         columns = table.columns

@@ -12,10 +12,7 @@ extension TableStatistics {
     /// of `impute --report`, with no imputed cells (a fit imputes nothing) and no bytes read.
     public func report(for result: EMResult, inputs: [String], timings: ImputationReport.Timings,
                        adjustment: ImputedValueAdjustment? = nil) -> ImputationReport {
-        var read = CSVReadOptions()
-        read.delimiter = dialect.delimiter.utf8.first ?? read.delimiter
-        read.hasHeader = dialect.header
-        read.missingTokens = missingTokens
+        let read = dialect.readOptions(missingTokens: missingTokens)
         return ImputationReport(input: .init(path: inputs.joined(separator: ", "), rows: rowCount, bytes: 0), read: read,
                                 columns: columns, observed: observedMoments, imputed: modelledNames.map { _ in .init() },
                                 imputedCells: 0, fit: FitFacts(result), inputWarnings: warnings, timings: timings,

@@ -25,6 +25,15 @@ public struct TableStatistics: Sendable, Equatable, Codable {
         public var delimiter: String
         /// Whether the first record named the columns.
         public var header: Bool
+
+        /// The options that read this dialect with `missingTokens`.
+        func readOptions(missingTokens: [String]) -> CSVReadOptions {
+            var read = CSVReadOptions()
+            read.delimiter = delimiter.utf8.first ?? read.delimiter
+            read.hasHeader = header
+            read.missingTokens = missingTokens
+            return read
+        }
     }
 
     /// The format of the file.

@@ -110,10 +110,7 @@ public struct TableSummary: Sendable, Equatable, Codable {
     /// The JSON report of `result`, as `TableStatistics.report(for:…)` writes it.
     public func report(for result: EMResult, inputs: [String], timings: ImputationReport.Timings,
                        adjustment: ImputedValueAdjustment? = nil) -> ImputationReport {
-        var read = CSVReadOptions()
-        read.delimiter = dialect.delimiter.utf8.first ?? read.delimiter
-        read.hasHeader = dialect.header
-        read.missingTokens = missingTokens
+        let read = dialect.readOptions(missingTokens: missingTokens)
         let s = summary
         let moments: [ColumnMoments.Moment] = s.columns.indices.map { j in
             let n = s.observedCounts[j]
