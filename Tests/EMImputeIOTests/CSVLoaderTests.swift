@@ -99,7 +99,7 @@ struct CSVLoaderTests {
         guard case .mixedColumn(let name, let cells, let total)? = error?.kind else { Issue.record("got \(String(describing: error))"); return }
         #expect(name == "b" && total == 2)
         #expect(cells.map(\.line) == [4, 6])
-        #expect(cells.map(\.reason) == ["not a number", "out of range"])
+        #expect(cells.map(\.reason) == [.notANumber, .outOfRange])
         #expect(error?.line == 4 && error?.column == 2)
         #expect(error?.description == "<file>:4:2: column 'b' is numeric except for 2 cell(s): line 4 'unknown' (not a number), line 6 '1e400' (out of range)".replacingOccurrences(of: "<file>", with: error?.file ?? ""))
     }
@@ -112,7 +112,7 @@ struct CSVLoaderTests {
         // (any error at all used to pass).
         for bad in ["0x10", "inf", "-inf", "1,5", "1e", "e5", "--1", "1.2.3", "1 2"] {
             let error = csvError { _ = try load("v\n1\n2\n3\n\"\(bad)\"\n") }
-            let reason = bad == "1,5" ? CSVError.OffendingCell.decimalCommaReason : "not a number"
+            let reason: CSVError.OffendingCell.Reason = bad == "1,5" ? .decimalComma : .notANumber
             #expect(error?.kind == .mixedColumn(name: "v", offending: [.init(line: 5, text: bad, reason: reason)], total: 1),
                     "\(bad): \(String(describing: error))")
             #expect(error?.line == 5 && error?.column == 1, "\(bad)")

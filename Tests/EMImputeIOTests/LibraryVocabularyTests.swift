@@ -54,8 +54,8 @@ struct LibraryVocabularyTests {
     ]
 
     static let readerErrors: [CSVError] = {
-        let cell = CSVError.OffendingCell(line: 3, text: "n/a", reason: "not a number")
-        let comma = CSVError.OffendingCell(line: 3, text: "1,5", reason: CSVError.OffendingCell.decimalCommaReason)
+        let cell = CSVError.OffendingCell(line: 3, text: "n/a", reason: .notANumber)
+        let comma = CSVError.OffendingCell(line: 3, text: "1,5", reason: .decimalComma)
         let kinds: [CSVError.Kind] = [
             .cannotOpen(reason: "No such file or directory"), .empty, .noDataRows, .malformedQuote, .unterminatedQuote,
             .raggedRow(expected: 2, found: 3), .duplicateColumnName(name: "a", firstColumn: 1), .unknownColumn(name: "Year"),

@@ -99,7 +99,7 @@ struct LooksNumericWarningTests {
     @Test func aMixedColumnNamesTheNotation() throws {
         let error = csvError { _ = try load("x;y\n1;1\n2;2\n3,5;3\n") { $0.delimiter = UInt8(ascii: ";") } }
         guard case .mixedColumn(_, let cells, _)? = error?.kind else { Issue.record("\(String(describing: error))"); return }
-        #expect(cells.first?.reason == CSVError.OffendingCell.decimalCommaReason)
+        #expect(cells.first?.reason == .decimalComma)
         #expect(error?.description.contains("'3,5' (a decimal comma)") == true)
     }
 

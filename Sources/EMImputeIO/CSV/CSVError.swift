@@ -57,34 +57,42 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible, Loc
         public let line: Int
         /// The cell's text (at most 40 characters).
         public let text: String
-        /// Why it is not a number: "not a number", "out of range", or a notation the loader
-        /// does not read (`decimalCommaReason`, `thousandsSeparatorsReason`).
-        public let reason: String
+        /// Why it is not a number.
+        public let reason: Reason
         /// Whether `text` is the whole cell, printable as is (so usable as a missing-value code).
         public let isExact: Bool
 
-        /// The `reason` of a cell that is a number written with a decimal comma.
-        public static let decimalCommaReason = "a decimal comma"
-        /// The `reason` of a cell that is a number written with thousands separators.
-        public static let thousandsSeparatorsReason = "thousands separators"
-        static let notationReasons: Set<String> = [decimalCommaReason, thousandsSeparatorsReason]
+        /// Why a cell is not a number.
+        public enum Reason: String, Sendable, Equatable, CustomStringConvertible {
+            /// Text (nothing a number parser reads).
+            case notANumber = "not a number"
+            /// A number beyond the range of a double.
+            case outOfRange = "out of range"
+            /// A number written with a decimal comma (`1,5`).
+            case decimalComma = "a decimal comma"
+            /// A number written with thousands separators (`1,234`).
+            case thousandsSeparators = "thousands separators"
 
-        /// Whether the cell is a number in a notation the loader does not read (a decimal
-        /// comma, thousands separators) rather than text.
-        public var isNumberInOtherNotation: Bool { Self.notationReasons.contains(reason) }
+            /// The reason in words, as messages quote it.
+            public var description: String { rawValue }
 
-        /// The reason for a cell that `DecimalParser` refused with `failure`.
-        static func reason(_ failure: DecimalParser.Failure, _ cell: UnsafeBufferPointer<UInt8>) -> String {
-            if failure == .outOfRange { return "out of range" }
-            switch NumberNotation.of(cell) {
-            case .decimalComma: return decimalCommaReason
-            case .thousandsSeparators, .ambiguousComma: return thousandsSeparatorsReason
-            case .other: return "not a number"
+            /// The reason for a cell that `DecimalParser` refused with `failure`.
+            static func of(_ failure: DecimalParser.Failure, _ cell: UnsafeBufferPointer<UInt8>) -> Reason {
+                if failure == .outOfRange { return .outOfRange }
+                switch NumberNotation.of(cell) {
+                case .decimalComma: return .decimalComma
+                case .thousandsSeparators, .ambiguousComma: return .thousandsSeparators
+                case .other: return .notANumber
+                }
             }
         }
 
+        /// Whether the cell is a number in a notation the loader does not read (a decimal
+        /// comma, thousands separators) rather than text.
+        public var isNumberInOtherNotation: Bool { reason == .decimalComma || reason == .thousandsSeparators }
+
         /// A cell from its parts.
-        public init(line: Int, text: String, reason: String, isExact: Bool = true) {
+        public init(line: Int, text: String, reason: Reason, isExact: Bool = true) {
             self.line = line
             self.text = text
             self.reason = reason
@@ -149,7 +157,7 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             let list = cells.map { "line \($0.line) '\($0.text)' (\($0.reason))" }.joined(separator: ", ")
             return "\(location): column '\(shown(name))' is numeric except for \(total) cell(s): \(list)"
         case .notNumeric(let name, let cells):
-            let list = cells.map { "line \($0.line) '\($0.text)'" + ($0.reason == "not a number" ? "" : " (\($0.reason))") }.joined(separator: ", ")
+            let list = cells.map { "line \($0.line) '\($0.text)'" + ($0.reason == .notANumber ? "" : " (\($0.reason))") }.joined(separator: ", ")
             return "\(location): column '\(shown(name))' was chosen to be modelled but is not numeric (\(list))"
         case .tooLarge:
             return "\(location): a field is too large to parse (out of memory)"

@@ -51,7 +51,7 @@ struct ColumnTally: Sendable {
             looks.add(bytes)
             if offenders.count < Self.shownOffenders {
                 let shown = PrintableText.of(bytes)
-                offenders.append(.init(line: line, text: shown.text, reason: CSVError.OffendingCell.reason(why, bytes), isExact: shown.isExact))
+                offenders.append(.init(line: line, text: shown.text, reason: CSVError.OffendingCell.Reason.of(why, bytes), isExact: shown.isExact))
             }
             return .other
         }

@@ -200,7 +200,7 @@ private final class ApplySink: CSVRecordSink {
             let shown = PrintableText.of(cell)
             error = CSVError(file: file, line: line, column: j + 1, kind: .mixedColumn(
                 name: model.columnNames[k],
-                offending: [.init(line: line, text: shown.text, reason: CSVError.OffendingCell.reason(why, cell), isExact: shown.isExact)],
+                offending: [.init(line: line, text: shown.text, reason: CSVError.OffendingCell.Reason.of(why, cell), isExact: shown.isExact)],
                 total: 1), canLeaveColumnOut: false)
         }
     }

@@ -10,7 +10,7 @@ extension ModelFile {
         let mixture = result.model
         let summary = try mixture.momentMatchedNormal()
         try self.init(table: table, summary: summary, logLikelihood: result.logLikelihood, adjustment: adjustment)
-        kind = "mixture"
+        kind = .mixture
         components = zip(mixture.weights, mixture.components).map { w, c in
             Component(weight: w, mean: c.mean, scale: c.scale, standardizedCovariance: c.standardizedCovariance.rows,
                       covariance: c.covariance.rows)
@@ -23,7 +23,7 @@ extension ModelFile {
     /// - Throws: as `init(table:result:adjustment:)`.
     public init(table: LoadedTable, t result: MultivariateTResult, adjustment: ImputedValueAdjustment? = nil) throws {
         try self.init(table: table, summary: result.model.location, logLikelihood: result.logLikelihood, adjustment: adjustment)
-        kind = "t"
+        kind = .t
         let nu = result.degreesOfFreedom
         degreesOfFreedom = nu == .infinity ? nil : nu
         degreesOfFreedomIsInfinite = nu == .infinity
@@ -61,10 +61,10 @@ extension ModelFile {
     public func fittedModel(file: String) throws -> FittedModel {
         let summary = try model(file: file)
         func invalid(_ why: String) -> ModelFileError { .invalid(path: file, reason: why) }
-        switch kind ?? "gaussian" {
-        case "gaussian":
+        switch kind ?? .gaussian {
+        case .gaussian:
             return .gaussian(summary)
-        case "t":
+        case .t:
             if degreesOfFreedomIsInfinite == true {
                 guard degreesOfFreedom == nil || degreesOfFreedom == .infinity else {
                     throw invalid("'degreesOfFreedom' must be null when 'degreesOfFreedomIsInfinite' is true")
@@ -73,7 +73,7 @@ extension ModelFile {
             }
             guard let nu = degreesOfFreedom, nu > 0, !nu.isNaN else { throw invalid("'degreesOfFreedom' must be a positive number") }
             return .t(try MultivariateTModel(location: summary, degreesOfFreedom: nu))
-        case "mixture":
+        case .mixture:
             guard let components, !components.isEmpty else { throw invalid("'components' must list at least one component") }
             var models: [GaussianModel] = []
             for (k, c) in components.enumerated() {
@@ -89,8 +89,6 @@ extension ModelFile {
             } catch {
                 throw invalid(error.description)
             }
-        case let other:
-            throw invalid("'kind' must be gaussian, mixture or t, not '\(other)'")
         }
     }
 }

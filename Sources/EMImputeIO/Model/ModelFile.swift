@@ -81,7 +81,7 @@ public struct ModelFile: Codable, Sendable {
     /// format 1 files, which cannot round or clamp.
     public var adjustment: ImputedValueAdjustment?
     /// `gaussian` (the default when absent), `mixture` or `t` (format 3).
-    public var kind: String?
+    public var kind: ModelKind?
     /// A mixture's components (format 3, kind `mixture`); `mean`, `scale` and
     /// `standardizedCovariance` then hold the single normal with the mixture's mean and
     /// covariance, for information.
@@ -159,12 +159,24 @@ public struct ModelFile: Codable, Sendable {
         adjustment = formatVersion >= 2 ? try c.decode(ImputedValueAdjustment.self, forKey: .adjustment)
                                         : try c.decodeIfPresent(ImputedValueAdjustment.self, forKey: .adjustment)
         // Format 3 always names its kind, and a kind its parameters.
-        kind = formatVersion >= 3 ? try c.decode(String.self, forKey: .kind) : nil
-        components = kind == "mixture" ? try c.decode([Component].self, forKey: .components) : nil
-        degreesOfFreedomIsInfinite = kind == "t" ? try c.decodeIfPresent(Bool.self, forKey: .degreesOfFreedomIsInfinite) : nil
-        degreesOfFreedom = kind != "t" ? nil
+        kind = formatVersion >= 3 ? try Self.decodeKind(c) : nil
+        components = kind == .mixture ? try c.decode([Component].self, forKey: .components) : nil
+        degreesOfFreedomIsInfinite = kind == .t ? try c.decodeIfPresent(Bool.self, forKey: .degreesOfFreedomIsInfinite) : nil
+        degreesOfFreedom = kind != .t ? nil
             : degreesOfFreedomIsInfinite == true ? try c.decodeIfPresent(Double.self, forKey: .degreesOfFreedom)
             : try c.decode(Double.self, forKey: .degreesOfFreedom)
+    }
+
+    /// The `kind`, refusing a name that is no model's with the names that are.
+    private static func decodeKind(_ c: KeyedDecodingContainer<CodingKeys>) throws -> ModelKind {
+        let name = try c.decode(String.self, forKey: .kind)
+        guard let kind = ModelKind(rawValue: name) else {
+            let names = ModelKind.allCases.map(\.rawValue)
+            let reason = "'kind' must be \(names.dropLast().joined(separator: ", ")) or \(names.last!), not '\(name)'"
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath + [CodingKeys.kind], debugDescription: reason,
+                                                    underlyingError: ModelFileError.InvalidValue(reason: reason)))
+        }
+        return kind
     }
 
     enum CodingKeys: String, CodingKey {

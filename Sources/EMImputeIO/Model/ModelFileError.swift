@@ -61,6 +61,12 @@ public enum ModelFileError: Error, Sendable, Equatable, CustomStringConvertible,
 }
 
 extension ModelFileError {
+    /// A value of the right type that no model file holds, said while decoding (it becomes
+    /// `invalid(path:reason:)` once the path is known).
+    struct InvalidValue: Error {
+        let reason: String
+    }
+
     /// A decoding failure in words: the key path and what was expected.
     init(_ error: DecodingError, path: String, data: Data) {
         func keyPath(_ keys: [any CodingKey]) -> String {
@@ -88,6 +94,8 @@ extension ModelFileError {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             self = context.codingPath.isEmpty ? .notJSON(path: path, detail: "it is not a JSON object")
                                               : .wrongType(path: path, key: keyPath(context.codingPath), expected: kind(type))
+        case .dataCorrupted(let context) where context.underlyingError is InvalidValue:
+            self = .invalid(path: path, reason: (context.underlyingError as! InvalidValue).reason)
         case .dataCorrupted(let context) where !context.codingPath.isEmpty:
             self = .wrongType(path: path, key: keyPath(context.codingPath),
                               expected: context.debugDescription == WholeNumber.expected ? WholeNumber.expected : "a valid value")

@@ -14,7 +14,7 @@ extension HTMLReport {
     /// The section, or "" for a mixture or t fit, without missing cells, or when the check cannot run.
     /// `sample`: the rows as read, or a seeded sample of them for a streamed table.
     static func overimputation(_ sample: IncompleteMatrix, report r: ImputationReport) -> String {
-        guard r.model.kind == "gaussian", r.imputedCells > 0 else { return "" }
+        guard r.model.kind == .gaussian, r.imputedCells > 0 else { return "" }
         let names = r.columns, p = names.count, n = sample.rowCount, values = sample.values
         let columns = Array((0..<p).filter { j in (0..<n).contains { values[$0 * p + j].isNaN } }.prefix(overimputationPanels))
         guard let covariance = try? Matrix(rowCount: p, columnCount: p, storage: r.covariance.flatMap { $0 }),

@@ -4,8 +4,8 @@ import Foundation
 /// The `model` section of the report: which model was fitted and what only that kind has.
 /// Every key is always present; the section of the other kind is `null`.
 public struct ModelReport: Codable, Sendable {
-    /// `gaussian`, `mixture` or `t`.
-    public var kind: String
+    /// Which model was fitted (`gaussian`, `mixture` or `t` in the JSON).
+    public var kind: ModelKind
     /// The mixture's parameters and diagnostics (kind `mixture`).
     public var mixture: MixtureReport?
     /// The t's parameters and diagnostics (kind `t`).
@@ -240,7 +240,7 @@ package struct FitFacts {
         rowsUsed = r.rowsUsed
         rowsWithNothingObserved = r.rowsWithNothingObserved
         warnings = r.warnings
-        report = ModelReport(kind: "gaussian")
+        report = ModelReport(kind: .gaussian)
     }
 
     init(_ groups: [PatternGroup], mixture r: GaussianMixtureResult, selection: [ComponentCountFit]?) throws {
@@ -259,7 +259,7 @@ package struct FitFacts {
             model: try r.model.momentMatchedNormal(), groups: groups, imputedValues: r.imputedValues,
             logLikelihood: r.logLikelihood, iterations: r.iterations, hasConverged: r.hasConverged, stopReason: r.stopReason,
             isMonotone: r.isMonotone, history: r.history, rowsUsed: r.rowsUsed, rowsWithNothingObserved: r.rowsWithNothingObserved,
-            warnings: r.warnings, report: ModelReport(kind: "mixture", mixture: mixture))
+            warnings: r.warnings, report: ModelReport(kind: .mixture, mixture: mixture))
     }
 
     init(_ groups: [PatternGroup], t r: MultivariateTResult) {
@@ -277,7 +277,7 @@ package struct FitFacts {
             model: r.model.location, groups: groups, imputedValues: r.imputedValues,
             logLikelihood: r.logLikelihood, iterations: r.iterations, hasConverged: r.hasConverged, stopReason: r.stopReason,
             isMonotone: r.isMonotone, history: r.history, rowsUsed: r.rowsUsed, rowsWithNothingObserved: r.rowsWithNothingObserved,
-            warnings: r.warnings, report: ModelReport(kind: "t", t: t))
+            warnings: r.warnings, report: ModelReport(kind: .t, t: t))
     }
 
     /// What a mixture and a t fit share in the report: the log-likelihood is the objective,
