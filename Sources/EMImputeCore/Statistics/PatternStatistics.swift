@@ -295,12 +295,14 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
         comoment!.withUnsafeMutableBufferPointer { c in
             let base = c.baseAddress!
             for a in 0..<o {
-                let wa = w * delta[a], row = base + a * o
+                let wa = w * delta[a], row = base + a &* o
                 row[a] += wa * delta[a]
+                var mirror = row + (a &+ o)  // (b, a) for b = a + 1, a + 2, …
                 for b in (a + 1)..<o {
                     let v = row[b] + wa * delta[b]
                     row[b] = v
-                    base[b * o + a] = v
+                    mirror.pointee = v
+                    mirror += o
                 }
             }
         }

@@ -21,7 +21,8 @@ enum DecimalParser {
         // Digits accumulate into a UInt64 (wrapping); more than 19 of them go to strtod.
         var mantissa: UInt64 = 0
         let integerStart = i
-        i = accumulateDigits(p, from: i, to: n, into: &mantissa)
+        // Integer parts are mostly short: a digit at a time.
+        while i < n, p[i] &- 48 < 10 { mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48); i += 1 }
         var digits = i - integerStart
         var fractionDigits = 0
         if i < n, p[i] == UInt8(ascii: ".") {
