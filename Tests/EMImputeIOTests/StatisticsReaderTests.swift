@@ -205,6 +205,7 @@ struct RecordBoundariesTests {
                     let part = UnsafeBufferPointer(rebasing: all[start..<end])
                     for byte: UInt8 in [0x22, 0x0A] {
                         #expect(RecordBoundaries.count(byte, in: part) == part.filter { $0 == byte }.count)
+                        #expect(RecordBoundaries.countSparse(byte, in: part) == part.filter { $0 == byte }.count)
                     }
                 }
             }

@@ -290,12 +290,21 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
             for a in 0..<o { delta[a] = x[a] - mean[a]; mean[a] += delta[a] / n }
         }
         let w = (n - 1) / n
+        // The upper triangle is updated and each new entry copied to its mirror at once (one
+        // pass over the matrix instead of a second, strided one: the same numbers).
         comoment!.withUnsafeMutableBufferPointer { c in
+            let base = c.baseAddress!
             for a in 0..<o {
-                let wa = w * delta[a], row = c.baseAddress! + a * o
-                for b in a..<o { row[b] += wa * delta[b] }
+                let wa = w * delta[a], row = base + a &* o
+                row[a] += wa * delta[a]
+                var mirror = row + (a &+ o)  // (b, a) for b = a + 1, a + 2, …
+                for b in (a + 1)..<o {
+                    let v = row[b] + wa * delta[b]
+                    row[b] = v
+                    mirror.pointee = v
+                    mirror += o
+                }
             }
-            for a in 0..<o { for b in 0..<a { c[a * o + b] = c[b * o + a] } }
         }
     }
 

@@ -64,8 +64,9 @@ final class CSVReader {
         }
         csv_set_delim(&parser, delimiter)
         // Spaces around unquoted fields are trimmed; a tab only when it is not the delimiter.
+        // (libcsv's own rule for every other delimiter is `FieldBytes.isSpace` too.)
         if delimiter == UInt8(ascii: "\t") {
-            csv_set_space_func(&parser) { c in c == UInt8(ascii: " ") ? 1 : 0 }
+            csv_set_space_func(&parser) { c in FieldBytes(delimiter: UInt8(ascii: "\t")).isSpace(c) ? 1 : 0 }
         }
     }
 
@@ -122,29 +123,64 @@ final class CSVReader {
     /// share one descriptor), feeding `sink`, and ends the input there. `range` must begin at
     /// the start of a record (0, or just after a line end outside quotes); lines are numbered
     /// from `firstLine`. A range that begins at 0 skips a byte-order mark.
-    func read(fd: Int32, range: Range<Int>, firstLine: Int, into sink: any CSVRecordSink) throws {
+    ///
+    /// Blocks are split by `QuoteFreeScanner` until the first block that holds a quote byte
+    /// (or a record longer than a block); from that record on, libcsv reads the rest. The
+    /// fields and records are libcsv's either way.
+    /// - Parameters:
+    ///   - blockSize: bytes read at a time (tests use tiny ones).
+    ///   - scansQuoteFree: false reads everything with libcsv (tests compare the two).
+    func read<Sink: CSVRecordSink>(fd: Int32, range: Range<Int>, firstLine: Int, into sink: Sink,
+                                   blockSize: Int = 1 << 20, scansQuoteFree: Bool = true) throws {
         self.sink = sink
         line = firstLine
-        let blockSize = 1 << 20
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize + QuoteFreeScanner.padding)
         defer { buffer.deallocate() }
+        buffer.initialize(repeating: 0, count: blockSize + QuoteFreeScanner.padding)
+        let scanner = QuoteFreeScanner(delimiter: delimiter)
+        var isScanning = scansQuoteFree
+        // The start of an unfinished record, kept at the buffer's start while scanning.
+        var carried = 0
         var offset = range.lowerBound
         while offset < range.upperBound, !sink.shouldStop {
-            let got = pread(fd, buffer, min(blockSize, range.upperBound - offset), off_t(offset))
+            let got = pread(fd, buffer + carried, min(blockSize - carried, range.upperBound - offset), off_t(offset))
             if got < 0 {
                 if errno == EINTR { continue }
                 throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
             }
             // The file shrank under us: what is missing is reported by the caller's size check.
             if got == 0 { break }
-            let bytes = UnsafeRawBufferPointer(start: buffer, count: got)
+            let fresh = UnsafeRawBufferPointer(start: buffer + carried, count: got)
             bytesRead += got
-            checksum.update(bytes)
-            ending.update(bytes)
-            if offset == 0 { try feedStart(bytes) } else { try feedLines(bytes) }
+            checksum.update(fresh)
+            ending.update(fresh)
+            // A byte-order mark is not part of the first column's name.
+            let skipped = offset == 0 && got >= 3 && fresh[0] == 0xEF && fresh[1] == 0xBB && fresh[2] == 0xBF ? 3 : 0
             offset += got
+            let available = carried + got
+            if isScanning, memchr(fresh.baseAddress! + skipped, Int32(FieldBytes.quote), got - skipped) == nil {
+                let bytes = UnsafeBufferPointer(start: buffer + skipped, count: available - skipped)
+                let used = skipped + scanner.scan(bytes, isFinal: false, line: &line, into: sink)
+                carried = available - used
+                if carried > 0 { (buffer).update(from: buffer + used, count: carried) }
+                // A record longer than a block: libcsv reads on from its start.
+                if carried == blockSize {
+                    isScanning = false
+                    try feedLines(UnsafeRawBufferPointer(start: buffer, count: carried))
+                    carried = 0
+                }
+                continue
+            }
+            // libcsv from here on, from the unfinished record's start (a record start: libcsv's state).
+            isScanning = false
+            try feedLines(UnsafeRawBufferPointer(start: buffer + skipped, count: available - skipped))
+            carried = 0
         }
         if sink.shouldStop { return }
+        if isScanning {
+            _ = scanner.scan(UnsafeBufferPointer(start: buffer, count: carried), isFinal: true, line: &line, into: sink)
+            return
+        }
         let context = Unmanaged.passUnretained(self).toOpaque()
         if csv_fini(&parser, CSVReader.onField, CSVReader.onRecord, context) != 0 || csv_error(&parser) != 0 {
             throw error(for: csv_error(&parser), atEnd: true)

@@ -36,6 +36,23 @@ struct ColumnTally: Sendable {
     @inline(__always)
     mutating func read(_ raw: UnsafeBufferPointer<UInt8>, tokens: MissingTokens, isCandidate: Bool, line: Int) -> Cell {
         let bytes = raw.trimmingSpaces()
+        // The common case first: when no missing-value code reads as a number, a cell that
+        // does is no code, and the codes need not be compared.
+        if isCandidate, !tokens.includesNumber {
+            switch DecimalParser.parse(bytes) {
+            case .success(let v):
+                observed += 1
+                numeric += 1
+                return .number(v)
+            case .failure(let why):
+                if tokens.matches(bytes) {
+                    missing += 1
+                    return .missing
+                }
+                observed += 1
+                return offending(bytes, why, line: line)
+            }
+        }
         if tokens.matches(bytes) {
             missing += 1
             return .missing
@@ -47,14 +64,19 @@ struct ColumnTally: Sendable {
             numeric += 1
             return .number(v)
         case .failure(let why):
-            nonNumeric += 1
-            looks.add(bytes)
-            if offenders.count < Self.shownOffenders {
-                let shown = PrintableText.of(bytes)
-                offenders.append(.init(line: line, text: shown.text, reason: CSVError.OffendingCell.Reason.of(why, bytes), isExact: shown.isExact))
-            }
-            return .other
+            return offending(bytes, why, line: line)
         }
+    }
+
+    /// Counts an observed cell of a candidate column that is not a number.
+    private mutating func offending(_ bytes: UnsafeBufferPointer<UInt8>, _ why: DecimalParser.Failure, line: Int) -> Cell {
+        nonNumeric += 1
+        looks.add(bytes)
+        if offenders.count < Self.shownOffenders {
+            let shown = PrintableText.of(bytes)
+            offenders.append(.init(line: line, text: shown.text, reason: CSVError.OffendingCell.Reason.of(why, bytes), isExact: shown.isExact))
+        }
+        return .other
     }
 
     /// Adds the tally of the cells that follow this tally's (in a later part of the input).

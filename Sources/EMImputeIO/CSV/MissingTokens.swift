@@ -45,7 +45,9 @@ extension UnsafeBufferPointer where Element == UInt8 {
     /// The bytes without leading and trailing spaces and tabs (see `MissingTokens.trimmed`).
     @inline(__always)
     func trimmingSpaces() -> UnsafeBufferPointer<UInt8> {
-        guard let base = baseAddress else { return self }
+        guard let base = baseAddress, count > 0 else { return self }
+        // Most cells begin and end with a byte above the space: nothing to trim.
+        if base[0] > 0x20, base[count - 1] > 0x20 { return self }
         var lo = 0, hi = count
         while lo < hi, base[lo] == 0x20 || base[lo] == 0x09 { lo += 1 }
         while hi > lo, base[hi - 1] == 0x20 || base[hi - 1] == 0x09 { hi -= 1 }

@@ -5,7 +5,8 @@
 /// The writers use it to copy untouched bytes exactly and replace only imputed fields.
 struct RecordScanner {
     let delimiter: UInt8
-    private let quote = UInt8(ascii: "\"")
+    private let quote = FieldBytes.quote
+    private let rules: FieldBytes
 
     /// One record found in a buffer.
     struct Record {
@@ -19,10 +20,13 @@ struct RecordScanner {
         var fieldCount: Int { fieldStart.count }
     }
 
-    init(delimiter: UInt8) { self.delimiter = delimiter }
+    init(delimiter: UInt8) {
+        self.delimiter = delimiter
+        rules = FieldBytes(delimiter: delimiter)
+    }
 
-    /// libcsv's spaces: a space or a tab, unless it is the delimiter.
-    @inline(__always) private func isSpace(_ b: UInt8) -> Bool { (b == 0x20 || b == 0x09) && b != delimiter }
+    /// libcsv's spaces (`FieldBytes.isSpace`).
+    @inline(__always) private func isSpace(_ b: UInt8) -> Bool { rules.isSpace(b) }
 
     /// Scans the record that starts at or after `from` (skipping blank and spaces-only lines).
     /// Returns false when `bytes` ends before the record does and `isFinal` is false (more
@@ -32,8 +36,8 @@ struct RecordScanner {
         var pos = from
         // libcsv submits no record for a line of spaces only, as for an empty one.
         var first = pos
-        while first < n, bytes[first] == 0x0A || bytes[first] == 0x0D || isSpace(bytes[first]) {
-            if bytes[first] == 0x0A || bytes[first] == 0x0D { pos = first + 1 }
+        while first < n, FieldBytes.isRecordEnd(bytes[first]) || isSpace(bytes[first]) {
+            if FieldBytes.isRecordEnd(bytes[first]) { pos = first + 1 }
             first += 1
         }
         guard first < n else { return false }
@@ -57,7 +61,7 @@ struct RecordScanner {
                     i += 1
                 }
             }
-            while i < n, bytes[i] != delimiter, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
+            while i < n, bytes[i] != delimiter, !FieldBytes.isRecordEnd(bytes[i]) { i += 1 }
             record.fieldStart.append(start)
             record.fieldEnd.append(i)
             if i < n, bytes[i] == delimiter { pos = i + 1; continue }

@@ -46,7 +46,7 @@ enum RecordBoundaries {
             let range = (k * chunkSize)..<min((k + 1) * chunkSize, size)
             var quotes = 0, lineEnds = 0
             try forEachBlock(fd: fd, range: range, file: file) { block in
-                quotes &+= count(0x22, in: block)
+                quotes &+= countSparse(0x22, in: block)
                 lineEnds &+= count(0x0A, in: block)
                 return true
             }
@@ -106,6 +106,18 @@ enum RecordBoundaries {
         }
         var matches = 8 * words - nonMatching
         for k in (8 * words)..<block.count where base[k] == byte { matches += 1 }
+        return matches
+    }
+
+    /// `count(_:in:)` for a byte that is rare (quotes, mostly none): a `memchr` per match.
+    static func countSparse(_ byte: UInt8, in block: UnsafeBufferPointer<UInt8>) -> Int {
+        guard var p = UnsafeRawPointer(block.baseAddress) else { return 0 }
+        let end = p + block.count
+        var matches = 0
+        while p < end, let found = memchr(p, Int32(byte), end - p) {
+            matches += 1
+            p = UnsafeRawPointer(found) + 1
+        }
         return matches
     }
 

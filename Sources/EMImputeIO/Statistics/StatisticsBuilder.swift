@@ -94,11 +94,16 @@ final class StatisticsBuilder: CSVRecordSink {
             let range = rangeBuffer.baseAddress! + c
             range.pointee.minimum = min(range.pointee.minimum, v)
             range.pointee.maximum = max(range.pointee.maximum, v)
-            if range.pointee.isAllIntegers, v.rounded() != v { range.pointee.isAllIntegers = false }
+            if range.pointee.isAllIntegers, !Self.isInteger(v) { range.pointee.isAllIntegers = false }
         case .missing, .other:
             if c >= 0 { row[c] = .nan }
         }
     }
+
+    /// Whether the finite `v` is an integer (`v.rounded() == v`), without a libm call: from
+    /// 2^52 on every Double is one; below, truncation to Int64 is exact.
+    @inline(__always)
+    static func isInteger(_ v: Double) -> Bool { !(abs(v) < 0x1p52) || Double(Int64(v)) == v }
 
     /// Folds in the builder of the part that follows this one.
     /// - Throws: `DataError` only if the two were built over different columns (a bug).
