@@ -54,6 +54,8 @@ enum Failure {
                 return (dataError, e.localizedDescription)
             case let e as MultipleImputationError:
                 return (usageError, e.localizedDescription)
+            case let e as CSVInconsistency:
+                return (internalError, "internal error: \(e.description). Please report this with the input file.")
             case let e as CompletedCSVWriter.Inconsistency:
                 return (internalError, "internal error: \(e.description). Please report this with the input file.")
             default:

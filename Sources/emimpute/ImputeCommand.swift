@@ -139,7 +139,7 @@ struct ImputeCommand: ParsableCommand {
         let printer = ProgressPrinter(requested: progress, quiet: quiet)
         if let imputations { return try imputeMultiply(imputations, source, into: outputs, printer: printer) }
         if TestFault.current == .internal {
-            throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
+            throw CSVInconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
         }
         var targets = outputs.targets.makeIterator()
         let completed = targets.next()!
