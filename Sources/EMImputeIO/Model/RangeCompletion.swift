@@ -120,9 +120,11 @@ enum RangeCompletion {
             buffer.reserveCapacity(chunk.bytes.count + chunk.bytes.count / 4)
             return buffer
         }
-        part.rows = streams.map { _ in
+        // Rows are kept for the consumers only.
+        let keepsRows = streams.map { !$0.consumers.isEmpty }
+        part.rows = streams.map { stream in
             var rows: [CompletedRow] = []
-            rows.reserveCapacity(rowCount)
+            rows.reserveCapacity(stream.consumers.isEmpty ? 0 : rowCount)
             return rows
         }
         part.rowCount = rowCount
@@ -154,7 +156,7 @@ enum RangeCompletion {
                     let row = try writers[s].write(values, index: firstRow + r, line: sink.lines[r], bytes: bytes, from: position,
                                                   record: record, into: &part.outputs[s])
                     imputedCount = row.imputed.count
-                    part.rows[s].append(row)
+                    if keepsRows[s] { part.rows[s].append(row) }
                 }
                 if imputedCount > 0 {
                     part.rowsWithImputedCells += 1
@@ -220,29 +222,41 @@ private final class RangeValues: CSVRecordSink {
     private(set) var values: [Double] = []
     private(set) var lines: [Int] = []
     private var fieldIndex = 0
-    private var rowStart = 0
     private(set) var error: (any Error)?
     var shouldStop: Bool { error != nil }
+    /// `columns.modelIndex`, read once per field without reference counting.
+    private let modelIndex: UnsafeMutableBufferPointer<Int>
+    private let tokens: MissingTokens
+    /// The current record's modelled values.
+    private let row: UnsafeMutableBufferPointer<Double>
 
     init(columns: ModelColumns, skipsHeader: Bool) {
         self.columns = columns
         self.skipsHeader = skipsHeader
+        modelIndex = .allocate(capacity: columns.modelIndex.count)
+        _ = modelIndex.initialize(from: columns.modelIndex)
+        row = .allocate(capacity: max(1, columns.columnNames.count))
+        row.initialize(repeating: .nan)
+        tokens = columns.tokens
+    }
+
+    deinit {
+        modelIndex.deallocate()
+        row.deallocate()
     }
 
     func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
         guard error == nil else { return }
         let j = fieldIndex
         fieldIndex += 1
-        if skipsHeader { return }
-        if j == 0 {
-            rowStart = values.count
-            values.append(contentsOf: repeatElement(.nan, count: columns.columnNames.count))
-        }
-        guard j < columns.modelIndex.count else { return }
-        let k = columns.modelIndex[j]
+        guard !skipsHeader, j < modelIndex.count else { return }
+        let k = modelIndex[j]
         guard k >= 0 else { return }
+        let cell = bytes.trimmingSpaces()
+        if tokens.matches(cell) { row[k] = .nan; return }
+        if case .success(let v) = DecimalParser.parse(cell) { row[k] = v; return }
         do {
-            values[rowStart + k] = try columns.value(of: bytes, model: k, column: j, line: line)
+            _ = try columns.value(of: bytes, model: k, column: j, line: line)
         } catch {
             self.error = error
         }
@@ -256,6 +270,8 @@ private final class RangeValues: CSVRecordSink {
             error = CSVError(file: columns.file, line: line, kind: .raggedRow(expected: columns.columnCount, found: fieldIndex))
             return
         }
+        values.append(contentsOf: row)
+        row.update(repeating: .nan)
         lines.append(line)
     }
 }
