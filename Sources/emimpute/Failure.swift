@@ -56,8 +56,6 @@ enum Failure {
                 return (usageError, e.localizedDescription)
             case let e as CSVInconsistency:
                 return (internalError, "internal error: \(e.description). Please report this with the input file.")
-            case let e as CompletedCSVWriter.Inconsistency:
-                return (internalError, "internal error: \(e.description). Please report this with the input file.")
             default:
                 return (internalError, "internal error: \(error). Please report this.")
             }

@@ -17,6 +17,8 @@ public enum ModelApplier {
         public var rowsWithImputedCells = 0
         /// What the reader noticed about the input (`.missingFinalLineEnd`).
         public var warnings: [CSVWarning] = []
+        /// Per output stream of a pass that draws (multiple imputation), its redraws.
+        var drawCounts: [RowDrawer.Counts] = []
     }
 
     /// Reads `name` (a path or `-`), imputes the model's columns, writes to `output`;
@@ -67,17 +69,14 @@ public enum ModelApplier {
         if let adjustment, adjustment.observed.count != model.dimension {
             throw ImputedValueAdjustment.ShapeError.columnCount(expected: adjustment.observed.count, found: model.dimension)
         }
-        let file = try InputFile(path, display: display)
+        let file = try snapshot.map { try $0.reopen(path, display: display) } ?? InputFile(path, display: display)
         let fd = file.fd
-        if let snapshot, let change = snapshot.change(to: InputSnapshot.FileStatus(fd: fd)) {
-            throw CSVError(file: display, kind: .inputChanged(change))
-        }
         let active = adjustment?.isActive == true ? adjustment : nil
         if path != nil, file.isRegular, options.headerRecord == nil {
             let stream = RangeCompletion.Stream(
                 makeCompleter: { RowCompleter(model: model, adjustment: active, computesDeviations: computesDeviations) },
                 output: output, consumers: consumers)
-            return try RangeCompletion.run(fd: fd, size: file.size, model: model, options: options, file: display, streams: [stream],
+            return try RangeCompletion.run(fd: fd, size: file.size, columnNames: model.columnNames, options: options, file: display, streams: [stream],
                                            snapshot: snapshot, threads: max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount),
                                            chunkSize: chunkSize)
         }
@@ -173,7 +172,7 @@ private final class ApplySink: CSVRecordSink {
         } else {
             let columns: ModelColumns
             do {
-                columns = try ModelColumns(model: model, firstFields: firstFields, options: options, file: file, line: line)
+                columns = try ModelColumns(model.columnNames, firstFields: firstFields, options: options, file: file, line: line)
             } catch {
                 self.error = error
                 return
@@ -270,14 +269,5 @@ private final class ApplySink: CSVRecordSink {
             summary.imputedCells += completed.imputed.count
         }
         for consumer in consumers { try consumer.consume(completed) }
-    }
-}
-
-/// Quoting for fields EMImpute writes itself.
-enum CSVField {
-    /// The text as a CSV field: quoted (with doubled quotes) only when it needs to be.
-    static func quoted(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" || $0 == "\t" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

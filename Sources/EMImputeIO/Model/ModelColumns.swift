@@ -14,20 +14,20 @@ struct ModelColumns: Sendable {
     let tokens: MissingTokens
     let file: String
 
-    /// The columns of `model` in an input whose first record has `firstFields` (on `line`).
+    /// The model's columns `modelColumns` in an input whose first record has `firstFields` (on `line`).
     /// - Throws: `CSVError.duplicateColumnName`, `ModelFileError.missingColumn`.
-    init(model: FittedModel, firstFields: [[UInt8]], options: CSVReadOptions, file: String, line: Int) throws {
+    init(_ modelColumns: [String], firstFields: [[UInt8]], options: CSVReadOptions, file: String, line: Int) throws {
         columnCount = firstFields.count
         let names = options.hasHeader ? try HeaderNames.names(header: firstFields, file: file, line: line)
                                        : HeaderNames.positional(count: columnCount)
         var index = [Int](repeating: -1, count: columnCount)
-        for (k, name) in model.columnNames.enumerated() {
+        for (k, name) in modelColumns.enumerated() {
             guard let j = names.firstIndex(of: name) else { throw ModelFileError.missingColumn(file: file, column: name) }
             index[j] = k
         }
         modelIndex = index
         replacements = index.enumerated().filter { $0.element >= 0 }.map { (k: $0.element, j: $0.offset) }
-        columnNames = model.columnNames
+        columnNames = modelColumns
         tokens = MissingTokens(options.missingTokens)
         self.file = file
     }

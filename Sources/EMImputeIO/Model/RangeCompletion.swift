@@ -19,6 +19,18 @@ enum RangeCompletion {
         let makeCompleter: @Sendable () -> RowCompleter
         let output: OutputTarget
         let consumers: [any CompletedRowConsumer]
+        /// One imputation of a long-format file (`LongFormat`), or nil.
+        var longFormat: LongFormat? = nil
+    }
+
+    /// One imputation of a long-format file (multiple imputation to one stream): every record
+    /// is prefixed by `label` and the delimiter; the header (prefixed by `imputation`) and a
+    /// byte-order mark only when `isFirst`; a final line end is added when the input lacks one.
+    struct LongFormat: Sendable {
+        /// The value of the leading column (the imputation number).
+        var label: String
+        /// Whether this is the first imputation written to the stream.
+        var isFirst: Bool
     }
 
     /// What a range produced: per stream, its completed bytes and rows.
@@ -30,12 +42,13 @@ enum RangeCompletion {
         var rowsWithImputedCells = 0
         var imputedCells = 0
         var lastLine: (line: Int, text: String)?
+        var drawCounts: [RowDrawer.Counts] = []
     }
 
     /// Completes the regular file `fd` of `size` bytes into `streams`.
     ///
     /// - Throws: as `ModelApplier.apply`.
-    static func run(fd: Int32, size: Int, model: FittedModel, options: CSVReadOptions, file: String, streams: [Stream],
+    static func run(fd: Int32, size: Int, columnNames: [String], options: CSVReadOptions, file: String, streams: [Stream],
                     snapshot: InputSnapshot?, threads: Int, chunkSize: Int = RecordBoundaries.defaultChunkSize) throws -> ModelApplier.Summary {
         // The columns first, from the first record, so that every range knows them.
         let head = FirstRecord()
@@ -47,11 +60,19 @@ enum RangeCompletion {
             if !head.isComplete { throw error }
         }
         guard head.isComplete else { throw CSVError(file: file, kind: .empty) }
-        let columns = try ModelColumns(model: model, firstFields: head.fields, options: options, file: file, line: head.line)
+        let columns = try ModelColumns(columnNames, firstFields: head.fields, options: options, file: file, line: head.line)
 
-        let chunks = try RecordBoundaries.split(fd: fd, size: size, chunkSize: chunkSize, threads: threads, file: file)
+        var chunks = try RecordBoundaries.split(fd: fd, size: size, chunkSize: chunkSize, threads: threads, file: file)
+        // The first range holds the whole header, which blank lines may push past the first cut.
+        let headerEnd = options.hasHeader ? try firstRecordEnd(fd: fd, size: size, delimiter: options.delimiter, file: file) : 0
+        while chunks.count > 1, chunks[0].bytes.upperBound < headerEnd {
+            chunks[0] = RecordBoundaries.Chunk(bytes: chunks[0].bytes.lowerBound..<chunks[1].bytes.upperBound, firstLine: chunks[0].firstLine)
+            chunks.remove(at: 1)
+        }
+        let ranges = chunks
         let offsets = RowOffsets(count: chunks.count)
         var summary = ModelApplier.Summary()
+        summary.drawCounts = streams.map { _ in RowDrawer.Counts() }
         var verifier = snapshot.map(InputSnapshot.Verifier.init)
         let fold = OrderedFold<Part>(window: 2 * threads) { _, part in
             if verifier != nil {
@@ -66,15 +87,19 @@ enum RangeCompletion {
             summary.rows += part.rowCount
             summary.rowsWithImputedCells += part.rowsWithImputedCells
             summary.imputedCells += part.imputedCells
+            for (s, counts) in part.drawCounts.enumerated() {
+                summary.drawCounts[s].redrawn += counts.redrawn
+                summary.drawCounts[s].setToBound += counts.setToBound
+            }
             if let last = part.lastLine { summary.warnings.append(.missingFinalLineEnd(line: last.line, text: last.text)) }
         }
         let shared = Unchecked(fold: fold, streams: streams)
-        try WorkerPool.run(count: chunks.count, threads: threads) { k in
+        try WorkerPool.run(count: ranges.count, threads: threads) { k in
             let fold = shared.fold, streams = shared.streams
             fold.waitForTurn(k)
             if fold.hasFailed { offsets.publish(k, rows: nil); fold.deliver(k, nil); return }
             do {
-                let part = try complete(chunks[k], isFirst: k == 0, isLast: k == chunks.count - 1, fd: fd, columns: columns,
+                let part = try complete(ranges[k], isFirst: k == 0, isLast: k == ranges.count - 1, fd: fd, size: size, columns: columns,
                                         options: options, file: file, streams: streams, offsets: offsets, k: k)
                 fold.deliver(k, .success(part))
             } catch {
@@ -88,9 +113,12 @@ enum RangeCompletion {
     }
 
     /// Parses and completes one range.
-    private static func complete(_ chunk: RecordBoundaries.Chunk, isFirst: Bool, isLast: Bool, fd: Int32, columns: ModelColumns,
+    private static func complete(_ chunk: RecordBoundaries.Chunk, isFirst: Bool, isLast: Bool, fd: Int32, size: Int, columns: ModelColumns,
                                  options: CSVReadOptions, file: String, streams: [Stream], offsets: RowOffsets, k: Int) throws -> Part {
-        // The values, by libcsv.
+        // The bytes to copy (a file cut short is a change, whatever the parser would say of it).
+        var part = Part()
+        part.input = try readBytes(fd: fd, range: chunk.bytes, size: size, file: file)
+        // The values, by libcsv, which reads the range again: the bytes must be the same.
         let sink = RangeValues(columns: columns, skipsHeader: isFirst && options.hasHeader)
         let reader = try CSVReader(delimiter: options.delimiter, file: file)
         do {
@@ -99,9 +127,6 @@ enum RangeCompletion {
             throw sink.error ?? error
         }
         if let error = sink.error { throw error }
-        // The bytes to copy, read again: they must be the ones parsed.
-        var part = Part()
-        part.input = try readBytes(fd: fd, range: chunk.bytes, file: file)
         var check = StreamingChecksum()
         part.input.withUnsafeBytes { check.update($0) }
         if check.value != reader.checksum.value || part.input.count != reader.bytesRead {
@@ -128,12 +153,18 @@ enum RangeCompletion {
             return rows
         }
         part.rowCount = rowCount
+        let delimiter = String(decoding: [options.delimiter], as: UTF8.self)
+        let labels = streams.map { $0.longFormat.map { Array(($0.label + delimiter).utf8) } }
         try part.input.withUnsafeBufferPointer { bytes in
             var record = RecordScanner.Record()
             var position = 0
             if isFirst, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
-                // A byte-order mark is copied as is and never taken as part of a field.
+                // A byte-order mark is copied as is and never taken as part of a field; a long
+                // file has it once.
                 position = 3
+                for (s, stream) in streams.enumerated() where stream.longFormat?.isFirst != false {
+                    part.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<3]))
+                }
             }
             if isFirst, options.hasHeader {
                 guard scanner.next(in: bytes, from: position, isFinal: true, into: &record) else {
@@ -142,9 +173,20 @@ enum RangeCompletion {
                 guard record.fieldCount == columns.columnCount else {
                     throw CSVInconsistency(description: "line \(chunk.firstLine): \(record.fieldCount) fields while writing, \(columns.columnCount) while reading")
                 }
+                for (s, stream) in streams.enumerated() {
+                    part.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<record.start]))
+                    guard let longFormat = stream.longFormat else {
+                        part.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[record.start..<record.end]))
+                        continue
+                    }
+                    // A long file has one header, with the leading column's.
+                    if longFormat.isFirst {
+                        part.outputs[s].append(contentsOf: ("imputation" + delimiter).utf8)
+                        part.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[record.start..<record.end]))
+                    }
+                }
                 position = record.end
             }
-            for s in streams.indices { part.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<position])) }
             var values = [Double](repeating: .nan, count: p)
             for r in 0..<rowCount {
                 guard scanner.next(in: bytes, from: position, isFinal: true, into: &record) else {
@@ -153,7 +195,13 @@ enum RangeCompletion {
                 for c in 0..<p { values[c] = sink.values[r * p + c] }
                 var imputedCount = 0
                 for s in streams.indices {
-                    let row = try writers[s].write(values, index: firstRow + r, line: sink.lines[r], bytes: bytes, from: position,
+                    var from = position
+                    if let label = labels[s] {
+                        part.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<record.start]))
+                        part.outputs[s].append(contentsOf: label)
+                        from = record.start
+                    }
+                    let row = try writers[s].write(values, index: firstRow + r, line: sink.lines[r], bytes: bytes, from: from,
                                                   record: record, into: &part.outputs[s])
                     imputedCount = row.imputed.count
                     if keepsRows[s] { part.rows[s].append(row) }
@@ -169,12 +217,33 @@ enum RangeCompletion {
             }
             // Whatever follows the last record (blank lines).
             for s in streams.indices { part.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position...])) }
+            // The next imputation of a long file starts on a line of its own.
+            if isLast, let last = bytes.last, last != 0x0A, last != 0x0D {
+                for (s, label) in labels.enumerated() where label != nil { part.outputs[s].append(0x0A) }
+            }
         }
+        part.drawCounts = writers.map(\.completer.drawCounts)
         return part
     }
 
+    /// The offset just past the first record (after a byte-order mark and blank lines), as
+    /// `RecordScanner` finds it; 0 when there is none.
+    private static func firstRecordEnd(fd: Int32, size: Int, delimiter: UInt8, file: String) throws -> Int {
+        let scanner = RecordScanner(delimiter: delimiter)
+        var record = RecordScanner.Record()
+        var length = min(size, 1 << 16)
+        while true {
+            let bytes = try readBytes(fd: fd, range: 0..<length, size: size, file: file)
+            let start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+            let isFinal = length == size
+            if bytes.withUnsafeBufferPointer({ scanner.next(in: $0, from: start, isFinal: isFinal, into: &record) }) { return record.end }
+            if isFinal { return 0 }
+            length = min(size, 4 * length)
+        }
+    }
+
     /// The bytes `range` of `fd`.
-    private static func readBytes(fd: Int32, range: Range<Int>, file: String) throws -> [UInt8] {
+    private static func readBytes(fd: Int32, range: Range<Int>, size: Int, file: String) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: range.count)
         var done = 0
         try bytes.withUnsafeMutableBytes { buffer in
@@ -188,7 +257,7 @@ enum RangeCompletion {
                 done += got
             }
         }
-        if done < range.count { throw CSVError(file: file, kind: .inputChanged(.resized(from: range.upperBound, to: range.lowerBound + done))) }
+        if done < range.count { throw CSVError(file: file, kind: .inputChanged(.resized(from: size, to: range.lowerBound + done))) }
         return bytes
     }
 }
