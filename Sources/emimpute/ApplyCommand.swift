@@ -58,11 +58,17 @@ struct ApplyCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print no summary on standard error.")
     var quiet = false
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads for a regular input file (default: all cores). The output does not depend on it.", valueName: "n"))
+    var threads: Int?
+
     mutating func validate() throws {
         try part.validate(noHeader: dialect.noHeader)
         if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }
         if inPlace && input == "-" { throw ValidationError("--in-place cannot replace standard input") }
         if naOnly && missingCodes.isEmpty { throw ValidationError("--na-only needs at least one --na code") }
+        if let threads, !(1...FitOptions.threadLimit).contains(threads) {
+            throw ValidationError("--threads must be between 1 and \(FitOptions.threadLimit), not \(threads)")
+        }
     }
 
     func run() throws {
@@ -96,7 +102,7 @@ struct ApplyCommand: ParsableCommand {
             adjusted = adjustment?.summary(columnNames: file.columns).map { "; imputed cells \($0) of the training data" } ?? ""
             let deviations = sdOutput == nil ? nil : outputs.targets[1]
             summary = try ModelApplier.apply(fitted, input: input, options: options, output: outputs.targets[0], deviations: deviations,
-                                             adjustment: adjustment)
+                                             adjustment: adjustment, threads: threads)
             try outputs.commit()
         } catch {
             outputs.abandon()

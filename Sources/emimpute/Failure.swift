@@ -54,7 +54,7 @@ enum Failure {
                 return (dataError, e.localizedDescription)
             case let e as MultipleImputationError:
                 return (usageError, e.localizedDescription)
-            case let e as CompletedCSVWriter.Inconsistency:
+            case let e as CSVInconsistency:
                 return (internalError, "internal error: \(e.description). Please report this with the input file.")
             default:
                 return (internalError, "internal error: \(error). Please report this.")

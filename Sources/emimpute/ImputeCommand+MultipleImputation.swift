@@ -1,5 +1,6 @@
 import ArgumentParser
 import EMImpute
+import EMImputeIO
 import Foundation
 
 extension ImputeCommand {
@@ -42,79 +43,41 @@ extension ImputeCommand {
         return folder + name + "-\(m)"
     }
 
-    /// Draws the imputations, writes them (adjusted by `--round-integers`/`--clamp`), and
-    /// pools the analyses of the completed data as written; returns the report section and
-    /// the drawn values as written (kept only for the HTML report).
-    ///
-    /// With `-o`, each imputation is written to its file, summarised and regressed by the
-    /// thread that drew it, then its values are let go (kept only for `--html`): the M
-    /// imputations are drawn, written and analysed in parallel, and each file is the same for
-    /// any thread count. The long CSV on standard output is written in order after the draws.
+    /// Draws the M parameter draws, then writes the M completed data sets in one pass over the
+    /// input (`MultipleImputationPass`; the long format on standard output in M passes), each
+    /// cell drawn and adjusted by `--round-integers`/`--clamp` as it is written, and pools the
+    /// analyses of the completed data as written; returns the report section and, for
+    /// `--html`, the observed and drawn values of each column.
     func writeMultipleImputations(_ count: Int, table: LoadedTable, fit: MultipleImputationFit, adjustment: ImputedValueAdjustment,
-                                  targets: inout IndexingIterator<[OutputTarget]>) throws -> (MultipleImputationReport, [[Double]]) {
+                                  targets: inout IndexingIterator<[OutputTarget]>) throws -> (MultipleImputationReport, DrawnValues?) {
         let names = table.modelledNames
         let formulas = regress.compactMap(RegressionFormula.init)
         let columns = try formulas.map { try $0.columns(in: names) }
         let bounds: [ClosedRange<Double>?]? = boundedDraws
             ? adjustment.observed.map { $0.minimum <= $0.maximum ? $0.minimum...$0.maximum : nil } : nil
         let engine = MultipleImputation(count: count, options: fitOptions.emOptions, bounds: bounds)
-        let toStandardOutput = output == nil || output == "-"
-        let files = toStandardOutput ? nil : UncheckedTargets((0..<count).map { _ in targets.next()! })
-        let keepsValues = toStandardOutput || html != nil
-        let body: @Sendable (Imputation) throws -> Analysed = { imputation in
-            let written = try adjustment.adjusted(imputation.imputedValues, of: table.matrix)
-            if let files { try CompletedCSVWriter.write(table, imputedValues: written, to: files.targets[imputation.index - 1]) }
-            var fits: [LinearRegression] = []
-            if !columns.isEmpty {
-                // The regressions need the completed matrix; the summary does not.
-                var values = table.matrix.values
-                var k = 0
-                for i in values.indices where values[i].isNaN { values[i] = written[k]; k += 1 }
-                let matrix = try Matrix(rowCount: table.matrix.rowCount, columnCount: table.matrix.columnCount, storage: values)
-                fits = try columns.map { try LinearRegression(matrix, response: $0.response, predictors: $0.predictors) }
-            }
-            return Analysed(imputation: imputation.droppingValues(), written: keepsValues ? written : [],
-                            summary: CompletedDataSummary(table.matrix, imputedValues: written), fits: fits)
-        }
         let method: String?
-        let analysed: [Analysed]
+        let draws: [ImputationDraw]
         switch fit {
-        case .gaussian(let fit): (method, analysed) = (nil, try engine.impute(table.matrix, fit: fit, each: body).results)
-        case .mixture(let fit): (method, analysed) = try engine.impute(table.matrix, mixture: fit, each: body)
-        case .t(let fit): (method, analysed) = try engine.impute(table.matrix, t: fit, each: body)
+        case .gaussian(let fit): (method, draws) = (nil, try engine.parameterDraws(table.matrix, fit: fit).draws)
+        case .mixture(let fit): (method, draws) = try engine.parameterDraws(table.matrix, mixture: fit)
+        case .t(let fit): (method, draws) = try engine.parameterDraws(table.matrix, t: fit)
         }
-        if toStandardOutput {
-            let stream = targets.next()!
-            for a in analysed {
-                try CompletedCSVWriter.write(table, imputedValues: a.written, to: stream,
-                                             longFormat: .init(label: String(a.imputation.index), isFirst: a.imputation.index == 1))
-            }
-        }
-        let analysis = try PooledAnalysis(summaries: analysed.map(\.summary))
+        let toStandardOutput = output == nil || output == "-"
+        let destination: MultipleImputationPass.Destination = toStandardOutput
+            ? .longFormat(targets.next()!) : .files((0..<count).map { _ in targets.next()! })
+        let outcome = try MultipleImputationPass.run(draws, table: table, adjustment: adjustment, to: destination, keepsValues: html != nil,
+                                                     threads: fitOptions.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let analysis = try PooledAnalysis(summaries: outcome.moments.map(CompletedDataSummary.init))
         let regressions = try formulas.indices.map { f in
-            (formula: formulas[f].text, try PooledAnalysis.regression(fits: analysed.map { $0.fits[f] }, columnNames: names,
-                                                                     response: columns[f].response, predictors: columns[f].predictors))
+            let fits = try outcome.moments.map { try LinearRegression($0, response: columns[f].response, predictors: columns[f].predictors) }
+            return (formula: formulas[f].text, try PooledAnalysis.regression(fits: fits, columnNames: names, response: columns[f].response,
+                                                                             predictors: columns[f].predictors))
         }
-        let section = MultipleImputationReport(imputations: analysed.map(\.imputation), columnNames: names, method: method,
+        let section = MultipleImputationReport(draws: draws, counts: outcome.counts, columnNames: names, method: method,
                                                analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
-        return (section, html != nil ? analysed.map(\.written) : [])
+        return (section, outcome.values)
     }
-}
-
-/// One imputation once written and analysed.
-private struct Analysed: Sendable {
-    /// Its diagnostics (without its values).
-    let imputation: Imputation
-    /// Its values as written, when they are still needed (standard output, the HTML report).
-    let written: [Double]
-    let summary: CompletedDataSummary
-    let fits: [LinearRegression]
-}
-
-/// The M files' targets, each written by one thread only.
-private struct UncheckedTargets: @unchecked Sendable {
-    let targets: [OutputTarget]
-    init(_ targets: [OutputTarget]) { self.targets = targets }
 }
 
 /// The fit the imputations are drawn under (`--model`).

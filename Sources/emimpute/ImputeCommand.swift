@@ -139,7 +139,7 @@ struct ImputeCommand: ParsableCommand {
         let printer = ProgressPrinter(requested: progress, quiet: quiet)
         if let imputations { return try imputeMultiply(imputations, source, into: outputs, printer: printer) }
         if TestFault.current == .internal {
-            throw CompletedCSVWriter.Inconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
+            throw CSVInconsistency(description: "simulated internal error (EMIMPUTE_TEST_FAULT=internal)")
         }
         var targets = outputs.targets.makeIterator()
         let completed = targets.next()!
@@ -155,7 +155,8 @@ struct ImputeCommand: ParsableCommand {
         return TextSummary.impute(outcome.report)
     }
 
-    /// `--imputations M`: the draws need the rows in memory.
+    /// `--imputations M`: the parameter draws refit the rows in memory; the cells are drawn in
+    /// one pass over the input (`writeMultipleImputations`).
     private func imputeMultiply(_ count: Int, _ source: String, into outputs: OutputSet, printer: ProgressPrinter) throws -> String {
         let clock = ContinuousClock()
         var start = clock.now
@@ -173,7 +174,7 @@ struct ImputeCommand: ParsableCommand {
         case .mixture(let r): .mixture(r)
         case .t(let r): .t(r)
         }
-        let (multiple, draws) = try writeMultipleImputations(count, table: table, fit: drawn, adjustment: adjustment, targets: &targets)
+        let (multiple, drawnValues) = try writeMultipleImputations(count, table: table, fit: drawn, adjustment: adjustment, targets: &targets)
         let writeTime = seconds(clock.now - start)
         let reportTarget = report == nil ? nil : targets.next()!
         let htmlTarget = html == nil ? nil : targets.next()!
@@ -188,7 +189,7 @@ struct ImputeCommand: ParsableCommand {
         }
         diagnostics.setRemedies(Remedy.text(for:))
         try reportTarget?.write(try diagnostics.json())
-        try htmlTarget?.write(HTMLReport.render(facts: facts, report: diagnostics, draws: (table, draws)))
+        try htmlTarget?.write(HTMLReport.render(facts: facts, report: diagnostics, draws: drawnValues))
         try modelTarget?.write(try fit.modelFile(table: table, adjustment: adjustment).json())
         return TextSummary.impute(diagnostics)
     }

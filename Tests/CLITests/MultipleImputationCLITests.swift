@@ -63,6 +63,44 @@ import Testing
         #expect(Array(text[154...]) == file2.dropFirst().map { "2," + $0 })
     }
 
+    @Test("One pass for the M files and M passes for the long format give the same cells, for any thread count; blank lines, a byte-order mark and a missing final line end are copied, the label goes on the record")
+    func onePassFilesAndLongFormatAgree() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        var text = "\u{FEFF}x,y,note\r\n"
+        for i in 0..<300 { text += "\(i % 7 == 0 ? "" : String(i)),\(Double(i % 13) * 0.5 + (i % 5 == 0 ? 0 : 1)),\"n \(i)\"\r\n" + (i % 50 == 0 ? "\r\n" : "") }
+        text += "1,,last"
+        let input = folder + "/in.csv"
+        try text.write(toFile: input, atomically: true, encoding: .utf8)
+        let common = ["impute", input, "--imputations", "3", "-q", "--seed", "4", "--round-integers"]
+        for threads in ["1", "2", "4"] {
+            let r = try CLIRunner.run(common + ["--threads", threads, "-o", folder + "/t\(threads).csv"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        for m in 1...3 {
+            let one = try Data(contentsOf: URL(fileURLWithPath: folder + "/t1-\(m).csv"))
+            #expect(one == (try Data(contentsOf: URL(fileURLWithPath: folder + "/t2-\(m).csv"))))
+            #expect(one == (try Data(contentsOf: URL(fileURLWithPath: folder + "/t4-\(m).csv"))))
+        }
+        let long = try CLIRunner.run(common + ["--threads", "2"])
+        #expect(long.status == 0, "\(long.stderr)")
+        // The long file is the files one after the other, each record labelled (after the
+        // blank lines that precede it), one header and one byte-order mark, each part ending a line.
+        var expected = Data()
+        for m in 1...3 {
+            var file = String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder + "/t1-\(m).csv")), as: UTF8.self)
+            file.removeFirst()  // the byte-order mark
+            var lines = file.components(separatedBy: "\r\n")
+            let header = lines.removeFirst()
+            var part = m == 1 ? "\u{FEFF}imputation,\(header)\r\n" : ""
+            for (k, line) in lines.enumerated() {
+                let isLast = k == lines.count - 1
+                part += line.isEmpty ? (isLast ? "" : "\r\n") : "\(m),\(line)" + (isLast ? "\n" : "\r\n")
+            }
+            expected += Data(part.utf8)
+        }
+        #expect(long.stdout == expected)
+    }
+
     @Test("--sd-output on impute writes what apply --sd-output (and its alias --variance-output) writes with the saved model")
     func standardDeviationFile() throws {
         let folder = try CLIRunner.temporaryFolder()

@@ -21,6 +21,19 @@ import Testing
         return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1))
     }
 
+    /// Every row's missing cell drawn under `theta` for imputation 1, one row at a time.
+    static func draws(_ problem: WeightedModelProblem, _ theta: ModelParameters) throws -> [Double] {
+        let drawer = ModelRowDraws(problem: problem, theta: ModelTheta(theta: theta, prepared: try problem.prepare(theta, iteration: 0), iterations: 0),
+                                   imputation: 1)
+        var out: [Double] = []
+        try problem.z.withUnsafeBufferPointer { z in
+            for i in 0..<problem.rowCount {
+                _ = try drawer.draw(row: i, z.baseAddress! + i * problem.p, isStandardized: true) { _, v in out.append(v) }
+            }
+        }
+        return out
+    }
+
     @Test("Mixture draws: pick a component by the responsibilities, then its conditional normal (mean, variance and a CDF value)")
     func mixtureDrawsFollowTheConditionalMixture() throws {
         let n = 40_000, x1 = 1.5
@@ -30,7 +43,7 @@ import Testing
                                     covariances: [[1, 0.5, 0.5, 1], [1, -0.3, -0.3, 2]], degreesOfFreedom: .infinity)
         let problem = WeightedModelProblem(data: data, start: theta, center: [0, 0], scale: [1, 1], options: EMOptions(),
                                            covarianceFloor: 0, bounds: nil)
-        let draws = try problem.draws(theta, imputation: 1, iteration: 0).values
+        let draws = try Self.draws(problem, theta)
         // Closed form: rₖ ∝ πₖ N(x1 | μₖ₁, Σₖ₁₁); x2 | x1, k ~ N(μₖ₂ + Σₖ₂₁/Σₖ₁₁ (x1 − μₖ₁), Σₖ₂₂ − Σₖ₂₁²/Σₖ₁₁).
         let density = [0.3 * exp(-0.5 * x1 * x1), 0.7 * exp(-0.5 * (x1 - 3) * (x1 - 3))]
         let r = density.map { $0 / density.reduce(0, +) }
@@ -56,7 +69,7 @@ import Testing
         let theta = ModelParameters(weights: [1], means: [[0, 0]], covariances: [[1, 0.6, 0.6, 1]], degreesOfFreedom: nu)
         let problem = WeightedModelProblem(data: data, start: theta, center: [0, 0], scale: [1, 1], options: EMOptions(),
                                            covarianceFloor: 0, bounds: nil)
-        let draws = try problem.draws(theta, imputation: 1, iteration: 0).values
+        let draws = try Self.draws(problem, theta)
         // δ² = 4, ν' = 6, location 0.6·2 = 1.2, scale² = (5 + 4)/6 · 0.64 = 0.96, variance = 0.96 · 6/4 = 1.44.
         let location = 1.2, scale = 0.96.squareRoot(), variance = 1.44
         let sample = Self.moments(draws)

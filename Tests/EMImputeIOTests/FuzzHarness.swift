@@ -10,7 +10,7 @@
 //             3 defaults + "0", "a,b" and "q\"q" (a code with a delimiter, one with a quote)
 //   bit  7    (impute) ridge 1 instead of 0 (and, with delimiter 3, part of the odd delimiter)
 import EMImputeCore
-@testable import EMImputeIO  // the writer's buffer size (Tests/Fuzz/build.sh builds with -enable-testing)
+@testable import EMImputeIO  // pass 2's range size (Tests/Fuzz/build.sh builds with -enable-testing)
 import Foundation
 
 enum FuzzHarness {
@@ -176,10 +176,9 @@ enum FuzzHarness {
                 let target = try OutputTarget.file(outputPath)
                 do {
                     if let bufferSize {
-                        try CompletedCSVWriter.write(table, imputedValues: imputed, to: target,
-                                                     format: { v, _ in ShortestDecimal.format(v) }, bufferSize: bufferSize)
+                        try writeCompleted(table, imputed, to: target, chunkSize: bufferSize, threads: 2)
                     } else {
-                        try CompletedCSVWriter.write(table, imputedValues: imputed, to: target)
+                        try writeCompleted(table, imputed, to: target)
                     }
                     try target.commit()
                 } catch {
@@ -231,4 +230,29 @@ enum FuzzHarness {
             }
         }
     }
+}
+
+/// Writes the completed CSV of `table` with its missing cells set to `imputed` (given row by
+/// row, left to right, as a test states them) through pass 2 (`RangeCompletion`, in ranges of
+/// `chunkSize` bytes); `onCell` runs as each imputed cell is completed.
+func writeCompleted(_ table: LoadedTable, _ imputed: [Double], to target: OutputTarget, chunkSize: Int = 1 << 22, threads: Int = 1,
+                    onCell: @escaping @Sendable () -> Void = {}) throws {
+    let p = table.matrix.columnCount
+    var cells: [Int: Double] = [:]  // row · p + column
+    var k = 0
+    for (e, v) in table.matrix.values.enumerated() where v.isNaN {
+        if k < imputed.count { cells[e] = imputed[k] }
+        k += 1
+    }
+    let given = cells
+    let file = try table.snapshot.reopen(table.input.path, display: table.input.displayName)
+    let stream = RangeCompletion.Stream(makeCompleter: {
+        RowCompleter(columnNames: table.modelledNames, adjustment: nil) { row, column in
+            onCell()
+            return given[row * p + column] ?? .nan
+        }
+    }, output: target, consumers: [])
+    _ = try RangeCompletion.run(fd: file.fd, size: file.size, columnNames: table.modelledNames, options: table.options,
+                                file: table.input.displayName, streams: [stream], snapshot: table.snapshot, threads: threads,
+                                chunkSize: chunkSize)
 }

@@ -111,16 +111,15 @@ struct FuzzRegressionTests {
     }
 
     /// The streaming writer looked for a byte-order mark in its first read only: through a
-    /// buffer of fewer than 3 bytes the mark became part of the first field.
+    /// buffer of fewer than 3 bytes the mark became part of the first field. Now in ranges.
     @Test(arguments: [1, 2, 3, 4])
-    func byteOrderMarkThroughATinyBuffer(bufferSize: Int) throws {
+    func byteOrderMarkThroughTinyRanges(chunkSize: Int) throws {
         let csv: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("\"a\",b\r\n1,NA\r\n2,3\r\n".utf8)
         let table = try CSVLoader.load(temporaryFile(bytes: csv))
         let path = NSTemporaryDirectory() + "/emimpute-out-\(UUID().uuidString).csv"
         defer { unlink(path) }
         let target = try OutputTarget.file(path)
-        try CompletedCSVWriter.write(table, imputedValues: [4], to: target, format: { v, _ in ShortestDecimal.format(v) },
-                                     bufferSize: bufferSize)
+        try writeCompleted(table, [4], to: target, chunkSize: chunkSize, threads: 2)
         try target.commit()
         let expected: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("\"a\",b\r\n1,4\r\n2,3\r\n".utf8)
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == expected)

@@ -6,7 +6,7 @@ import Testing
 /// cells — and changed in between it gave exit 0 with a file mixing new cells and old
 /// imputations (same size), or exit 70 "internal error … Please report" (truncated). Now any
 /// change is `CSVError.Kind.inputChanged`. Old code: no such case; the same-size edits were
-/// written without error and truncation threw `CompletedCSVWriter.Inconsistency`.
+/// written without error and truncation threw the old writer's inconsistency error.
 @Suite("Input changed between the reads")
 struct InputChangeTests {
     static let csv = "x,y\n1,2\n2,3\nNA,5\n4,4\n5,7\n"
@@ -17,14 +17,15 @@ struct InputChangeTests {
         return (path, try CSVLoader.load(path))
     }
 
-    /// Writes the completed CSV of `table`; returns the error, if any.
-    private static func writeError(_ table: LoadedTable, bufferSize: Int = 1 << 16,
-                                   format: @escaping (Double, Int) -> String = { v, _ in ShortestDecimal.format(v) }) -> (any Error)? {
+    /// Writes the completed CSV of `table` (pass 2, in ranges of `chunkSize` bytes, `onCell`
+    /// run as the imputed cell is completed); returns the error, if any.
+    private static func writeError(_ table: LoadedTable, chunkSize: Int = 1 << 16,
+                                   onCell: @escaping @Sendable () -> Void = {}) -> (any Error)? {
         let out = NSTemporaryDirectory() + "/emimpute-out-\(UUID().uuidString).csv"
         do {
             let target = try OutputTarget.file(out)
             defer { target.abandon() }
-            try CompletedCSVWriter.write(table, imputedValues: [3], to: target, format: format, bufferSize: bufferSize)
+            try writeCompleted(table, [3], to: target, chunkSize: chunkSize, onCell: onCell)
             return nil
         } catch {
             return error
@@ -98,20 +99,20 @@ struct InputChangeTests {
     }
 
     /// A change made while the writer reads (after its checks before reading): the bytes it
-    /// reads differ from the loader's. The format closure runs at the first imputed cell,
-    /// when a 4-byte buffer has not yet reached the end of the file.
+    /// reads differ from the loader's. The hook runs at the imputed cell, when ranges of about
+    /// 4 bytes on one thread have not yet reached the end of the file.
     @Test func aChangeDuringTheSecondReadIsFound() throws {
         let (path, table) = try Self.loaded()
-        let edit = { (_: Double, _: Int) -> String in Self.overwrite(path, at: Self.csv.utf8.count - 2, with: "8"); return "3" }
-        #expect(Self.change(of: Self.writeError(table, bufferSize: 4, format: edit)) == .rewritten)
+        let edit: @Sendable () -> Void = { Self.overwrite(path, at: Self.csv.utf8.count - 2, with: "8") }
+        #expect(Self.change(of: Self.writeError(table, chunkSize: 4, onCell: edit)) == .rewritten)
     }
 
     /// Truncated while the writer reads: the records run out, and the reason is the change,
     /// not an internal error.
     @Test func truncationDuringTheSecondReadIsNotAnInternalError() throws {
         let (path, table) = try Self.loaded()
-        let cut = { (_: Double, _: Int) -> String in _ = truncate(path, 20); return "3" }
-        let error = Self.writeError(table, bufferSize: 4, format: cut)
+        let cut: @Sendable () -> Void = { _ = truncate(path, 20) }
+        let error = Self.writeError(table, chunkSize: 4, onCell: cut)
         #expect(Self.change(of: error) == .resized(from: Self.csv.utf8.count, to: 20), "\(String(describing: error))")
     }
 

@@ -24,12 +24,13 @@ func csvError(_ body: () throws -> Void) -> CSVError? {
     do { try body(); return nil } catch let e as CSVError { return e } catch { return nil }
 }
 
-/// Writes the completed CSV of `table` with `imputed` values to a temp file and returns its bytes.
-func completedBytes(_ table: LoadedTable, _ imputed: [Double]) throws -> [UInt8] {
+/// The bytes `writeCompleted` writes.
+func completedBytes(_ table: LoadedTable, _ imputed: [Double], chunkSize: Int = 1 << 22, threads: Int = 1) throws -> [UInt8] {
     let path = NSTemporaryDirectory() + "/emimpute-out-\(UUID().uuidString).csv"
     let target = try OutputTarget.file(path)
-    try CompletedCSVWriter.write(table, imputedValues: imputed, to: target)
+    try writeCompleted(table, imputed, to: target, chunkSize: chunkSize, threads: threads)
     try target.commit()
+    defer { unlink(path) }
     return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
 }
 

@@ -6,7 +6,7 @@ let usage = """
 
     For each case: generates a synthetic CSV in a temporary folder, then measures CSVLoader.load
     (best of 2), EM (default tolerance; all cores and 1 thread; plain and SQUAREM) against one
-    single-threaded OpenBLAS dsyrk over the same n×p matrix (median of 5), CompletedCSVWriter
+    single-threaded OpenBLAS dsyrk over the same n×p matrix (median of 5), pass 2 (ModelApplier)
     (best of 2) and the release `emimpute impute IN -o OUT` as a subprocess (wall time, peak RSS).
     Prints Markdown tables on standard output and progress on standard error.
 

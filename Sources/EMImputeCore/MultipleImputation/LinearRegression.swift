@@ -15,6 +15,13 @@ public struct LinearRegression: Sendable, Equatable {
     /// n − k − 1: the complete-data degrees of freedom.
     public let residualDegreesOfFreedom: Int
 
+    /// A fit from its parts.
+    init(coefficients: [Double], variances: [Double], residualDegreesOfFreedom: Int) {
+        self.coefficients = coefficients
+        self.variances = variances
+        self.residualDegreesOfFreedom = residualDegreesOfFreedom
+    }
+
     /// Fits by a QR factorisation (modified Gram–Schmidt) of the design matrix.
     ///
     /// - Parameters:

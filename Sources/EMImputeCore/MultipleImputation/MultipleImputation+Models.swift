@@ -33,6 +33,24 @@ extension MultipleImputation {
         return (method, try inParallel { try body(try problem.imputation($0)) })
     }
 
+    /// The M parameter draws under a fitted normal mixture, as `parameterDraws(_:fit:)`;
+    /// returns the method in words.
+    ///
+    /// - Throws: as `impute(_:mixture:)`.
+    public func parameterDraws(_ data: IncompleteMatrix, mixture fit: GaussianMixtureResult) throws -> (method: String, draws: [ImputationDraw]) {
+        let (problem, method) = try self.problem(data, mixture: fit)
+        return (method, try inParallel { try problem.parameterDraw($0) })
+    }
+
+    /// The M parameter draws under a fitted multivariate t, as `parameterDraws(_:fit:)`;
+    /// returns the method in words.
+    ///
+    /// - Throws: as `impute(_:t:)`.
+    public func parameterDraws(_ data: IncompleteMatrix, t fit: MultivariateTResult) throws -> (method: String, draws: [ImputationDraw]) {
+        let (problem, method) = try self.problem(data, t: fit)
+        return (method, try inParallel { try problem.parameterDraw($0) })
+    }
+
     private func problem(_ data: IncompleteMatrix, mixture fit: GaussianMixtureResult) throws -> (WeightedModelProblem, String) {
         let model = fit.model
         guard model.columnNames == data.columnNames else { throw DataError.notTheFittedData }

@@ -74,6 +74,17 @@ public struct MultipleImputation: Sendable {
         return (result, try inParallel { try body(try problem.imputation($0)) })
     }
 
+    /// Fits θ̂ (unless `fit` is given) and draws the M parameter draws θ̃ₘ (steps 1–2), in
+    /// parallel, without drawing any cell: each draw's `rowDrawer()` then draws the rows (step
+    /// 3) wherever and in whatever order they are met — one pass over a file for all M.
+    ///
+    /// - Throws: as `impute(_:fit:)`.
+    public func parameterDraws(_ data: IncompleteMatrix, fit: EMResult? = nil) throws -> (fit: EMResult, draws: [ImputationDraw]) {
+        let result = try validated(data, fit: fit)
+        let problem = WeightedProblem(data: data, model: result.model, options: options, bounds: bounds)
+        return (result, try inParallel { try problem.parameterDraw($0) })
+    }
+
     /// The checks of `impute(_:fit:)`, and the fit.
     private func validated(_ data: IncompleteMatrix, fit: EMResult?) throws -> EMResult {
         guard count >= 2, count <= Self.maximumCount else { throw MultipleImputationError.invalidCount(count) }

@@ -95,6 +95,14 @@ public struct CompletedDataSummary: Sendable {
     /// Correlations, p×p row-major (NaN where a column is constant).
     public let correlations: [Double]
 
+    /// A summary from its parts.
+    init(rowCount: Int, means: [Double], standardDeviations: [Double], correlations: [Double]) {
+        self.rowCount = rowCount
+        self.means = means
+        self.standardDeviations = standardDeviations
+        self.correlations = correlations
+    }
+
     /// Summarises `matrix` (complete).
     /// - Complexity: O(n·p²).
     public init(_ x: Matrix) {

@@ -38,6 +38,8 @@ struct WeightedModelProblem: @unchecked Sendable {
     let covarianceFloor: Double
     let bounds: [(lower: Double, upper: Double)?]
     let usableRows: Int
+    /// The index in `layout` of each pattern.
+    let patternIndex: [MissingnessPattern: Int]
 
     init(data: IncompleteMatrix, start: ModelParameters, center: [Double], scale: [Double], options: EMOptions,
          covarianceFloor: Double, bounds: [ClosedRange<Double>?]?) {
@@ -66,6 +68,7 @@ struct WeightedModelProblem: @unchecked Sendable {
             return ((b.lowerBound - center[j]) / scale[j], (b.upperBound - center[j]) / scale[j])
         }
         let layout = self.layout
+        patternIndex = Dictionary(uniqueKeysWithValues: layout.patterns.enumerated().map { ($0.element, $0.offset) })
         usableRows = layout.patterns.indices.filter { !layout.observed[$0].isEmpty }.reduce(0) { $0 + layout.rowCount(ofPattern: $1) }
     }
 
@@ -202,88 +205,17 @@ struct WeightedModelProblem: @unchecked Sendable {
     }
 
     /// Imputation m (1-based): weights, weighted refit, draws.
-    func imputation(_ m: Int) throws -> Imputation {
+    /// θ̃ₘ of imputation m (1-based): Bayesian-bootstrap weights, then the weighted fit from
+    /// the warm start; its cells are drawn row by row (`ModelRowDraws`).
+    func parameterDraw(_ m: Int) throws -> ImputationDraw {
         let fit = try weightedEM(weights: weights(imputation: m))
-        let drawn = try draws(fit.theta, imputation: m, iteration: fit.iterations)
-        return Imputation(index: m, imputedValues: drawn.values, model: try summary(fit.theta), iterations: fit.iterations,
-                          hasConverged: fit.hasConverged, redrawnCells: drawn.redrawn, cellsSetToBound: drawn.setToBound)
+        let prepared = try prepare(fit.theta, iteration: fit.iterations)
+        return ImputationDraw(index: m, model: try summary(fit.theta), iterations: fit.iterations, hasConverged: fit.hasConverged,
+                              source: .model(self, ModelTheta(theta: fit.theta, prepared: prepared, iterations: fit.iterations)))
     }
 
-    /// Every missing block drawn under `theta` with the random streams of imputation m: the
-    /// values (row-major over the missing cells, original units), the cells redrawn for their
-    /// bounds and the cells set to a bound.
-    func draws(_ theta: ModelParameters, imputation m: Int, iteration: Int) throws -> (values: [Double], redrawn: Int, setToBound: Int) {
-        let kCount = theta.weights.count, nu = theta.degreesOfFreedom
-        let prepared = try prepare(theta, iteration: iteration)
-        var values = [Double](repeating: .nan, count: missingOffset[rowCount])
-        var redrawn = 0, setToBound = 0
-        let z = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p)
-        let work = UnsafeMutablePointer<Double>.allocate(capacity: 2 * p)
-        let r = UnsafeMutablePointer<Double>.allocate(capacity: kCount)
-        let d2 = UnsafeMutablePointer<Double>.allocate(capacity: kCount)
-        defer { z.deallocate(); work.deallocate(); r.deallocate(); d2.deallocate() }
-        var deviates = [Double](repeating: 0, count: p)
-        var draw = [Double](repeating: 0, count: p)
-        try self.z.withUnsafeBufferPointer { xb in
-            for g in layout.patterns.indices where !layout.missing[g].isEmpty {
-                let missing = layout.missing[g], nm = missing.count, observed = Double(p - nm)
-                // Each component's Cholesky factor of C_k for this pattern (Σₖ when nothing is observed).
-                var factors: [[Double]] = []
-                for k in 0..<kCount {
-                    let c = nm == p ? theta.covariances[k] : prepared[k].conditionalCovarianceBlock(pattern: g, missingCount: nm)
-                    guard let factor = try? CholeskyFactorization(c, order: nm) else {
-                        throw EMError.singularCovariance(columns: missing.map { names[$0] }, iteration: iteration)
-                    }
-                    factors.append(factor.lower)
-                }
-                let bounded = missing.contains { bounds[$0] != nil }
-                for position in layout.groupStart[g]..<layout.groupStart[g + 1] {
-                    let i = layout.order[position]
-                    responsibilities(xb.baseAddress! + i * p, pattern: g, theta: theta, prepared: prepared, z: z, work: work, r: r, d2: d2)
-                    var generator = SeededGenerator(seed: WeightedProblem.key(seed: options.seed, imputation: m, row: i, stream: 1))
-                    var attempt = 0
-                    while true {
-                        // The component: the first k whose cumulative responsibility passes u.
-                        let u = generator.nextOpenUnit()
-                        var k = 0, cumulative = r[0]
-                        while k < kCount - 1 && cumulative < u { k += 1; cumulative += r[k] }
-                        var factorScale = 1.0
-                        if nu.isFinite {
-                            let degrees = nu + observed
-                            factorScale = ((nu + d2[k]) / generator.nextChiSquare(degreesOfFreedom: degrees)).squareRoot()
-                        }
-                        for a in 0..<nm { deviates[a] = generator.nextNormal() }
-                        let lower = factors[k], zk = z + k * p
-                        for a in 0..<nm {
-                            var value = theta.means[k][missing[a]] + zk[missing[a]]
-                            for b in 0...a { value += factorScale * lower[a * nm + b] * deviates[b] }
-                            draw[a] = value
-                        }
-                        guard bounded else { break }
-                        let outside = (0..<nm).filter { a in
-                            guard let bound = bounds[missing[a]] else { return false }
-                            return draw[a] < bound.lower || draw[a] > bound.upper
-                        }
-                        if outside.isEmpty { break }
-                        attempt += 1
-                        if attempt == 1 { redrawn += nm }
-                        if attempt > MultipleImputation.maximumRedraws {
-                            for a in outside {
-                                let bound = bounds[missing[a]]!
-                                draw[a] = min(max(draw[a], bound.lower), bound.upper)
-                            }
-                            setToBound += outside.count
-                            break
-                        }
-                    }
-                    for a in 0..<nm {
-                        let j = missing[a]
-                        values[missingOffset[i] + a] = center[j] + scale[j] * draw[a]
-                    }
-                }
-            }
-        }
-        return (values, redrawn, setToBound)
+    func imputation(_ m: Int) throws -> Imputation {
+        try parameterDraw(m).imputation(of: z, rowCount: rowCount, isStandardized: true)
     }
 
     /// The normal with θ's overall mean and covariance (a t: its location and scatter), in original units.
@@ -302,5 +234,125 @@ struct WeightedModelProblem: @unchecked Sendable {
         for a in 0..<p { for b in 0..<a { covariance[a * p + b] = covariance[b * p + a] } }
         return try GaussianModel(columnNames: names, mean: (0..<p).map { center[$0] + scale[$0] * mean[$0] }, scale: scale,
                                  standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: covariance))
+    }
+}
+
+/// θ̃ of a mixture or t imputation, prepared for every pattern of the fitted data.
+struct ModelTheta: @unchecked Sendable {
+    let theta: ModelParameters
+    let prepared: [PreparedComponent]
+    let iterations: Int
+}
+
+/// The draws of the rows of a mixture or t imputation: per row, a component picked by the
+/// row's responsibilities, then (for a t) a χ² scale, then the component's conditional
+/// normal — every random number from (seed, imputation, row) only. A row's pattern must be one
+/// of the fitted data's. Not thread-safe: one per thread.
+final class ModelRowDraws {
+    private let problem: WeightedModelProblem
+    private let theta: ModelTheta
+    private let imputation: Int
+    /// Each pattern's Cholesky factors of C_k, kept for up to `NormalRowDraws.cacheLimit` patterns.
+    private var factors: [Int: [[Double]]] = [:]
+    private let z: UnsafeMutablePointer<Double>
+    private let work: UnsafeMutablePointer<Double>
+    private let r: UnsafeMutablePointer<Double>
+    private let d2: UnsafeMutablePointer<Double>
+    private let row: UnsafeMutablePointer<Double>
+    private var deviates: [Double]
+    private var draw: [Double]
+
+    init(problem: WeightedModelProblem, theta: ModelTheta, imputation: Int) {
+        self.problem = problem
+        self.theta = theta
+        self.imputation = imputation
+        let p = problem.p, kCount = theta.theta.weights.count
+        z = .allocate(capacity: kCount * p)
+        work = .allocate(capacity: 2 * p)
+        r = .allocate(capacity: kCount)
+        d2 = .allocate(capacity: kCount)
+        row = .allocate(capacity: max(1, p))
+        deviates = [Double](repeating: 0, count: p)
+        draw = deviates
+    }
+
+    deinit {
+        z.deallocate(); work.deallocate(); r.deallocate(); d2.deallocate(); row.deallocate()
+    }
+
+    private func factors(pattern g: Int) throws -> [[Double]] {
+        if let known = factors[g] { return known }
+        let missing = problem.layout.missing[g], nm = missing.count, p = problem.p
+        var out: [[Double]] = []
+        for k in theta.theta.weights.indices {
+            let c = nm == p ? theta.theta.covariances[k] : theta.prepared[k].conditionalCovarianceBlock(pattern: g, missingCount: nm)
+            guard let factor = try? CholeskyFactorization(c, order: nm) else {
+                throw EMError.singularCovariance(columns: missing.map { problem.names[$0] }, iteration: theta.iterations)
+            }
+            out.append(factor.lower)
+        }
+        if factors.count >= NormalRowDraws.cacheLimit { factors.removeAll(keepingCapacity: true) }
+        factors[g] = out
+        return out
+    }
+
+    /// As `NormalRowDraws.draw(row:_:isStandardized:into:)`.
+    /// - Throws: `DataError.notTheFittedData` for a pattern the fitted data does not have.
+    func draw(row i: Int, _ x: UnsafePointer<Double>, isStandardized: Bool,
+              into out: (_ column: Int, _ value: Double) -> Void) throws -> (redrawn: Int, setToBound: Int) {
+        let p = problem.p, center = problem.center, scale = problem.scale, bounds = problem.bounds
+        var missing: [Int] = []
+        for j in 0..<p {
+            if x[j].isNaN { missing.append(j); row[j] = .nan } else { row[j] = isStandardized ? x[j] : (x[j] - center[j]) / scale[j] }
+        }
+        guard !missing.isEmpty else { return (0, 0) }
+        guard let g = problem.patternIndex[MissingnessPattern(missingColumns: missing, columnCount: p)] else { throw DataError.notTheFittedData }
+        let theta = self.theta.theta, kCount = theta.weights.count, nu = theta.degreesOfFreedom
+        let nm = missing.count, observed = Double(p - nm)
+        let factors = try factors(pattern: g)
+        let bounded = missing.contains { bounds[$0] != nil }
+        var redrawn = 0, setToBound = 0
+        problem.responsibilities(row, pattern: g, theta: theta, prepared: self.theta.prepared, z: z, work: work, r: r, d2: d2)
+        var generator = SeededGenerator(seed: WeightedProblem.key(seed: problem.options.seed, imputation: imputation, row: i, stream: 1))
+        var attempt = 0
+        while true {
+            // The component: the first k whose cumulative responsibility passes u.
+            let u = generator.nextOpenUnit()
+            var k = 0, cumulative = r[0]
+            while k < kCount - 1 && cumulative < u { k += 1; cumulative += r[k] }
+            var factorScale = 1.0
+            if nu.isFinite {
+                let degrees = nu + observed
+                factorScale = ((nu + d2[k]) / generator.nextChiSquare(degreesOfFreedom: degrees)).squareRoot()
+            }
+            for a in 0..<nm { deviates[a] = generator.nextNormal() }
+            let lower = factors[k], zk = z + k * p
+            for a in 0..<nm {
+                var value = theta.means[k][missing[a]] + zk[missing[a]]
+                for b in 0...a { value += factorScale * lower[a * nm + b] * deviates[b] }
+                draw[a] = value
+            }
+            guard bounded else { break }
+            let outside = (0..<nm).filter { a in
+                guard let bound = bounds[missing[a]] else { return false }
+                return draw[a] < bound.lower || draw[a] > bound.upper
+            }
+            if outside.isEmpty { break }
+            attempt += 1
+            if attempt == 1 { redrawn += nm }
+            if attempt > MultipleImputation.maximumRedraws {
+                for a in outside {
+                    let bound = bounds[missing[a]]!
+                    draw[a] = min(max(draw[a], bound.lower), bound.upper)
+                }
+                setToBound += outside.count
+                break
+            }
+        }
+        for a in 0..<nm {
+            let j = missing[a]
+            out(j, center[j] + scale[j] * draw[a])
+        }
+        return (redrawn, setToBound)
     }
 }

@@ -386,83 +386,148 @@ struct WeightedProblem: @unchecked Sendable {
         return true
     }
 
-    /// Imputation m (1-based): weights, weighted EM, draws.
-    func imputation(_ m: Int) throws -> Imputation {
+    /// θ̃ₘ of imputation m (1-based): Bayesian-bootstrap weights, then weighted EM from the
+    /// warm start; its cells are drawn row by row (`NormalRowDraws`).
+    func parameterDraw(_ m: Int) throws -> ImputationDraw {
         let fit = try weightedEM(weights: weights(imputation: m))
         let (mu, s) = (fit.mean, fit.covariance)
-        var values = [Double](repeating: .nan, count: missingOffset[rowCount])
-        var redrawn = 0, setToBound = 0
-        var row = [Double](repeating: 0, count: p)  // the conditional means of a row's missing cells
-        var intercept = [Double](repeating: 0, count: p)
-        var deviates = [Double](repeating: 0, count: p)
-        var draw = [Double](repeating: 0, count: p)
         guard let thetaFactor = try? CholeskyFactorization(s, order: p) else {
             throw EMError.singularCovariance(columns: names, iteration: fit.iterations)
         }
-        let precision = thetaFactor.inverse
-        for g in layout.patterns.indices where !layout.missing[g].isEmpty {
-            let missing = layout.missing[g], nm = missing.count
-            guard let conditional = PatternConditional(precision: precision, p: p, observed: layout.observed[g], missing: missing, needsFactor: true),
-                  let factor = conditional.covarianceFactor else {
-                throw EMError.singularCovariance(columns: missing.map { names[$0] }, iteration: fit.iterations)
-            }
-            let bounded = missing.contains { bounds[$0] != nil }
-            // E[x_m | x_o] = c + Bᵀx_o, c = μ_m − Bᵀμ_o, once per pattern.
-            let observed = layout.observed[g], no = observed.count
-            let coefficients = conditional.coefficients
-            for b in 0..<nm {
-                var v = mu[missing[b]]
-                for a in 0..<no { v -= coefficients[a * nm + b] * mu[observed[a]] }
-                intercept[b] = v
-            }
-            for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
-                let i = layout.order[r]
-                z.withUnsafeBufferPointer { zb in
-                    coefficients.withUnsafeBufferPointer { cb in
-                        let x = zb.baseAddress! + i * p, coefficient = cb.baseAddress!
-                        for b in 0..<nm { row[b] = intercept[b] }
-                        for a in 0..<no {
-                            let xa = x[observed[a]], line = coefficient + a * nm
-                            for b in 0..<nm { row[b] += line[b] * xa }
-                        }
-                    }
-                }
-                var generator = SeededGenerator(seed: Self.key(seed: options.seed, imputation: m, row: i, stream: 1))
-                var attempt = 0
-                while true {
-                    for a in 0..<nm { deviates[a] = generator.nextNormal() }
-                    for a in 0..<nm {
-                        var v = row[a]
-                        for b in 0...a { v += factor[a * nm + b] * deviates[b] }
-                        draw[a] = v
-                    }
-                    guard bounded else { break }
-                    let outside = (0..<nm).filter { a in
-                        guard let bound = bounds[missing[a]] else { return false }
-                        return draw[a] < bound.lower || draw[a] > bound.upper
-                    }
-                    if outside.isEmpty { break }
-                    attempt += 1
-                    if attempt == 1 { redrawn += nm }
-                    if attempt > MultipleImputation.maximumRedraws {
-                        for a in outside {
-                            let bound = bounds[missing[a]]!
-                            draw[a] = min(max(draw[a], bound.lower), bound.upper)
-                        }
-                        setToBound += outside.count
-                        break
-                    }
-                }
-                // The row's missing cells in column order, as the row-major list of missing cells.
-                for a in 0..<nm {
-                    let j = missing[a]
-                    values[missingOffset[i] + a] = center[j] + scale[j] * draw[a]
-                }
-            }
-        }
         let model = try GaussianModel(columnNames: names, mean: (0..<p).map { center[$0] + scale[$0] * mu[$0] }, scale: scale,
                                       standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: s))
-        return Imputation(index: m, imputedValues: values, model: model, iterations: fit.iterations,
-                          hasConverged: fit.hasConverged, redrawnCells: redrawn, cellsSetToBound: setToBound)
+        let theta = NormalTheta(mean: mu, precision: thetaFactor.inverse, iterations: fit.iterations)
+        return ImputationDraw(index: m, model: model, iterations: fit.iterations, hasConverged: fit.hasConverged,
+                              source: .normal(self, theta))
+    }
+
+    /// Imputation m (1-based): its parameter draw, and every row's missing block drawn under it.
+    func imputation(_ m: Int) throws -> Imputation {
+        try parameterDraw(m).imputation(of: z, rowCount: rowCount, isStandardized: true)
+    }
+}
+
+/// θ̃ of a normal imputation on the z scale: what its rows are drawn from.
+struct NormalTheta: Sendable {
+    /// μ̃ (z scale).
+    let mean: [Double]
+    /// K̃ = S̃⁻¹ (z scale), row-major p×p.
+    let precision: [Double]
+    let iterations: Int
+}
+
+/// The draws of the rows of a normal imputation: each row's missing block from
+/// N(E[x_m | x_o, θ̃], Cov[x_m | x_o, θ̃]) with normal deviates from (seed, imputation, row)
+/// only. Per pattern, the conditional's coefficients, intercept and Cholesky factor are
+/// computed once and kept (up to `cacheLimit` patterns). Not thread-safe: one per thread.
+final class NormalRowDraws {
+    private let problem: WeightedProblem
+    private let theta: NormalTheta
+    private let imputation: Int
+    private var cache: [MissingnessPattern: Prepared] = [:]
+    /// Patterns kept at most; beyond, the cache starts again (the draws do not depend on it).
+    static let cacheLimit = 4096
+    private var z: [Double]
+    private var conditionalMean: [Double]
+    private var deviates: [Double]
+    private var draw: [Double]
+
+    private struct Prepared {
+        let observed: [Int]
+        let missing: [Int]
+        let coefficients: [Double]
+        let intercept: [Double]
+        let factor: [Double]
+        let isBounded: Bool
+    }
+
+    init(problem: WeightedProblem, theta: NormalTheta, imputation: Int) {
+        self.problem = problem
+        self.theta = theta
+        self.imputation = imputation
+        z = [Double](repeating: 0, count: problem.p)
+        conditionalMean = z
+        deviates = z
+        draw = z
+    }
+
+    /// The pattern's conditional under θ̃; E[x_m | x_o] = c + Bᵀx_o, c = μ_m − Bᵀμ_o.
+    private func prepared(_ pattern: MissingnessPattern, missing: [Int]) throws -> Prepared {
+        if let known = cache[pattern] { return known }
+        let p = problem.p, mu = theta.mean
+        let observed = (0..<p).filter { !missing.contains($0) }
+        guard let conditional = PatternConditional(precision: theta.precision, p: p, observed: observed, missing: missing, needsFactor: true),
+              let factor = conditional.covarianceFactor else {
+            throw EMError.singularCovariance(columns: missing.map { problem.names[$0] }, iteration: theta.iterations)
+        }
+        let nm = missing.count, no = observed.count
+        var intercept = [Double](repeating: 0, count: nm)
+        for b in 0..<nm {
+            var v = mu[missing[b]]
+            for a in 0..<no { v -= conditional.coefficients[a * nm + b] * mu[observed[a]] }
+            intercept[b] = v
+        }
+        let result = Prepared(observed: observed, missing: missing, coefficients: conditional.coefficients, intercept: intercept,
+                              factor: factor, isBounded: missing.contains { problem.bounds[$0] != nil })
+        if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+        cache[pattern] = result
+        return result
+    }
+
+    /// Draws the missing cells of row `i` (`x`: the row, NaN where missing; standardised
+    /// with the problem's centre and scale unless `isStandardized`), writing them to `out`
+    /// in original units, in column order; returns the cells redrawn for their bounds and the
+    /// cells set to a bound.
+    func draw(row i: Int, _ x: UnsafePointer<Double>, isStandardized: Bool,
+              into out: (_ column: Int, _ value: Double) -> Void) throws -> (redrawn: Int, setToBound: Int) {
+        let p = problem.p, bounds = problem.bounds, center = problem.center, scale = problem.scale
+        var missing: [Int] = []
+        for j in 0..<p {
+            if x[j].isNaN { missing.append(j) } else { z[j] = isStandardized ? x[j] : x[j] / scale[j] - center[j] / scale[j] }
+        }
+        guard !missing.isEmpty else { return (0, 0) }
+        let prepared = try prepared(MissingnessPattern(missingColumns: missing, columnCount: p), missing: missing)
+        let nm = missing.count, observed = prepared.observed, no = observed.count
+        var redrawn = 0, setToBound = 0
+        prepared.coefficients.withUnsafeBufferPointer { cb in
+            let coefficient = cb.baseAddress!
+            for b in 0..<nm { conditionalMean[b] = prepared.intercept[b] }
+            for a in 0..<no {
+                let xa = z[observed[a]], line = coefficient + a * nm
+                for b in 0..<nm { conditionalMean[b] += line[b] * xa }
+            }
+        }
+        let factor = prepared.factor
+        var generator = SeededGenerator(seed: WeightedProblem.key(seed: problem.options.seed, imputation: imputation, row: i, stream: 1))
+        var attempt = 0
+        while true {
+            for a in 0..<nm { deviates[a] = generator.nextNormal() }
+            for a in 0..<nm {
+                var v = conditionalMean[a]
+                for b in 0...a { v += factor[a * nm + b] * deviates[b] }
+                draw[a] = v
+            }
+            guard prepared.isBounded else { break }
+            let outside = (0..<nm).filter { a in
+                guard let bound = bounds[missing[a]] else { return false }
+                return draw[a] < bound.lower || draw[a] > bound.upper
+            }
+            if outside.isEmpty { break }
+            attempt += 1
+            if attempt == 1 { redrawn += nm }
+            if attempt > MultipleImputation.maximumRedraws {
+                for a in outside {
+                    let bound = bounds[missing[a]]!
+                    draw[a] = min(max(draw[a], bound.lower), bound.upper)
+                }
+                setToBound += outside.count
+                break
+            }
+        }
+        for a in 0..<nm {
+            let j = missing[a]
+            out(j, center[j] + scale[j] * draw[a])
+        }
+        return (redrawn, setToBound)
     }
 }

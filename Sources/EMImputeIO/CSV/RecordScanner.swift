@@ -88,15 +88,4 @@ struct RecordScanner {
         record.end = n
         return true
     }
-
-    /// A field's content as the loader saw it: spaces trimmed, surrounding quotes removed.
-    /// Doubled quotes inside are left as they are: numbers contain none, and a missing-value
-    /// code that does is compared with `MissingTokens.matches(escaped:)`.
-    func content(of field: Int, in record: Record, bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var cell = UnsafeBufferPointer(rebasing: bytes[record.fieldStart[field]..<record.fieldEnd[field]]).trimmingSpaces()
-        if cell.count >= 2, cell.first == quote, cell.last == quote {
-            cell = UnsafeBufferPointer(rebasing: cell[1..<(cell.count - 1)]).trimmingSpaces()
-        }
-        return cell
-    }
 }

@@ -5,7 +5,22 @@ import EMImputeCore
 /// place where an imputed value becomes the value written: the CSV writer, the reports and
 /// the library's completed matrix all read what it returns.
 struct RowCompleter {
-    private let imputer: any RowImputing
+    /// What fills a row's missing cells.
+    private enum Source {
+        /// The model's conditional means.
+        case model(any RowImputing)
+        /// Random draws of one imputation of multiple imputation.
+        case draws(RowDrawer, DrawTally)
+        /// Values given per cell (row, modelled column).
+        case values(@Sendable (_ row: Int, _ column: Int) throws -> Double)
+    }
+
+    /// What the draws of a drawing completer did (cells redrawn for their bounds, or set to one).
+    final class DrawTally {
+        var counts = RowDrawer.Counts()
+    }
+
+    private let source: Source
     private let adjustment: ImputedValueAdjustment?
     private let columnNames: [String]
     /// Whether the cells carry their conditional standard deviations.
@@ -14,10 +29,35 @@ struct RowCompleter {
     /// A completer for `model`; `adjustment` (aligned with the model's columns) is applied to
     /// every imputed value.
     init(model: FittedModel, adjustment: ImputedValueAdjustment?, computesDeviations: Bool) {
-        imputer = model.rowImputer()
+        source = .model(model.rowImputer())
         self.adjustment = adjustment?.isActive == true ? adjustment : nil
         columnNames = model.columnNames
         self.computesDeviations = computesDeviations
+    }
+
+    /// A completer that draws each missing cell under one imputation's parameter draw (multiple
+    /// imputation); `adjustment` is applied to every drawn value.
+    init(drawing draw: ImputationDraw, adjustment: ImputedValueAdjustment?) {
+        source = .draws(draw.rowDrawer(), DrawTally())
+        self.adjustment = adjustment?.isActive == true ? adjustment : nil
+        columnNames = draw.model.columnNames
+        computesDeviations = false
+    }
+
+    /// A completer that takes each imputed cell's value from `value(row, column)` (rows from
+    /// 0, modelled columns in order) before `adjustment`: values computed elsewhere, written
+    /// by the one writer.
+    init(columnNames: [String], adjustment: ImputedValueAdjustment?, value: @escaping @Sendable (_ row: Int, _ column: Int) throws -> Double) {
+        source = .values(value)
+        self.adjustment = adjustment?.isActive == true ? adjustment : nil
+        self.columnNames = columnNames
+        computesDeviations = false
+    }
+
+    /// The redraws of a drawing completer so far (none for conditional means).
+    var drawCounts: RowDrawer.Counts {
+        if case .draws(_, let tally) = source { return tally.counts }
+        return RowDrawer.Counts()
     }
 
     /// Data row `index` (from 0) with modelled `values` (model order, NaN = missing), completed.
@@ -27,8 +67,18 @@ struct RowCompleter {
     func complete(_ values: [Double], index: Int) throws -> CompletedRow {
         guard values.contains(where: \.isNaN) else { return CompletedRow(index: index, values: values, imputed: []) }
         var row = values
-        let deviations = computesDeviations ? try imputer.conditionalStandardDeviations(row: row) : []
-        try imputer.impute(row: &row)
+        var deviations: [Double] = []
+        switch source {
+        case .model(let imputer):
+            if computesDeviations { deviations = try imputer.conditionalStandardDeviations(row: row) }
+            try imputer.impute(row: &row)
+        case .draws(let drawer, let tally):
+            let counts = try drawer.draw(row: index, values: &row)
+            tally.counts.redrawn += counts.redrawn
+            tally.counts.setToBound += counts.setToBound
+        case .values(let value):
+            for k in row.indices where row[k].isNaN { row[k] = try value(index, k) }
+        }
         var cells: [ImputedCell] = []
         for k in row.indices where values[k].isNaN {
             guard row[k].isFinite else { throw EMError.imputationOutOfRange(column: columnNames[k], row: index + 1) }

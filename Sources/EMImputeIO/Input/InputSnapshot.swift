@@ -71,6 +71,16 @@ struct InputSnapshot: Sendable, Equatable {
         return nil
     }
 
+    /// Opens the input read (`path`; nil: standard input) for a second read: it must still be
+    /// there, and its identity, size and modification time unchanged.
+    /// - Throws: `CSVError.Kind.inputChanged`, or `.cannotOpen`.
+    func reopen(_ path: String?, display: String) throws -> InputFile {
+        if let path, access(path, F_OK) != 0, errno == ENOENT { throw CSVError(file: display, kind: .inputChanged(.removed)) }
+        let file = try InputFile(path, display: display)
+        if let change = change(to: FileStatus(fd: file.fd)) { throw CSVError(file: display, kind: .inputChanged(change)) }
+        return file
+    }
+
     /// Checks a second read, fed its bytes in order, against the snapshot.
     struct Verifier {
         private let snapshot: InputSnapshot

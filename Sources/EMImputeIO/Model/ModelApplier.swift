@@ -17,6 +17,8 @@ public enum ModelApplier {
         public var rowsWithImputedCells = 0
         /// What the reader noticed about the input (`.missingFinalLineEnd`).
         public var warnings: [CSVWarning] = []
+        /// Per output stream of a pass that draws (multiple imputation), its redraws.
+        var drawCounts: [RowDrawer.Counts] = []
     }
 
     /// Reads `name` (a path or `-`), imputes the model's columns, writes to `output`;
@@ -29,41 +31,57 @@ public enum ModelApplier {
     ///   `ImputedValueAdjustment.ShapeError` when `adjustment` does not fit the model.
     public static func apply(_ model: GaussianModel, input name: String, options: CSVReadOptions,
                              output: OutputTarget, deviations: OutputTarget? = nil,
-                             adjustment: ImputedValueAdjustment? = nil) throws -> Summary {
-        try apply(.gaussian(model), input: name, options: options, output: output, deviations: deviations, adjustment: adjustment)
+                             adjustment: ImputedValueAdjustment? = nil, threads: Int? = nil) throws -> Summary {
+        try apply(.gaussian(model), input: name, options: options, output: output, deviations: deviations, adjustment: adjustment,
+                  threads: threads)
     }
 
     /// As `apply(_:input:options:output:deviations:adjustment:)`, with a model of any kind:
     /// a mixture imputes the responsibility-weighted conditional means, a t the conditional means.
+    ///
+    /// - Parameter threads: threads to complete a regular file with (default: all cores); the
+    ///   output does not depend on it. Standard input is read on one.
     public static func apply(_ model: FittedModel, input name: String, options: CSVReadOptions,
                              output: OutputTarget, deviations: OutputTarget? = nil,
-                             adjustment: ImputedValueAdjustment? = nil) throws -> Summary {
+                             adjustment: ImputedValueAdjustment? = nil, threads: Int? = nil) throws -> Summary {
         let file = try deviations.map { try ConditionalDeviationsWriter($0, columnNames: model.columnNames) }
         return try apply(model, path: name == "-" ? nil : name, display: name == "-" ? "<stdin>" : name, options: options,
                          output: output, adjustment: adjustment, computesDeviations: deviations != nil,
-                         consumers: file.map { [$0] } ?? [])
+                         consumers: file.map { [$0] } ?? [], threads: threads)
     }
 
     /// The second pass of `impute` and all of `apply`: reads `path` (nil: standard input),
     /// writes the completed CSV to `output`, and hands every completed row, with its typed
     /// imputed cells, to `consumers` in order.
     ///
+    /// A regular file (without `CSVReadOptions.headerRecord`) is completed in byte ranges on
+    /// `threads` threads (`RangeCompletion`); the output, the row order and every consumer's
+    /// state are the same for any number of threads. Other inputs are read sequentially.
+    ///
     /// - Parameters:
     ///   - computesDeviations: whether the imputed cells carry their conditional standard deviations.
     ///   - snapshot: what pass 1 read; the input must be those bytes (`CSVError.Kind.inputChanged`).
+    ///   - threads: default all cores.
     static func apply(_ model: FittedModel, path: String?, display: String, options: CSVReadOptions,
                       output: OutputTarget, adjustment: ImputedValueAdjustment?, computesDeviations: Bool,
-                      consumers: [any CompletedRowConsumer], snapshot: InputSnapshot? = nil) throws -> Summary {
+                      consumers: [any CompletedRowConsumer], snapshot: InputSnapshot? = nil, threads: Int? = nil,
+                      chunkSize: Int = RecordBoundaries.defaultChunkSize) throws -> Summary {
         if let adjustment, adjustment.observed.count != model.dimension {
             throw ImputedValueAdjustment.ShapeError.columnCount(expected: adjustment.observed.count, found: model.dimension)
         }
-        let file = try InputFile(path, display: display)
+        let file = try snapshot.map { try $0.reopen(path, display: display) } ?? InputFile(path, display: display)
         let fd = file.fd
-        if let snapshot, let change = snapshot.change(to: InputSnapshot.FileStatus(fd: fd)) {
-            throw CSVError(file: display, kind: .inputChanged(change))
+        let active = adjustment?.isActive == true ? adjustment : nil
+        if path != nil, file.isRegular, options.headerRecord == nil {
+            let stream = RangeCompletion.Stream(
+                makeCompleter: { RowCompleter(model: model, adjustment: active, computesDeviations: computesDeviations) },
+                output: output, consumers: consumers)
+            return try RangeCompletion.run(fd: fd, size: file.size, columnNames: model.columnNames, options: options, file: display, streams: [stream],
+                                           snapshot: snapshot, threads: max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount),
+                                           chunkSize: chunkSize)
         }
         let sink = ApplySink(model: model, options: options, file: display, output: output, computesDeviations: computesDeviations,
-                             adjustment: adjustment?.isActive == true ? adjustment : nil, consumers: consumers, snapshot: snapshot)
+                             adjustment: active, consumers: consumers, snapshot: snapshot)
         let reader = try CSVReader(delimiter: options.delimiter, file: display)
         do {
             try reader.read(fd: fd, into: sink, onSegment: { try sink.consume($0) }, prefix: options.headerPrefix)
@@ -83,7 +101,8 @@ public enum ModelApplier {
     }
 }
 
-/// Pairs libcsv's parsed records with their raw bytes and writes each completed record.
+/// The sequential pass 2 (standard input, or a header given apart): pairs libcsv's parsed
+/// records with their raw bytes as they stream past and writes each completed record.
 private final class ApplySink: CSVRecordSink {
     /// A record parsed by libcsv, waiting for its raw text to be complete.
     struct Parsed {
@@ -96,21 +115,18 @@ private final class ApplySink: CSVRecordSink {
     let options: CSVReadOptions
     let file: String
     let output: OutputTarget
-    let completer: RowCompleter
+    let computesDeviations: Bool
+    let adjustment: ImputedValueAdjustment?
     let consumers: [any CompletedRowConsumer]
     var verifier: InputSnapshot.Verifier?
-    let tokens: MissingTokens
     let scanner: RecordScanner
     var error: (any Error)?
     var shouldStop: Bool { error != nil }
     var summary = ModelApplier.Summary()
 
-    var sawHeader = false
-    var columnCount = 0
-    /// Model column index of each input column, or -1.
-    var modelIndex: [Int] = []
-    /// (model column, input column) pairs in input order.
-    var replacements: [(k: Int, j: Int)] = []
+    var sawHeader: Bool { writer != nil }
+    /// Set from the first record.
+    var writer: CompletedRecordWriter?
     var firstFields: [[UInt8]] = []
 
     var pending: [Parsed] = []
@@ -120,6 +136,7 @@ private final class ApplySink: CSVRecordSink {
     var rawPosition = 0
     var record = RecordScanner.Record()
     var skippedByteOrderMark = false
+    var written: [UInt8] = []
 
     init(model: FittedModel, options: CSVReadOptions, file: String, output: OutputTarget, computesDeviations: Bool,
          adjustment: ImputedValueAdjustment?, consumers: [any CompletedRowConsumer], snapshot: InputSnapshot?) {
@@ -127,10 +144,10 @@ private final class ApplySink: CSVRecordSink {
         self.options = options
         self.file = file
         self.output = output
-        completer = RowCompleter(model: model, adjustment: adjustment, computesDeviations: computesDeviations)
+        self.computesDeviations = computesDeviations
+        self.adjustment = adjustment
         self.consumers = consumers
         verifier = snapshot.map(InputSnapshot.Verifier.init)
-        tokens = MissingTokens(options.missingTokens)
         scanner = RecordScanner(delimiter: options.delimiter)
     }
 
@@ -139,69 +156,51 @@ private final class ApplySink: CSVRecordSink {
         guard error == nil else { return }
         let j = fieldIndex
         fieldIndex += 1
-        if !sawHeader { firstFields.append(Array(bytes)); return }
+        guard let columns = writer?.columns else { firstFields.append(Array(bytes)); return }
         if current.isEmpty { current = [Double](repeating: .nan, count: model.dimension) }
-        if j < modelIndex.count, modelIndex[j] >= 0 { parse(bytes, into: modelIndex[j], line: line, column: j) }
+        if j < columns.modelIndex.count, columns.modelIndex[j] >= 0 { parse(bytes, columns: columns, column: j, line: line) }
     }
 
     func endRecord(line: Int) {
         guard error == nil else { return }
-        if !sawHeader {
-            sawHeader = true
-            columnCount = firstFields.count
-            // The loader's naming rule, so that a model applies to the file it was fitted on.
-            let names: [String]
-            if options.hasHeader {
-                do {
-                    names = try HeaderNames.names(header: firstFields, file: file, line: line)
-                } catch {
-                    self.error = error
-                    return
-                }
-            } else {
-                names = HeaderNames.positional(count: columnCount)
+        if let writer {
+            guard fieldIndex == writer.columns.columnCount else {
+                error = CSVError(file: file, line: line, kind: .raggedRow(expected: writer.columns.columnCount, found: fieldIndex))
+                return
             }
-            modelIndex = [Int](repeating: -1, count: columnCount)
-            for (k, name) in model.columnNames.enumerated() {
-                guard let j = names.firstIndex(of: name) else {
-                    error = ModelFileError.missingColumn(file: file, column: name)
-                    return
-                }
-                modelIndex[j] = k
+            pending.append(Parsed(values: current, line: line, isHeader: false))
+        } else {
+            let columns: ModelColumns
+            do {
+                columns = try ModelColumns(model.columnNames, firstFields: firstFields, options: options, file: file, line: line)
+            } catch {
+                self.error = error
+                return
             }
-            replacements = modelIndex.enumerated().filter { $0.element >= 0 }.map { (k: $0.element, j: $0.offset) }
+            writer = CompletedRecordWriter(columns: columns, completer: RowCompleter(model: model, adjustment: adjustment,
+                                                                                     computesDeviations: computesDeviations),
+                                           delimiter: options.delimiter)
             if options.hasHeader {
                 pending.append(Parsed(values: [], line: line, isHeader: true))
             } else {
                 current = [Double](repeating: .nan, count: model.dimension)
-                for (j, cell) in firstFields.enumerated() where modelIndex[j] >= 0 {
-                    cell.withUnsafeBufferPointer { parse($0, into: modelIndex[j], line: line, column: j) }
+                for (j, cell) in firstFields.enumerated() where columns.modelIndex[j] >= 0 {
+                    cell.withUnsafeBufferPointer { parse($0, columns: columns, column: j, line: line) }
                 }
                 pending.append(Parsed(values: current, line: line, isHeader: false))
             }
             firstFields = []
-        } else {
-            guard fieldIndex == columnCount else {
-                error = CSVError(file: file, line: line, kind: .raggedRow(expected: columnCount, found: fieldIndex))
-                return
-            }
-            pending.append(Parsed(values: current, line: line, isHeader: false))
         }
         current = []
         fieldIndex = 0
     }
 
-    private func parse(_ raw: UnsafeBufferPointer<UInt8>, into k: Int, line: Int, column j: Int) {
-        let cell = raw.trimmingSpaces()
-        if tokens.matches(cell) { return }
-        switch DecimalParser.parse(cell) {
-        case .success(let v): current[k] = v
-        case .failure(let why):
-            let shown = PrintableText.of(cell)
-            error = CSVError(file: file, line: line, column: j + 1, kind: .mixedColumn(
-                name: model.columnNames[k],
-                offending: [.init(line: line, text: shown.text, reason: CSVError.OffendingCell.Reason.of(why, cell), isExact: shown.isExact)],
-                total: 1), canLeaveColumnOut: false)
+    private func parse(_ raw: UnsafeBufferPointer<UInt8>, columns: ModelColumns, column j: Int, line: Int) {
+        let k = columns.modelIndex[j]
+        do {
+            current[k] = try columns.value(of: raw, model: k, column: j, line: line)
+        } catch {
+            self.error = error
         }
     }
 
@@ -232,7 +231,7 @@ private final class ApplySink: CSVRecordSink {
         guard skippedByteOrderMark else { return }
         try raw.withUnsafeBufferPointer { bytes in
             while done < pending.count, scanner.next(in: bytes, from: rawPosition, isFinal: isFinal, into: &record) {
-                try write(pending[done], UnsafeRawBufferPointer(bytes))
+                try write(pending[done], bytes)
                 rawPosition = record.end
                 done += 1
             }
@@ -248,46 +247,27 @@ private final class ApplySink: CSVRecordSink {
         }
     }
 
-    private func write(_ item: Parsed, _ raw: UnsafeRawBufferPointer) throws {
-        guard record.fieldCount == columnCount else {
-            throw CompletedCSVWriter.Inconsistency(description: "line \(item.line): \(record.fieldCount) fields while writing, \(columnCount) while reading")
-        }
+    private func write(_ item: Parsed, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let writer else { return }
         if item.isHeader {
+            guard record.fieldCount == writer.columns.columnCount else {
+                throw CSVInconsistency(description: "line \(item.line): \(record.fieldCount) fields while writing, \(writer.columns.columnCount) while reading")
+            }
             // A header given apart (`CSVReadOptions.headerRecord`) is not the output's.
             if options.headerRecord != nil { return }
-            try output.write(UnsafeRawBufferPointer(rebasing: raw[rawPosition..<record.end]))
+            try output.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[rawPosition..<record.end]))
             return
         }
         let index = summary.rows
         summary.rows += 1
-        let completed = try completer.complete(item.values, index: index)
-        guard !completed.imputed.isEmpty else {
-            try output.write(UnsafeRawBufferPointer(rebasing: raw[rawPosition..<record.end]))
-            try hand(completed)
-            return
+        written.removeAll(keepingCapacity: true)
+        let completed = try writer.write(item.values, index: index, line: item.line, bytes: bytes, from: rawPosition,
+                                         record: record, into: &written)
+        try written.withUnsafeBytes { try output.write($0) }
+        if !completed.imputed.isEmpty {
+            summary.rowsWithImputedCells += 1
+            summary.imputedCells += completed.imputed.count
         }
-        summary.rowsWithImputedCells += 1
-        var copied = rawPosition
-        for (k, j) in replacements where item.values[k].isNaN {
-            try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.fieldStart[j]]))
-            try output.write(CSVField.escaped(tokens.spelledApart(ShortestDecimal.format(completed.values[k])), delimiter: options.delimiter))
-            copied = record.fieldEnd[j]
-        }
-        summary.imputedCells += completed.imputed.count
-        try output.write(UnsafeRawBufferPointer(rebasing: raw[copied..<record.end]))
-        try hand(completed)
-    }
-
-    private func hand(_ row: CompletedRow) throws {
-        for consumer in consumers { try consumer.consume(row) }
-    }
-}
-
-/// Quoting for fields EMImpute writes itself.
-enum CSVField {
-    /// The text as a CSV field: quoted (with doubled quotes) only when it needs to be.
-    static func quoted(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" || $0 == "\t" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        for consumer in consumers { try consumer.consume(completed) }
     }
 }

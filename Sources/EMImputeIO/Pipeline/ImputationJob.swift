@@ -42,7 +42,7 @@ public struct ImputationJob: Sendable {
     public var roundsIntegers = false
     /// Clamp each imputed cell to its column's observed range.
     public var clampsToObservedRange = false
-    /// Threads for pass 1 (default: all cores); the result does not depend on it.
+    /// Threads for pass 1 and pass 2 (default: all cores); the result does not depend on it.
     public var threads: Int?
     /// Whether the report includes Little's test and the standard errors (normal model).
     public var includesInference = true
@@ -156,7 +156,7 @@ public struct ImputationJob: Sendable {
         if let deviations { consumers.append(try ConditionalDeviationsWriter(deviations, columnNames: model.columnNames)) }
         return try ModelApplier.apply(model, path: source.path, display: source.displayName, options: reading, output: output,
                                       adjustment: adjustment, computesDeviations: deviations != nil, consumers: consumers,
-                                      snapshot: snapshot)
+                                      snapshot: snapshot, threads: threads)
     }
 
     private static func seconds(_ d: Duration) -> Double {

@@ -8,14 +8,12 @@ extension HTMLReport {
     /// The section, or "" without multiple imputation.
     ///
     /// - Parameters:
-    ///   - draws: per imputation, the drawn values as written (row-major over the missing cells).
-    static func multipleImputation(table: LoadedTable, draws: [[Double]], report r: ImputationReport) -> String {
-        guard let mi = r.multipleImputation, !draws.isEmpty else { return "" }
-        let names = table.modelledNames
-        let p = names.count, n = table.matrix.rowCount
-        let values = table.matrix.values
+    ///   - values: per column, the observed values and each imputation's drawn values as written.
+    static func multipleImputation(_ values: DrawnValues, report r: ImputationReport) -> String {
+        guard let mi = r.multipleImputation, !values.drawn.isEmpty else { return "" }
+        let names = values.columnNames
         // Columns with missing cells only.
-        let columns = (0..<p).filter { j in (0..<n).contains { values[$0 * p + j].isNaN } }
+        let columns = names.indices.filter { j in values.drawn.contains { !$0[j].isEmpty } }
         var s = "<section id=\"multiple-imputation-section\" class=\"charts\">\n<h2>Multiple imputation</h2>\n"
         s += "<p class=\"how\">\(mi.imputations) imputations drawn by EM with Bayesian-bootstrap weights. For each column with missing cells: the histogram of the observed values and, as lines over the same bins, the distribution of the drawn values of each imputation, each scaled to unit area. Unlike conditional means, draws should spread about as much as the data given the other columns; the lines differ from one another because the parameters are drawn too.</p>\n"
         s += "<div class=\"legend\"><span><span class=\"swatch observed\"></span>observed values</span><span><span class=\"swatch missing line\"></span>drawn values, one line per imputation</span></div>\n"
@@ -24,18 +22,9 @@ extension HTMLReport {
         let rows = (columns.count + perRow - 1) / perRow
         var canvas = SVGCanvas(width: Double(perRow) * panelWidth + Double(perRow - 1) * gap, height: max(40, Double(rows) * (panelHeight + gap)))
         if columns.isEmpty { canvas.text("no missing cells", x: 10, y: 24, class: "small") }
-        // Offsets of each row's missing cells in the row-major list.
-        var offsets = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n { offsets[i + 1] = offsets[i] + (0..<p).reduce(0) { $0 + (values[i * p + $1].isNaN ? 1 : 0) } }
         for (panel, j) in columns.enumerated() {
-            var observed: [Double] = []
-            var drawn = [[Double]](repeating: [], count: draws.count)
-            for i in 0..<n {
-                let v = values[i * p + j]
-                if !v.isNaN { observed.append(v); continue }
-                let a = (0..<j).reduce(0) { $0 + (values[i * p + $1].isNaN ? 1 : 0) }
-                for m in draws.indices where draws[m][offsets[i] + a].isFinite { drawn[m].append(draws[m][offsets[i] + a]) }
-            }
+            let observed = values.observed[j]
+            let drawn = values.drawn.map { $0[j].filter(\.isFinite) }
             let everything = observed + drawn.flatMap { $0 }
             guard var lo = everything.min(), var hi = everything.max() else { continue }
             if hi == lo { lo -= 0.5; hi += 0.5 }

@@ -21,10 +21,10 @@ public enum HTMLReport {
     ///   - facts: the table as read and completed: columns, patterns, and the histograms of
     ///     its observed and written imputed values.
     ///   - report: the diagnostics of the same run; supplies every other number.
-    ///   - draws: with multiple imputation, the loaded table and each imputation's drawn
-    ///     values as written; shown beside the observed distribution.
+    ///   - draws: with multiple imputation, each column's observed values and each
+    ///     imputation's drawn values as written; shown beside the observed distribution.
     /// - Complexity: O(patterns · p + p²).
-    package static func render(facts: TableFacts, report: ImputationReport, draws: (table: LoadedTable, values: [[Double]])? = nil) -> String {
+    package static func render(facts: TableFacts, report: ImputationReport, draws: DrawnValues? = nil) -> String {
         var page = head(title: "emimpute report: \(report.input.path)")
         page += "<main>\n"
         page += summary(report)
@@ -33,7 +33,7 @@ public enum HTMLReport {
         page += missingness(facts: facts, report: report)
         page += distributions(facts: facts, report: report)
         page += inference(report)
-        if let draws { page += multipleImputation(table: draws.table, draws: draws.values, report: report) }
+        if let draws { page += multipleImputation(draws, report: report) }
         if let sample = facts.sample { page += overimputation(sample, report: report) }
         page += correlation(report)
         page += "<footer>Written by emimpute \(Markup.escape(report.emimputeVersion)) (report schema \(report.schemaVersion)). Every number here is also in the JSON report.</footer>\n"

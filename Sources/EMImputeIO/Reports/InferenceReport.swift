@@ -178,19 +178,34 @@ public struct MultipleImputationReport: Codable, Sendable {
     /// will do) drawn as `method` says (nil: the normal model's EMB).
     public init(imputations: [Imputation], columnNames names: [String], method: String?, analysis: PooledAnalysis,
                 regressions: [(formula: String, PooledAnalysis.Regression)], boundedDraws: Bool) {
+        self.init(draws: imputations.map {
+            Draw(imputation: $0.index, iterations: $0.iterations, converged: $0.hasConverged, redrawnCells: $0.redrawnCells,
+                 cellsSetToBound: $0.cellsSetToBound, mean: $0.model.mean)
+        }, columnNames: names, method: method, analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
+    }
+
+    /// The section for the parameter draws `draws`, whose rows were drawn with `counts` redraws
+    /// (one per draw), drawn as `method` says (nil: the normal model's EMB).
+    public init(draws: [ImputationDraw], counts: [RowDrawer.Counts], columnNames names: [String], method: String?,
+                analysis: PooledAnalysis, regressions: [(formula: String, PooledAnalysis.Regression)], boundedDraws: Bool) {
+        self.init(draws: zip(draws, counts).map { draw, counts in
+            Draw(imputation: draw.index, iterations: draw.iterations, converged: draw.hasConverged, redrawnCells: counts.redrawn,
+                 cellsSetToBound: counts.setToBound, mean: draw.model.mean)
+        }, columnNames: names, method: method, analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
+    }
+
+    private init(draws: [Draw], columnNames names: [String], method: String?, analysis: PooledAnalysis,
+                 regressions: [(formula: String, PooledAnalysis.Regression)], boundedDraws: Bool) {
         let meanSpread = names.indices.map { j in
-            let values = imputations.map { $0.model.mean[j] }
+            let values = draws.map { $0.mean[j] }
             let average = values.reduce(0, +) / Double(values.count)
             return (values.reduce(0) { $0 + ($1 - average) * ($1 - average) } / Double(values.count - 1)).squareRoot()
         }
         let method = method ?? "EM with Bayesian-bootstrap row weights (Amelia's EMB), warm-started at the full-data estimate; each row's missing cells drawn from their conditional normal distribution"
-        self.imputations = imputations.count
+        imputations = draws.count
         self.method = method
         self.boundedDraws = boundedDraws
-        draws = imputations.map {
-            Draw(imputation: $0.index, iterations: $0.iterations, converged: $0.hasConverged, redrawnCells: $0.redrawnCells,
-                 cellsSetToBound: $0.cellsSetToBound, mean: $0.model.mean)
-        }
+        self.draws = draws
         self.meanSpread = meanSpread
         pooledMeans = zip(names, analysis.means).map { PooledReport(name: $0, $1) }
         pooledStandardDeviations = zip(names, analysis.standardDeviations).map { PooledReport(name: $0, $1) }
