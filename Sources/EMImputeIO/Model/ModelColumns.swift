@@ -45,7 +45,7 @@ struct ModelColumns: Sendable {
             let shown = PrintableText.of(cell)
             throw CSVError(file: file, line: line, column: j + 1, kind: .mixedColumn(
                 name: columnNames[k],
-                offending: [.init(line: line, text: shown.text, reason: CSVError.OffendingCell.reason(why, cell), isExact: shown.isExact)],
+                offending: [.init(line: line, text: shown.text, reason: CSVError.OffendingCell.Reason.of(why, cell), isExact: shown.isExact)],
                 total: 1), canLeaveColumnOut: false)
         }
     }
