@@ -60,6 +60,20 @@ extension PreparedComponent {
                         distances[r] = RowKernels.dot(zr, vr, p) - w * s
                         zr[column] = -s
                     }
+                } else if nm == 2 {
+                    let c = cb.baseAddress! + conditionalOffset[g], m0 = m[0], m1 = m[1]
+                    let (c00, c01, c10, c11) = (c[0], c[1], c[2], c[3])
+                    for r in i..<end {
+                        let zr = z + r &* ld, vr = v + r &* p
+                        let w0 = vr[m0], w1 = vr[m1]
+                        let s0 = c00 * w0 + c01 * w1, s1 = c10 * w0 + c11 * w1
+                        var d2 = RowKernels.dot(zr, vr, p)
+                        d2 -= w0 * s0
+                        d2 -= w1 * s1
+                        zr[m0] = -s0
+                        zr[m1] = -s1
+                        distances[r] = d2
+                    }
                 } else {
                     let c = cb.baseAddress! + conditionalOffset[g]
                     for r in i..<end {

@@ -248,8 +248,16 @@ public struct MultivariateTEM: Sendable {
                 for g in patternRows.indices where patternRows[g] > 0 {
                     logDeterminants += patternRows[g] * nextComponent.logDeterminantObserved(pattern: g)
                 }
-                let candidate = DegreesOfFreedomStep.maximizer(distances: nextDistances, observed: observed)
-                let atCandidate = logLikelihood(nu: candidate, distances: nextDistances, logDeterminants: logDeterminants)
+                // The derivative at the upper bound first, with ℓ there from the same log(1 + δ²/ν):
+                // when ν stays at the bound (no heavy tails) that is all the ν step costs.
+                let upper = MultivariateTOptions.degreesOfFreedomRange.upperBound
+                let atUpper = DegreesOfFreedomStep.derivativeAndLogDensitySum(
+                    upper, distances: nextDistances, observed: observed,
+                    constants: DegreesOfFreedomStep.logDensityConstants(nu: upper, columnCount: p))
+                let candidate = atUpper.derivative >= 0 ? upper
+                    : DegreesOfFreedomStep.maximizer(distances: nextDistances, observed: observed, derivativeAtUpperBound: atUpper.derivative)
+                let atCandidate = candidate == upper ? atUpper.logDensitySum - 0.5 * logDeterminants
+                    : logLikelihood(nu: candidate, distances: nextDistances, logDeterminants: logDeterminants)
                 // ν at a bound stays there: then ℓ at the old ν is ℓ at the candidate.
                 let atOld = candidate == nu ? atCandidate : logLikelihood(nu: nu, distances: nextDistances, logDeterminants: logDeterminants)
                 if atCandidate >= atOld - 1e-10 * max(1, abs(atOld)) { nextNu = candidate }
