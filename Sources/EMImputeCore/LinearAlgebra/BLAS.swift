@@ -27,4 +27,15 @@ enum BLAS {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(columns), Int32(inner),
                     1.0, a, Int32(lda), b, Int32(ldb), 0.0, c, Int32(ldc))
     }
+
+    /// C ← C + A B, shapes as in `multiply`. With β = 1 OpenBLAS skips its β pass, which for
+    /// a C of few columns zeroes it by one `memset` call per row; a caller that needs C = A B
+    /// zeroes C in one call and saves that.
+    static func multiplyAdding(_ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
+                               into c: UnsafeMutablePointer<Double>, ldc: Int, rows: Int, inner: Int, columns: Int) {
+        _ = pinnedToOneThread
+        guard rows > 0, columns > 0, inner > 0 else { return }
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(columns), Int32(inner),
+                    1.0, a, Int32(lda), b, Int32(ldb), 1.0, c, Int32(ldc))
+    }
 }

@@ -70,7 +70,7 @@ struct MixtureProblem: Sendable {
         components = options.components
         self.options = options
         threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        blocks = RowBlocks(rowCount: data.rowCount)
+        blocks = RowBlocks(rowCount: data.rowCount, columns: data.p)
     }
 
     /// The components at `theta`, ready for an E-step.
@@ -98,18 +98,20 @@ struct MixtureProblem: Sendable {
     /// and the responsibility-weighted statistics of the completed rows.
     ///
     /// Rows are taken in chunks of consecutive rows (whatever their patterns; rows of one
-    /// pattern are adjacent), and each component's work on a chunk is three steps of BLAS
-    /// size: one `dgemm` for ẑ and δ² of every row (`PreparedComponent.completeDeviations`),
-    /// the responsibilities, and one `dsyrk` of the √r-scaled rows. The conditional-covariance
+    /// pattern are adjacent), one chunk per row block at small p, and each component's work on
+    /// a chunk is three steps of BLAS size: one `dgemm` for ẑ and δ² of every row
+    /// (`PreparedComponent.completeDeviations`), the responsibilities, and one `dsyrk` of the
+    /// √r-scaled rows. Each row of ẑ carries √r in an extra column, so that the one `dsyrk`
+    /// gives Σ r ẑẑᵀ, Σ r ẑ (its last column) and Σ r (its corner). The conditional-covariance
     /// correction is added once per stretch of one pattern, weighted by its Σ r.
     ///
     /// - Complexity: O(n·K·p² + K·Σ_patterns |m|³).
     func expectation(_ theta: MixtureParameters, _ prepared: [PreparedComponent]) -> MixtureStatistics {
         let p = data.p, kCount = components, data = self.data, blocks = self.blocks
         let logWeights = theta.weights.map { $0 > 0 ? log($0) : -Double.infinity }
-        // About 16k values per component's chunk: big enough for BLAS, small enough that
-        // ẑ stays in cache between the distances and the dsyrk.
-        let chunk = max(16, min(512, 16_384 / max(p, 1)))
+        let chunk = min(blocks.blockRows, RowBlocks.rowsPerCall(columns: p))
+        // ẑ rows of p values and √r; the statistics (p+1)×(p+1) per component.
+        let ld = p + 1, square = ld * ld
         let halfLogTwoPi = 0.5 * log(2 * Double.pi)
         // Per pattern and component, the row-independent part of the log density.
         var logConstants = [Double](repeating: 0, count: data.layout.missing.count * kCount)
@@ -122,79 +124,111 @@ struct MixtureProblem: Sendable {
         let constants = logConstants
         let parts = blocks.map(threads: threads) { b -> MixtureStatistics in
             var stats = MixtureStatistics(components: kCount, columnCount: p)
-            let z = UnsafeMutablePointer<Double>.allocate(capacity: kCount * chunk * p)
+            let z = UnsafeMutablePointer<Double>.allocate(capacity: kCount * chunk * ld)
             let v = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
             let distances = UnsafeMutablePointer<Double>.allocate(capacity: chunk)
             let density = UnsafeMutablePointer<Double>.allocate(capacity: chunk * kCount)
-            let cross = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p * p)
-            cross.initialize(repeating: 0, count: kCount * p * p)
-            let sum = UnsafeMutablePointer<Double>.allocate(capacity: kCount * p)
-            sum.initialize(repeating: 0, count: kCount * p)
-            defer {
-                z.deallocate(); v.deallocate(); distances.deallocate(); density.deallocate(); cross.deallocate()
-                sum.deallocate()
-            }
+            let cross = UnsafeMutablePointer<Double>.allocate(capacity: kCount * square)
+            cross.initialize(repeating: 0, count: kCount * square)
+            defer { z.deallocate(); v.deallocate(); distances.deallocate(); density.deallocate(); cross.deallocate() }
+            // One component: every √r is 1, set once.
+            if kCount == 1 { for i in 0..<chunk { z[i * ld + p] = 1 } }
+            var logLikelihood = 0.0
             let rows = blocks.rows(ofBlock: b)
             data.standardized.values.withUnsafeBufferPointer { xb in
                 data.rowPattern.withUnsafeBufferPointer { patterns in
                 data.missingColumns.withUnsafeBufferPointer { missingColumns in
                 data.missingStart.withUnsafeBufferPointer { missingStart in
+                constants.withUnsafeBufferPointer { constantsBuffer in
                     let missing = missingColumns.baseAddress!, starts = missingStart.baseAddress!
+                    let constants = constantsBuffer.baseAddress!
                     var r = rows.lowerBound
                     while r < rows.upperBound {
                         let count = min(chunk, rows.upperBound - r)
                         let rowPatterns = patterns.baseAddress! + r
                         for k in 0..<kCount {
                             prepared[k].completeDeviations(xb.baseAddress! + r * p, count: count, patterns: rowPatterns,
-                                                           missing: missing, missingStart: starts, into: z + k * chunk * p,
-                                                           distances: distances, work: v)
+                                                           missing: missing, missingStart: starts, into: z + k * chunk * ld,
+                                                           rowStride: ld, distances: distances, work: v)
                             for i in 0..<count {
-                                density[i * kCount + k] = constants[rowPatterns[i] * kCount + k] - 0.5 * distances[i]
+                                density[i &* kCount &+ k] = constants[rowPatterns[i] &* kCount &+ k] - 0.5 * distances[i]
                             }
                         }
-                        // Log densities → responsibilities, in place.
-                        for i in 0..<count {
-                            let row = density + i * kCount
-                            // One component: the responsibility is exactly 1 (as exp(ℓ − ℓ) would give).
-                            if kCount == 1 {
-                                stats.logLikelihood += row[0]
-                                row[0] = 1
-                            } else {
-                                stats.logLikelihood += normalizeLogWeights(row, kCount)
-                            }
+                        if kCount == 1 {
+                            // The responsibility is exactly 1 (as exp(ℓ − ℓ) would give).
+                            for i in 0..<count { logLikelihood += density[i]; density[i] = 1 }
+                        } else {
+                            logLikelihood += Self.normalizeResponsibilities(density, rows: count, components: kCount)
                         }
                         for k in 0..<kCount {
-                            let zk = z + k * chunk * p
-                            var weight = 0.0
-                            let sk = sum + k * p
-                            for i in 0..<count {
-                                let responsibility = density[i * kCount + k]
-                                weight += responsibility
-                                let zi = zk + i * p
-                                for j in 0..<p { sk[j] += responsibility * zi[j] }
-                                if kCount > 1 {
-                                    let root = responsibility.squareRoot()
-                                    for j in 0..<p { zi[j] *= root }
+                            let zk = z + k * chunk * ld
+                            if kCount > 1 {
+                                for i in 0..<count {
+                                    let root = density[i &* kCount &+ k].squareRoot()
+                                    let zi = zk + i &* ld
+                                    RowKernels.scale(zi, by: root, count: p)
+                                    zi[p] = root
                                 }
                             }
-                            stats.weight[k] += weight
-                            BLAS.addGram(of: zk, rows: count, columns: p, into: cross + k * p * p)
+                            BLAS.addGram(of: zk, rows: count, columns: ld, into: cross + k * square)
                             prepared[k].addConditionalCovariances(count: count, patterns: rowPatterns, missing: missing, missingStart: starts,
-                                                                  weights: density + k, stride: kCount, into: cross + k * p * p)
+                                                                  weights: density + k, stride: kCount, into: cross + k * square,
+                                                                  leadingDimension: ld)
                         }
                         r += count
                     }
                 }
                 }
                 }
+                }
             }
-            stats.crossProduct = Array(UnsafeBufferPointer(start: cross, count: kCount * p * p))
-            stats.sum = Array(UnsafeBufferPointer(start: sum, count: kCount * p))
+            stats.logLikelihood = logLikelihood
+            for k in 0..<kCount {
+                let ck = cross + k * square
+                stats.weight[k] = ck[p * ld + p]
+                for i in 0..<p {
+                    stats.sum[k * p + i] = ck[i * ld + p]
+                    for j in i..<p { stats.crossProduct[k * p * p + i * p + j] = ck[i * ld + j] }
+                }
+            }
             return stats
         }
         var total = MixtureStatistics(components: kCount, columnCount: p)
         for part in parts { total.add(part) }
         return total
+    }
+
+    /// Turns each row's log densities aₖ (`rows`×`components`, row-major) into its
+    /// responsibilities exp(aₖ − ℓᵢ) in place and returns Σᵢ ℓᵢ, ℓᵢ = log Σₖ exp aₖ: one `exp`
+    /// per entry and one `log` per 128 rows (ℓᵢ = maxᵢ + log sᵢ with 1 ≤ sᵢ ≤ K ≤ 100, so the
+    /// product of 128 sᵢ stays below 10²⁵⁶). A row whose aₖ are all −∞ gets NaNs and −∞.
+    static func normalizeResponsibilities(_ a: UnsafeMutablePointer<Double>, rows: Int, components kCount: Int) -> Double {
+        var total = 0.0, product = 1.0, pending = 0
+        for i in 0..<rows {
+            let row = a + i * kCount
+            var top = -Double.infinity
+            for k in 0..<kCount where row[k] > top { top = row[k] }
+            guard top.isFinite else {
+                for k in 0..<kCount { row[k] = .nan }
+                total += top
+                continue
+            }
+            var s = 0.0
+            for k in 0..<kCount {
+                // exp(0) = 1 exactly: the largest entry (or entries) need no exp.
+                let d = row[k] - top
+                let e = d == 0 ? 1 : exp(d)
+                row[k] = e
+                s += e
+            }
+            let inverse = 1 / s
+            for k in 0..<kCount { row[k] *= inverse }
+            total += top
+            product *= s
+            pending += 1
+            if pending == 128 { total += log(product); product = 1; pending = 0 }
+        }
+        return total + log(product)
     }
 
     /// The M-step: πₖ = Nₖ/n, μₖ = Σ rẑ/Nₖ (added to the old μₖ), Σₖ = Σ r(ẑẑᵀ + C)/Nₖ − dₖdₖᵀ,

@@ -13,13 +13,26 @@ struct RowBlocks: Sendable {
     /// Rows per block (the last may have fewer).
     let blockRows: Int
 
-    init(rowCount: Int) {
+    /// Blocks of at least `minimumRows` rows (at most 256 blocks beyond that).
+    init(rowCount: Int, minimumRows: Int = 256) {
         self.rowCount = rowCount
         // At most 256 blocks of at least 256 rows: enough to balance two cores or a hundred,
         // and long enough runs of rows for the BLAS calls of the E-steps (at 64 rows the
         // packing and call overhead of dgemm/dsyrk cost about a tenth of a mixture iteration).
-        blockRows = max(256, (rowCount + 255) / 256)
+        blockRows = max(max(1, minimumRows), (rowCount + 255) / 256)
     }
+
+    /// Blocks for the mixture and t E-steps at p columns: each block one BLAS-sized run of
+    /// `rowsPerCall(columns:)` rows, so that a block costs one `dgemm` and one `dsyrk` per
+    /// component (at p = 10 their fixed cost per call — packing, OpenBLAS's β and diagonal-block
+    /// passes — was a third of a mixture iteration with 256-row calls).
+    init(rowCount: Int, columns p: Int) {
+        self.init(rowCount: rowCount, minimumRows: Self.rowsPerCall(columns: p))
+    }
+
+    /// Rows per BLAS call in the mixture and t E-steps: about 20k values (2,048 rows at p = 10,
+    /// 512 at p = 40), between 16 and 2,048 rows.
+    static func rowsPerCall(columns p: Int) -> Int { max(16, min(2048, 20_480 / max(p, 1))) }
 
     /// Number of blocks.
     var count: Int { rowCount == 0 ? 0 : (rowCount + blockRows - 1) / blockRows }

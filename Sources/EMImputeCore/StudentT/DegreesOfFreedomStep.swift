@@ -66,15 +66,34 @@ enum DegreesOfFreedomStep {
         return 0.5 * s
     }
 
+    /// `derivative(ν)` and Σᵢ `logDensity(δᵢ², oᵢ, 0, ν)` (the t log-likelihood without its
+    /// log-determinant part) in one pass, sharing each row's log(1 + δ²/ν); each sum exactly
+    /// as the separate functions compute it. `constants` is `logDensityConstants(ν, p)`.
+    static func derivativeAndLogDensitySum(_ nu: Double, distances: [Double], observed: [Double],
+                                           constants: [Double]) -> (derivative: Double, logDensitySum: Double) {
+        let base = digamma(nu / 2)
+        let largest = Int(observed.max() ?? 0)
+        let psi = (0...largest).map { digamma((nu + Double($0)) / 2) - base }
+        var s = 0.0, l = 0.0
+        for i in distances.indices {
+            let o = observed[i], d2 = distances[i]
+            let logTerm = log1p(d2 / nu)
+            s += psi[Int(o)] - logTerm + (d2 - o) / (nu + d2)
+            l += constants[Int(o)] - 0.5 * 0.0 - 0.5 * (nu + o) * logTerm
+        }
+        return (0.5 * s, l)
+    }
+
     /// The ν in `MultivariateTOptions.degreesOfFreedomRange` at which ∂ℓ/∂ν = 0 (a bound
     /// when the derivative does not change sign there), on log ν to full precision.
     ///
     /// Regula falsi with the Illinois modification inside the bracket, falling back to
     /// bisection when a step does not shrink the bracket by half within two steps: some
     /// ten derivatives (each O(n)) instead of bisection's fifty.
-    static func maximizer(distances: [Double], observed: [Double]) -> Double {
+    /// `derivativeAtUpperBound`, when given, is `derivative` at the range's upper bound.
+    static func maximizer(distances: [Double], observed: [Double], derivativeAtUpperBound: Double? = nil) -> Double {
         let range = MultivariateTOptions.degreesOfFreedomRange
-        var flo = derivative(range.upperBound, distances: distances, observed: observed)
+        var flo = derivativeAtUpperBound ?? derivative(range.upperBound, distances: distances, observed: observed)
         if flo >= 0 { return range.upperBound }
         var fhi = flo
         flo = derivative(range.lowerBound, distances: distances, observed: observed)

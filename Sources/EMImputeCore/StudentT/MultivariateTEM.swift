@@ -57,7 +57,7 @@ public struct MultivariateTEM: Sendable {
         let prepared = try PreparedData(data)
         let p = prepared.p, n = prepared.rowCount
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let blocks = RowBlocks(rowCount: n)
+        let blocks = RowBlocks(rowCount: n, columns: p)
         let observed = (0..<n).map { Double(p - prepared.layout.missing[prepared.rowPattern[$0]].count) }
         let began = ContinuousClock.now
 
@@ -76,11 +76,13 @@ public struct MultivariateTEM: Sendable {
 
         // ẑ of every row at (μ, Σ), kept in `completed`, and every row's δ²: what does not
         // depend on ν, so that ν can be chosen before the weighted statistics are summed
-        // (one pass over the data per iteration, not one per value of ν).
-        let completed = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n * p))
+        // (one pass over the data per iteration, not one per value of ν). Each row has room
+        // for √w after its p values, so that one `dsyrk` gives Σ w ẑẑᵀ, Σ w ẑ and Σ w.
+        let ld = p + 1, square = ld * ld
+        let completed = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n * ld))
         defer { completed.deallocate() }
         let completedRows = DisjointSlots(base: completed)
-        let chunk = max(16, min(512, 16_384 / p))
+        let chunk = min(blocks.blockRows, RowBlocks.rowsPerCall(columns: p))
         func complete(_ component: PreparedComponent) -> [Double] {
             var distances = [Double](repeating: 0, count: n)
             distances.withUnsafeMutableBufferPointer { db in
@@ -98,8 +100,8 @@ public struct MultivariateTEM: Sendable {
                                 let count = min(chunk, rows.upperBound - r)
                                 component.completeDeviations(xb.baseAddress! + r * p, count: count, patterns: patterns.baseAddress! + r,
                                                              missing: missingColumns.baseAddress!,
-                                                             missingStart: missingStart.baseAddress!, into: completedRows.base + r * p,
-                                                             distances: slots.base + r, work: work)
+                                                             missingStart: missingStart.baseAddress!, into: completedRows.base + r * ld,
+                                                             rowStride: ld, distances: slots.base + r, work: work)
                                 r += count
                             }
                         }
@@ -112,47 +114,73 @@ public struct MultivariateTEM: Sendable {
             return distances
         }
 
-        // The weighted statistics at ν and ℓ at (μ, Σ, ν), from `completed` and `distances`.
-        func pass(_ component: PreparedComponent, nu: Double, distances: [Double]) -> Pass {
+        // The weighted statistics at ν from `completed` (scaled in place: each `complete` is
+        // followed by one `pass`) and `distances`, and ℓ at (μ, Σ, ν) unless `knownLogLikelihood`
+        // gives it (the ν step has just computed it).
+        func pass(_ component: PreparedComponent, nu: Double, distances: [Double], knownLogLikelihood: Double? = nil) -> Pass {
             let constants = DegreesOfFreedomStep.logDensityConstants(nu: nu, columnCount: p)
+            let needsLogLikelihood = knownLogLikelihood == nil
             let parts = blocks.map(threads: threads) { b -> Pass in
                 var out = Pass(p: p)
-                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: chunk * p)
-                let cross = UnsafeMutablePointer<Double>.allocate(capacity: p * p)
-                cross.initialize(repeating: 0, count: p * p)
-                defer { scratch.deallocate(); cross.deallocate() }
+                let cross = UnsafeMutablePointer<Double>.allocate(capacity: square)
+                cross.initialize(repeating: 0, count: square)
+                defer { cross.deallocate() }
                 let rows = blocks.rows(ofBlock: b)
+                var logLikelihood = 0.0
                 prepared.rowPattern.withUnsafeBufferPointer { patterns in
                 prepared.missingColumns.withUnsafeBufferPointer { missingColumns in
                 prepared.missingStart.withUnsafeBufferPointer { missingStart in
+                constants.withUnsafeBufferPointer { constantsBuffer in
+                distances.withUnsafeBufferPointer { distanceBuffer in
+                    let constants = constantsBuffer.baseAddress!, distances = distanceBuffer.baseAddress!
+                    let starts = missingStart.baseAddress!
                     var r = rows.lowerBound
                     while r < rows.upperBound {
                         let count = min(chunk, rows.upperBound - r)
-                        for i in 0..<count {
-                            let row = r + i, g = patterns[row], d2 = distances[row], o = observed[row]
-                            out.logLikelihood += constants.withUnsafeBufferPointer {
-                                DegreesOfFreedomStep.logDensity(squaredDistance: d2, observed: o, logDeterminant: component.logDeterminantObserved(pattern: g),
-                                                                nu: nu, constants: $0.baseAddress!)
+                        // Stretches of one pattern: one observed count and log det Σ_oo each.
+                        var row = r
+                        while row < r + count {
+                            let g = patterns[row]
+                            var end = row + 1
+                            while end < r + count && patterns[end] == g { end += 1 }
+                            let o = Double(p - (starts[g + 1] - starts[g]))
+                            if needsLogLikelihood {
+                                let logDeterminant = component.logDeterminantObserved(pattern: g)
+                                for i in row..<end {
+                                    logLikelihood += DegreesOfFreedomStep.logDensity(
+                                        squaredDistance: distances[i], observed: o, logDeterminant: logDeterminant, nu: nu, constants: constants)
+                                }
                             }
-                            let w = nu == .infinity ? 1 : (nu + o) / (nu + d2)
-                            out.weightSum += w
-                            let root = w.squareRoot(), z = completedRows.base + row * p, target = scratch + i * p
-                            for j in 0..<p {
-                                out.sum[j] += w * z[j]
-                                target[j] = root * z[j]
+                            if nu == .infinity {
+                                for i in row..<end { completedRows.base[i * ld + p] = 1 }
+                            } else {
+                                for i in row..<end {
+                                    let root = ((nu + o) / (nu + distances[i])).squareRoot()
+                                    let z = completedRows.base + i &* ld
+                                    RowKernels.scale(z, by: root, count: p)
+                                    z[p] = root
+                                }
                             }
+                            row = end
                         }
-                        BLAS.addGram(of: scratch, rows: count, columns: p, into: cross)
+                        BLAS.addGram(of: completedRows.base + r * ld, rows: count, columns: ld, into: cross)
                         // The conditional covariance Cᵢ enters unweighted.
                         component.addConditionalCovariances(count: count, patterns: patterns.baseAddress! + r,
-                                                            missing: missingColumns.baseAddress!,
-                                                            missingStart: missingStart.baseAddress!, weights: nil, stride: 0, into: cross)
+                                                            missing: missingColumns.baseAddress!, missingStart: starts,
+                                                            weights: nil, stride: 0, into: cross, leadingDimension: ld)
                         r += count
                     }
                 }
                 }
                 }
-                out.crossProduct = Array(UnsafeBufferPointer(start: cross, count: p * p))
+                }
+                }
+                out.logLikelihood = logLikelihood
+                out.weightSum = cross[p * ld + p]
+                for i in 0..<p {
+                    out.sum[i] = cross[i * ld + p]
+                    for j in i..<p { out.crossProduct[i * p + j] = cross[i * ld + j] }
+                }
                 return out
             }
             var total = Pass(p: p)
@@ -162,20 +190,28 @@ public struct MultivariateTEM: Sendable {
                 for j in 0..<p { total.sum[j] += part.sum[j] }
                 for j in 0..<(p * p) { total.crossProduct[j] += part.crossProduct[j] }
             }
+            if let knownLogLikelihood { total.logLikelihood = knownLogLikelihood }
             return total
         }
 
         func logLikelihood(nu: Double, distances: [Double], logDeterminants: Double) -> Double {
             let constants = DegreesOfFreedomStep.logDensityConstants(nu: nu, columnCount: p)
             var s = 0.0
-            for i in 0..<n {
-                s += constants.withUnsafeBufferPointer {
-                    DegreesOfFreedomStep.logDensity(squaredDistance: distances[i], observed: observed[i], logDeterminant: 0, nu: nu,
-                                                    constants: $0.baseAddress!)
+            constants.withUnsafeBufferPointer { constantsBuffer in
+                distances.withUnsafeBufferPointer { d in
+                    observed.withUnsafeBufferPointer { o in
+                        for i in 0..<n {
+                            s += DegreesOfFreedomStep.logDensity(squaredDistance: d[i], observed: o[i], logDeterminant: 0, nu: nu,
+                                                                 constants: constantsBuffer.baseAddress!)
+                        }
+                    }
                 }
             }
             return s - 0.5 * logDeterminants
         }
+        // Rows per pattern, for Σᵢ log det Σ_oo.
+        var patternRows = [Double](repeating: 0, count: prepared.layout.missing.count)
+        for r in 0..<n { patternRows[prepared.rowPattern[r]] += 1 }
 
         let estimatesNu = options.degreesOfFreedom == nil
         var nu = options.degreesOfFreedom ?? options.initialDegreesOfFreedom
@@ -202,19 +238,32 @@ public struct MultivariateTEM: Sendable {
             let nextMean = (0..<p).map { mean[$0] + d[$0] }
             let nextComponent = try prepare(nextMean, next, iteration: iteration)
             var nextNu = nu
+            var knownLogLikelihood: Double?
             let nextDistances = complete(nextComponent)
             if estimatesNu {
                 // CM-step 2: ν maximising ℓ at the new μ, Σ. The root is the maximiser when ℓ is
                 // unimodal in ν; the old ν is kept only should the root do clearly worse (beyond
                 // rounding, which must not decide between two nearly equal values).
                 var logDeterminants = 0.0
-                for r in 0..<n { logDeterminants += nextComponent.logDeterminantObserved(pattern: prepared.rowPattern[r]) }
-                let candidate = DegreesOfFreedomStep.maximizer(distances: nextDistances, observed: observed)
-                let atCandidate = logLikelihood(nu: candidate, distances: nextDistances, logDeterminants: logDeterminants)
-                let atOld = logLikelihood(nu: nu, distances: nextDistances, logDeterminants: logDeterminants)
+                for g in patternRows.indices where patternRows[g] > 0 {
+                    logDeterminants += patternRows[g] * nextComponent.logDeterminantObserved(pattern: g)
+                }
+                // The derivative at the upper bound first, with ℓ there from the same log(1 + δ²/ν):
+                // when ν stays at the bound (no heavy tails) that is all the ν step costs.
+                let upper = MultivariateTOptions.degreesOfFreedomRange.upperBound
+                let atUpper = DegreesOfFreedomStep.derivativeAndLogDensitySum(
+                    upper, distances: nextDistances, observed: observed,
+                    constants: DegreesOfFreedomStep.logDensityConstants(nu: upper, columnCount: p))
+                let candidate = atUpper.derivative >= 0 ? upper
+                    : DegreesOfFreedomStep.maximizer(distances: nextDistances, observed: observed, derivativeAtUpperBound: atUpper.derivative)
+                let atCandidate = candidate == upper ? atUpper.logDensitySum - 0.5 * logDeterminants
+                    : logLikelihood(nu: candidate, distances: nextDistances, logDeterminants: logDeterminants)
+                // ν at a bound stays there: then ℓ at the old ν is ℓ at the candidate.
+                let atOld = candidate == nu ? atCandidate : logLikelihood(nu: nu, distances: nextDistances, logDeterminants: logDeterminants)
                 if atCandidate >= atOld - 1e-10 * max(1, abs(atOld)) { nextNu = candidate }
+                knownLogLikelihood = nextNu == candidate ? atCandidate : atOld
             }
-            let evaluated = pass(nextComponent, nu: nextNu, distances: nextDistances)
+            let evaluated = pass(nextComponent, nu: nextNu, distances: nextDistances, knownLogLikelihood: knownLogLikelihood)
             var change = abs(nu.isFinite ? log(nextNu) - log(nu) : 0)
             var relative = change
             for j in 0..<p {
