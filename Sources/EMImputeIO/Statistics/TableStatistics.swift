@@ -71,6 +71,17 @@ public struct TableStatistics: Sendable, Equatable, Codable {
         self.warnings = warnings
     }
 
+    /// Moves the kept rows of rare patterns to `spill` and drops them from memory
+    /// (`PatternStatistics.moveKeptRows(to:)`).
+    mutating func spillKeptRows(to spill: KeptRowsSpillFile) throws {
+        try statistics.moveKeptRows { try spill.append($0) }
+    }
+
+    /// Reads the kept rows back from `spill` (`PatternStatistics.restoreKeptRows(from:)`).
+    mutating func restoreKeptRows(from spill: KeptRowsSpillFile) throws {
+        try statistics.restoreKeptRows(from: spill)
+    }
+
     /// Data rows.
     public var rowCount: Int { statistics.rowCount }
     /// Positions (0-based) in `columns` of the modelled columns.
