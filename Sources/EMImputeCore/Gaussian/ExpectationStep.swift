@@ -75,21 +75,19 @@ struct StandardizedData {
     init(_ statistics: PatternStatistics, scaling: ColumnScaling, keptRows: (any KeptRowStorage)? = nil) {
         p = statistics.columnCount
         var groups: [(Int, Int)] = []
-        var missing: [[Int]] = []
-        var observed: [[Int]] = []
+        var patterns: [MissingnessPattern] = []
         var cellStart: [Int] = []
         var moments: [StandardizedMoments] = []
-        var patternIndex: [Int] = []
         var rows = 0, cells = 0
-        for (index, pattern, missingColumns) in statistics.expectationOrder {
+        // Per group, only its pattern (shared with the statistics' key) is kept: its columns
+        // are listed as the E-step reaches it, so memory does not grow with them.
+        for pattern in statistics.expectationOrder {
             let group = statistics.groups[pattern]!
             guard group.observedCount > 0, group.count > 0 else { continue }
             if group.keepsRows {
                 groups.append((rows, group.count))
-                missing.append(missingColumns)
-                observed.append(pattern.observedColumns)
+                patterns.append(pattern)
                 cellStart.append(cells)
-                patternIndex.append(index)
                 rows += group.count
                 cells += group.count * group.observedCount
             } else {
@@ -97,12 +95,12 @@ struct StandardizedData {
             }
         }
         self.groups = groups
-        self.missing = missing
-        self.patternIndex = patternIndex
+        missing = []
+        patternIndex = []
         self.moments = moments
         values = []
         rowCount = rows
-        kept = KeptRowSource(storage: keptRows ?? KeptRowsInMemory(statistics), cellStart: cellStart, observed: observed)
+        kept = KeptRowSource(storage: keptRows ?? KeptRowsInMemory(statistics), cellStart: cellStart, patterns: patterns)
         self.scaling = scaling
     }
 }
@@ -110,9 +108,9 @@ struct StandardizedData {
 /// The kept rows of per-pattern statistics, read from a storage as the E-step walks them.
 struct KeptRowSource {
     let storage: any KeptRowStorage
-    /// Per group of kept rows, where its cells begin in the storage, and its observed columns.
+    /// Per group of kept rows, where its cells begin in the storage, and its pattern.
     let cellStart: [Int]
-    let observed: [[Int]]
+    let patterns: [MissingnessPattern]
 }
 
 /// One pattern's rows summarised by count, mean of the observed variables and their comoment
@@ -120,8 +118,7 @@ struct KeptRowSource {
 /// standardises them as it reads them.
 struct StandardizedMoments {
     let count: Int
-    let observed: [Int]
-    let missing: [Int]
+    let pattern: MissingnessPattern
     /// Mean of the observed variables (|O|), in the statistics' units.
     let mean: [Double]
     /// Comoment, |O|×|O| row-major, in the statistics' units.
@@ -129,8 +126,7 @@ struct StandardizedMoments {
 
     init(_ group: PatternGroupStatistics, pattern: MissingnessPattern) {
         count = group.count
-        observed = pattern.observedColumns
-        missing = pattern.missingColumns
+        self.pattern = pattern
         (mean, comoment) = group.moments
     }
 }
@@ -195,16 +191,18 @@ struct ExpectationStep {
                 var solver = ConditionalSolver(columnCount: p)
                 let scratch = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * p)
                 let workspace = UnsafeMutablePointer<Double>.allocate(capacity: 3 * p * p + 2 * p)
-                defer { scratch.deallocate(); workspace.deallocate() }
+                let columns = UnsafeMutablePointer<Int>.allocate(capacity: 2 * max(p, 1))
+                defer { scratch.deallocate(); workspace.deallocate(); columns.deallocate() }
                 var b = worker
                 while b < blocks {
                     do {
                         out.base[b] = b < rowBlocks
-                            ? try accumulate(block: b, mean: mean, precision: precision, solver: &solver, scratch: scratch)
+                            ? try accumulate(block: b, mean: mean, precision: precision, solver: &solver, scratch: scratch,
+                                             columns: columns)
                             : mean.withUnsafeBufferPointer { mu in
                                 precision.withUnsafeBufferPointer { k in
                                     accumulate(momentBlock: b - rowBlocks, mean: mu.baseAddress!, precision: k.baseAddress!,
-                                               solver: &solver, workspace: workspace)
+                                               solver: &solver, workspace: workspace, columns: columns)
                                 }
                             }
                     } catch {
@@ -234,9 +232,11 @@ struct ExpectationStep {
     /// Σ z = n (d, A d) and Σ z zᵀ = L (S + n d dᵀ) Lᵀ with L = (I; A), to which the
     /// conditional covariance n K_mm⁻¹ is added on the missing block.
     ///
-    /// `workspace` has room for 3p² + 2p values; nothing is allocated per pattern.
+    /// `workspace` has room for 3p² + 2p values and `columns` for 2p; nothing is allocated
+    /// per pattern.
     private func accumulate(momentBlock b: Int, mean mu: UnsafePointer<Double>, precision: UnsafePointer<Double>,
-                            solver: inout ConditionalSolver, workspace: UnsafeMutablePointer<Double>) -> SufficientStatistics? {
+                            solver: inout ConditionalSolver, workspace: UnsafeMutablePointer<Double>,
+                            columns: UnsafeMutablePointer<Int>) -> SufficientStatistics? {
         let p = data.p
         var stats = SufficientStatistics(columnCount: p)
         let a = workspace, gram = workspace + p * p, ag = workspace + 2 * p * p
@@ -254,13 +254,15 @@ struct ExpectationStep {
                 }
                 for g in lo..<hi {
                     let group = data.moments[g]
-                    let solved = group.missing.withUnsafeBufferPointer { m -> Bool in
+                    let nm = group.pattern.split(missing: columns, observed: columns + p)
+                    let m = UnsafeBufferPointer(start: columns, count: nm), ob = UnsafeBufferPointer(start: columns + p, count: p - nm)
+                    let solved = { () -> Bool in
                         guard solver.solve(precision: precision, missing: m) else { return false }
-                        group.observed.withUnsafeBufferPointer { ob in
+                        do {
                             group.mean.withUnsafeBufferPointer { ybar in
                                 group.comoment.withUnsafeBufferPointer { comoment in
                                     let o = ob.baseAddress!
-                                    let no = ob.count, nm = m.count, n = Double(group.count)
+                                    let no = ob.count, n = Double(group.count)
                                     // A = −C K_mo, |m|×|o| row-major.
                                     let cc = solver.conditionalCovariance
                                     for r in 0..<nm {
@@ -313,11 +315,11 @@ struct ExpectationStep {
                             }
                         }
                         return true
-                    }
+                    }()
                     guard solved else { return false }
                     stats.rowCount += group.count
-                    stats.observedCells += group.count * group.observed.count
-                    stats.missingCells += group.count * group.missing.count
+                    stats.observedCells += group.count * (p - nm)
+                    stats.missingCells += group.count * nm
                 }
                 return true
             }
@@ -329,7 +331,8 @@ struct ExpectationStep {
 
     /// - Throws: what reading kept rows from their storage throws.
     private func accumulate(block b: Int, mean: [Double], precision: [Double],
-                            solver: inout ConditionalSolver, scratch: UnsafeMutablePointer<Double>) throws -> SufficientStatistics? {
+                            solver: inout ConditionalSolver, scratch: UnsafeMutablePointer<Double>,
+                            columns: UnsafeMutablePointer<Int>) throws -> SufficientStatistics? {
         let p = data.p
         let lo = b * blockRows, hi = min(data.rowCount, lo + blockRows)
         var stats = SufficientStatistics(columnCount: p)
@@ -361,10 +364,18 @@ struct ExpectationStep {
                 try mean.withUnsafeBufferPointer { mu in
                     while g < data.groups.count, data.groups[g].start < hi {
                         let group = data.groups[g]
-                        let m = data.missing[g]
+                        // The missing columns: listed by the layout, or (kept rows) from the pattern.
+                        let m: UnsafeBufferPointer<Int>
+                        if let kept = data.kept {
+                            m = UnsafeBufferPointer(start: columns, count: kept.patterns[g].split(missing: columns, observed: columns + p))
+                        } else {
+                            for (a, j) in data.missing[g].enumerated() { columns[a] = j }
+                            m = UnsafeBufferPointer(start: columns, count: data.missing[g].count)
+                        }
                         let nm = m.count, no = p - nm
                         let from = max(lo, group.start), to = min(hi, group.start + group.count)
-                        let solved = try m.withUnsafeBufferPointer { mp -> Bool in
+                        let mp = m
+                        let solved = try { () throws -> Bool in
                             guard solver.solve(precision: k.baseAddress!, missing: mp) else { return false }
                             let missingIndex = mp.baseAddress!
                             // z_m = −C (K_m· z), all computed before any is written into z.
@@ -389,7 +400,8 @@ struct ExpectationStep {
                             }
                             // Kept rows from their storage, chunkRows rows per read, standardised
                             // as the rows in memory are: z = (x/s − c/s) − μ, zero where missing.
-                            try kept.observed[g].withUnsafeBufferPointer { observed in
+                            do {
+                                let observed = columns + p
                                 var r = from
                                 while r < to {
                                     let piece = min(to - r, chunkRows)
@@ -409,7 +421,7 @@ struct ExpectationStep {
                                 }
                             }
                             return true
-                        }
+                        }()
                         if !solved { return false }
                         // The conditional covariance correction, once per pattern segment.
                         let rows = to - from

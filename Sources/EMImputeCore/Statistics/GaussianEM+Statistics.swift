@@ -48,6 +48,12 @@ extension GaussianEM {
         guard p > 0 else { throw EMError.noData }
         guard p <= Self.maximumColumnCount else { throw EMError.tooManyColumns(count: p, limit: Self.maximumColumnCount) }
 
+        if statistics.keptRowsAreElsewhere, keptRows == nil {
+            throw DataError.keptRowsDiffer(cells: 0, expected: statistics.keptCellCount)
+        }
+        if let keptRows, keptRows.cellCount != statistics.keptCellCount {
+            throw DataError.keptRowsDiffer(cells: keptRows.cellCount, expected: statistics.keptCellCount)
+        }
         let scaling = try keptRows.map { try ColumnScaling(statistics, keptRows: $0) } ?? ColumnScaling(statistics)
         for j in 0..<p where scaling.observedCounts[j] == 0 { throw EMError.columnEntirelyMissing(column: names[j]) }
         let nothingObserved = statistics.groups[MissingnessPattern(missingColumns: 0..<p, columnCount: p)]?.count ?? 0
@@ -56,12 +62,6 @@ extension GaussianEM {
         if n < 2 || (options.ridge == 0 && n <= p) { throw EMError.tooFewRows(rows: n, columns: p) }
         for j in 0..<p where !(scaling.scale[j] > 0) || !scaling.scale[j].isFinite {
             throw EMError.constantColumn(column: names[j])
-        }
-        if statistics.keptRowsAreElsewhere, keptRows == nil {
-            throw DataError.keptRowsDiffer(cells: 0, expected: statistics.keptCellCount)
-        }
-        if let keptRows, keptRows.cellCount != statistics.keptCellCount {
-            throw DataError.keptRowsDiffer(cells: keptRows.cellCount, expected: statistics.keptCellCount)
         }
         let standardized = StandardizedData(statistics, scaling: scaling, keptRows: keptRows)
         let original = scaling.inOriginalUnits(statistics.units)

@@ -73,10 +73,9 @@ extension PatternStatistics {
     /// the E-step reads them and a `KeptRowStorage` stores them: lexicographic in their
     /// missing columns.
     public var keptRowPatterns: [MissingnessPattern] {
-        expectationOrder.compactMap { entry in
-            let group = groups[entry.pattern]!
-            return group.keepsRows && group.observedCount > 0 && group.count > 0 ? entry.pattern : nil
-        }
+        groups.compactMap { pattern, group in
+            group.keepsRows && group.observedCount > 0 && group.count > 0 ? pattern : nil
+        }.sorted { $0.missingColumnsPrecede($1) }
     }
 
     /// Observed cells of the kept rows (what a `KeptRowStorage` of these statistics holds).
@@ -84,16 +83,6 @@ extension PatternStatistics {
         groups.values.reduce(0) { $0 + ($1.keepsRows ? $1.count * $1.observedCount : 0) }
     }
 
-    /// The patterns in lexicographic order of their missing columns (a depth-first walk of the
-    /// trie of missing sets: the solver then borders each distinct prefix once), with their
-    /// index in `patterns`.
-    var expectationOrder: [(index: Int, pattern: MissingnessPattern, missing: [Int])] {
-        patterns.enumerated().map { (index: $0.offset, pattern: $0.element, missing: $0.element.missingColumns) }
-            .sorted { $0.missing.lexicographicallyPrecedes($1.missing) }
-    }
-}
-
-extension PatternStatistics {
     /// Where each kept group's cells begin in a `KeptRowStorage` of these statistics.
     var keptCellStarts: [MissingnessPattern: Int] {
         var starts: [MissingnessPattern: Int] = [:], next = 0
@@ -102,5 +91,11 @@ extension PatternStatistics {
             next += groups[pattern]!.count * groups[pattern]!.observedCount
         }
         return starts
+    }
+
+    /// The patterns in lexicographic order of their missing columns (a depth-first walk of the
+    /// trie of missing sets: the solver then borders each distinct prefix once).
+    var expectationOrder: [MissingnessPattern] {
+        groups.keys.sorted { $0.missingColumnsPrecede($1) }
     }
 }
