@@ -21,6 +21,7 @@ public final class KeptRowsSpillFile: KeptRowStorage, @unchecked Sendable {
     // from several threads at once.
     private let fd: Int32
     private let folder: String
+    /// Cells written.
     public private(set) var cellCount = 0
 
     /// An empty spill file in `folder` (the system's temporary folder by default).

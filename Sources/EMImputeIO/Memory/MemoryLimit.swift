@@ -52,6 +52,7 @@ public enum MemoryLimit: Sendable, Equatable, CustomStringConvertible {
         self = .bytes(Int(bytes))
     }
 
+    /// The limit in words, with the automatic one's bytes.
     public var description: String {
         switch self {
         case .automatic: return "automatic (\(Self.automaticBytes) bytes)"
@@ -63,9 +64,11 @@ public enum MemoryLimit: Sendable, Equatable, CustomStringConvertible {
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
         /// The text given.
         public let text: String
+        /// What is wrong, with the forms accepted.
         public var description: String {
             "'\(PrintableText.escaping(text))' is not a memory size: give bytes (1048576), a size with K, M, G or T (512M, 2G), or auto"
         }
+        /// `description`, for `LocalizedError`.
         public var errorDescription: String? { description }
     }
 }
