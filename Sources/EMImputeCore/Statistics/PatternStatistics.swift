@@ -448,7 +448,7 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
 /// beyond 2^±64).
 extension PatternStatistics {
     private enum CodingKeys: String, CodingKey { case columns, rowCount, units, rowLimit, groups }
-    private enum GroupKeys: String, CodingKey { case missing, count, rows, mean, comoment }
+    fileprivate enum GroupKeys: String, CodingKey { case missing, count, rows, mean, comoment }
 
     /// Decodes statistics, checking that every group fits the columns.
     public init(from decoder: any Decoder) throws {
@@ -522,14 +522,38 @@ extension PatternStatistics {
         }
         try c.encode(limit, forKey: .rowLimit)
         var list = c.nestedUnkeyedContainer(forKey: .groups)
-        for pattern in patterns {
-            let group = groups[pattern]!
-            var g = list.nestedContainer(keyedBy: GroupKeys.self)
+        for group in encodedGroups { try list.encode(group) }
+    }
+
+    /// The groups as `encode(to:)` writes them, one at a time and in the same order: for a
+    /// writer that streams the groups instead of encoding them all at once (with
+    /// `withoutGroups` for the rest).
+    public var encodedGroups: some Sequence<EncodedGroup> {
+        patterns.lazy.map { EncodedGroup(pattern: $0, group: self.groups[$0]!) }
+    }
+
+    /// These statistics with no group (the same columns, row count, units and row limit):
+    /// what a streaming writer encodes around the groups it writes itself.
+    public var withoutGroups: PatternStatistics {
+        var copy = self
+        copy.groups = [:]
+        return copy
+    }
+
+    /// One group, encoded as an element of the `groups` list of the format above.
+    public struct EncodedGroup: Encodable {
+        let pattern: MissingnessPattern
+        let group: PatternGroupStatistics
+
+        /// Encodes `missing`, `count` and the rows or the moments.
+        public func encode(to encoder: any Encoder) throws {
+            precondition(!group.keepsRows || group.rows!.count == group.count * group.observedCount, "restore the kept rows before encoding")
+            var g = encoder.container(keyedBy: GroupKeys.self)
             let o = group.observedCount
             try g.encode(pattern.missingColumns, forKey: .missing)
             try g.encode(group.count, forKey: .count)
             if o == 0 {
-                continue  // rows with nothing observed: their count says it all
+                return  // rows with nothing observed: their count says it all
             } else if let rows = group.rows {
                 try g.encode((0..<group.count).map { Array(rows[($0 * o)..<(($0 + 1) * o)]) }, forKey: .rows)
             } else if let mean = group.mean, let comoment = group.comoment {
