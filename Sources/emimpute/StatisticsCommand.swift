@@ -52,7 +52,7 @@ struct StatisticsCommand: ParsableCommand {
                 var options = inputOptions.readOptions
                 part.configure(&options)
                 statistics = try CSVStatisticsReader.read(inputOptions.input, options: options, threads: threads)
-                try outputs.targets[0].write(try statistics.json())
+                try statistics.writeJSON(to: outputs.targets[0])
                 try outputs.commit()
             } catch {
                 outputs.abandon()

@@ -36,6 +36,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible, Loca
     /// A fit's result completes only the matrix it was fitted on; this one has the same shape
     /// but other cells or other column names.
     case notTheFittedData
+    /// A storage of kept rows holds `cells` cells where the statistics' kept rows have
+    /// `expected`: it was written for other statistics.
+    case keptRowsDiffer(cells: Int, expected: Int)
 
     /// What is wrong, in the library's terms.
     public var description: String {
@@ -63,6 +66,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible, Loca
             return "the matrix has \(n) row(s) and \(p) column(s), but the result was fitted on \(expectedN) row(s) and \(expectedP) column(s); complete other data with the fitted model (model.completed(_:))"
         case .notTheFittedData:
             return "the matrix is not the one the result was fitted on (its cells or column names differ); complete other data with the fitted model (model.completed(_:))"
+        case .keptRowsDiffer(let cells, let expected):
+            return "the storage of kept rows holds \(cells) cell(s) where the statistics' kept rows have \(expected); it belongs to other statistics"
         }
     }
 

@@ -38,6 +38,32 @@ public struct MissingnessPattern: Hashable, Sendable, Comparable {
     /// Number of missing columns.
     public var missingCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
+    /// Whether the ascending list of this pattern's missing columns precedes `other`'s
+    /// lexicographically (`missingColumns.lexicographicallyPrecedes(other.missingColumns)`),
+    /// without making the lists.
+    func missingColumnsPrecede(_ other: Self) -> Bool {
+        let x = words, y = other.words
+        for w in x.indices where x[w] != y[w] {
+            let low = (x[w] ^ y[w]) & (~(x[w] ^ y[w]) &+ 1)  // lowest differing column d
+            // Both lists agree below d. The one missing d precedes unless the other ends there.
+            func hasMissingAbove(_ z: [UInt64]) -> Bool {
+                z[w] & ~(low | (low &- 1)) != 0 || z[(w + 1)...].contains { $0 != 0 }
+            }
+            return x[w] & low != 0 ? hasMissingAbove(y) : !hasMissingAbove(x)
+        }
+        return false
+    }
+
+    /// Writes the missing columns (ascending) to `missing` and the observed ones to
+    /// `observed`, each with room for `columnCount`; returns how many are missing.
+    func split(missing: UnsafeMutablePointer<Int>, observed: UnsafeMutablePointer<Int>) -> Int {
+        var nm = 0, no = 0
+        for j in 0..<columnCount {
+            if words[j >> 6] & (1 << UInt64(j & 63)) != 0 { missing[nm] = j; nm += 1 } else { observed[no] = j; no += 1 }
+        }
+        return nm
+    }
+
     /// Orders patterns by fewer missing columns first, then by the lowest differing column
     /// missing last — so the complete-data pattern comes first.
     public static func < (a: Self, b: Self) -> Bool {

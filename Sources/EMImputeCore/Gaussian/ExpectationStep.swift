@@ -6,8 +6,13 @@ import Foundation
 /// moments (`StandardizedMoments`). Rows and patterns with nothing observed are left out.
 struct StandardizedData {
     let p: Int
-    /// Standardised cells of the kept rows, group after group; NaN where missing.
+    /// Standardised cells of the kept rows, group after group; NaN where missing (empty when
+    /// the rows come from `kept`).
     let values: [Double]
+    /// Kept rows of per-pattern statistics, read from their storage (nil: they are `values`).
+    var kept: KeptRowSource?
+    /// The standardisation of `kept` and `moments` (nil for rows in `values`, already standardised).
+    var scaling: ColumnScaling?
     /// The groups of kept rows: the range of rows of `values` each occupies.
     let groups: [(start: Int, count: Int)]
     /// Missing columns of each group of kept rows (ascending).
@@ -16,7 +21,8 @@ struct StandardizedData {
     let patternIndex: [Int]
     /// Patterns summarised by moments.
     let moments: [StandardizedMoments]
-    var rowCount: Int { values.count / max(p, 1) }
+    /// Kept rows.
+    let rowCount: Int
 
     /// Index of the first group whose rows extend past row `row` (binary search).
     func firstGroup(endingAfter row: Int) -> Int {
@@ -45,6 +51,7 @@ struct StandardizedData {
         self.missing = missing
         patternIndex = patternOfGroup
         moments = []
+        rowCount = rows
         var values = [Double](repeating: .nan, count: rows * p)
         let p = self.p
         values.withUnsafeMutableBufferPointer { out in
@@ -62,68 +69,65 @@ struct StandardizedData {
         self.values = values
     }
 
-    /// The groups of `statistics` (in its units), standardised by `scaling` (in the same units).
-    init(_ statistics: PatternStatistics, scaling: ColumnScaling) {
+    /// The groups of `statistics` (in its units), standardised by `scaling` (in the same units),
+    /// with the kept rows read from `keptRows` (the statistics' own when nil). Nothing is
+    /// copied: kept rows and moments are standardised as the E-step reads them.
+    init(_ statistics: PatternStatistics, scaling: ColumnScaling, keptRows: (any KeptRowStorage)? = nil) {
         p = statistics.columnCount
         var groups: [(Int, Int)] = []
-        var missing: [[Int]] = []
+        var patterns: [MissingnessPattern] = []
+        var cellStart: [Int] = []
         var moments: [StandardizedMoments] = []
-        var values: [Double] = []
-        var patternIndex: [Int] = []
-        let p = self.p
-        // Patterns in lexicographic order of their missing columns (a depth-first walk of the
-        // trie of missing sets): the solver then borders each distinct prefix once.
-        let ordered = statistics.patterns.enumerated().map { (index: $0.offset, pattern: $0.element, missing: $0.element.missingColumns) }
-            .sorted { $0.missing.lexicographicallyPrecedes($1.missing) }
-        for (index, pattern, missingColumns) in ordered {
+        var rows = 0, cells = 0
+        // Per group, only its pattern (shared with the statistics' key) is kept: its columns
+        // are listed as the E-step reaches it, so memory does not grow with them.
+        for pattern in statistics.expectationOrder {
             let group = statistics.groups[pattern]!
-            let observed = pattern.observedColumns
-            guard !observed.isEmpty, group.count > 0 else { continue }
-            if let rows = group.rows {
-                groups.append((values.count / p, group.count))
-                missing.append(missingColumns)
-                patternIndex.append(index)
-                let o = observed.count, start = values.count
-                values.append(contentsOf: repeatElement(.nan, count: group.count * p))
-                values.withUnsafeMutableBufferPointer { v in
-                    for i in 0..<group.count {
-                        for (a, j) in observed.enumerated() { v[start + i * p + j] = scaling.standardize(rows[i * o + a], column: j) }
-                    }
-                }
+            guard group.observedCount > 0, group.count > 0 else { continue }
+            if group.keepsRows {
+                groups.append((rows, group.count))
+                patterns.append(pattern)
+                cellStart.append(cells)
+                rows += group.count
+                cells += group.count * group.observedCount
             } else {
-                moments.append(StandardizedMoments(group, pattern: pattern, scaling: scaling))
+                moments.append(StandardizedMoments(group, pattern: pattern))
             }
         }
         self.groups = groups
-        self.missing = missing
-        self.patternIndex = patternIndex
+        missing = []
+        patternIndex = []
         self.moments = moments
-        self.values = values
+        values = []
+        rowCount = rows
+        kept = KeptRowSource(storage: keptRows ?? KeptRowsInMemory(statistics), cellStart: cellStart, patterns: patterns)
+        self.scaling = scaling
     }
 }
 
-/// One pattern's rows summarised on the standardised scale: count, mean of the observed
-/// variables and their comoment matrix.
+/// The kept rows of per-pattern statistics, read from a storage as the E-step walks them.
+struct KeptRowSource {
+    let storage: any KeptRowStorage
+    /// Per group of kept rows, where its cells begin in the storage, and its pattern.
+    let cellStart: [Int]
+    let patterns: [MissingnessPattern]
+}
+
+/// One pattern's rows summarised by count, mean of the observed variables and their comoment
+/// matrix, in the statistics' units (the arrays are the statistics' own, shared): the E-step
+/// standardises them as it reads them.
 struct StandardizedMoments {
     let count: Int
-    let observed: [Int]
-    let missing: [Int]
-    /// Standardised mean of the observed variables (|O|).
+    let pattern: MissingnessPattern
+    /// Mean of the observed variables (|O|), in the statistics' units.
     let mean: [Double]
-    /// Standardised comoment, |O|×|O| row-major.
+    /// Comoment, |O|×|O| row-major, in the statistics' units.
     let comoment: [Double]
 
-    init(_ group: PatternGroupStatistics, pattern: MissingnessPattern, scaling: ColumnScaling) {
+    init(_ group: PatternGroupStatistics, pattern: MissingnessPattern) {
         count = group.count
-        observed = pattern.observedColumns
-        missing = pattern.missingColumns
-        let (m, c) = group.moments
-        let o = observed.count
-        let columns = observed
-        mean = (0..<o).map { scaling.standardize(m[$0], column: columns[$0]) }
-        var s = c
-        for a in 0..<o { for b in 0..<o { s[a * o + b] = c[a * o + b] / scaling.scale[columns[a]] / scaling.scale[columns[b]] } }
-        comoment = s
+        self.pattern = pattern
+        (mean, comoment) = group.moments
     }
 }
 
@@ -173,11 +177,13 @@ struct ExpectationStep {
 
     /// Accumulates the statistics at `theta` whose precision is `precision` (row-major p×p).
     /// Returns nil if some pattern's K_mm is not positive definite.
-    func run(mean: [Double], precision: [Double]) -> SufficientStatistics? {
+    /// - Throws: what reading the kept rows from their storage throws.
+    func run(mean: [Double], precision: [Double]) throws -> SufficientStatistics? {
         let p = data.p, rowBlocks = blockCount, blocks = rowBlocks + momentBlockCount
         var perBlock = [SufficientStatistics?](repeating: nil, count: blocks)
-        perBlock.withUnsafeMutableBufferPointer { slots in
-            let out = SendablePointer(base: slots.baseAddress!)
+        var failures = [(any Error)?](repeating: nil, count: blocks)
+        perBlock.withUnsafeMutableBufferPointer { slots in failures.withUnsafeMutableBufferPointer { failureSlots in
+            let out = SendablePointer(base: slots.baseAddress!), failed = SendablePointer(base: failureSlots.baseAddress!)
             let workers = min(threads, blocks)
             // Worker w takes blocks w, w + workers, …: which thread computes a block never
             // changes its result, and the blocks are added in order below.
@@ -185,22 +191,29 @@ struct ExpectationStep {
                 var solver = ConditionalSolver(columnCount: p)
                 let scratch = UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * p)
                 let workspace = UnsafeMutablePointer<Double>.allocate(capacity: 3 * p * p + 2 * p)
-                defer { scratch.deallocate(); workspace.deallocate() }
+                let columns = UnsafeMutablePointer<Int>.allocate(capacity: 2 * max(p, 1))
+                defer { scratch.deallocate(); workspace.deallocate(); columns.deallocate() }
                 var b = worker
                 while b < blocks {
-                    out.base[b] = b < rowBlocks
-                        ? accumulate(block: b, mean: mean, precision: precision, solver: &solver, scratch: scratch)
-                        : mean.withUnsafeBufferPointer { mu in
-                            precision.withUnsafeBufferPointer { k in
-                                accumulate(momentBlock: b - rowBlocks, mean: mu.baseAddress!, precision: k.baseAddress!,
-                                           solver: &solver, workspace: workspace)
+                    do {
+                        out.base[b] = b < rowBlocks
+                            ? try accumulate(block: b, mean: mean, precision: precision, solver: &solver, scratch: scratch,
+                                             columns: columns)
+                            : mean.withUnsafeBufferPointer { mu in
+                                precision.withUnsafeBufferPointer { k in
+                                    accumulate(momentBlock: b - rowBlocks, mean: mu.baseAddress!, precision: k.baseAddress!,
+                                               solver: &solver, workspace: workspace, columns: columns)
+                                }
                             }
-                        }
+                    } catch {
+                        failed.base[b] = error
+                    }
                     b += workers
                 }
             }
             WorkerThreads.run(workers, work)
-        }
+        } }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         var total = SufficientStatistics(columnCount: p)
         for s in perBlock {
             guard let s else { return nil }
@@ -219,14 +232,18 @@ struct ExpectationStep {
     /// Σ z = n (d, A d) and Σ z zᵀ = L (S + n d dᵀ) Lᵀ with L = (I; A), to which the
     /// conditional covariance n K_mm⁻¹ is added on the missing block.
     ///
-    /// `workspace` has room for 3p² + 2p values; nothing is allocated per pattern.
+    /// `workspace` has room for 3p² + 2p values and `columns` for 2p; nothing is allocated
+    /// per pattern.
     private func accumulate(momentBlock b: Int, mean mu: UnsafePointer<Double>, precision: UnsafePointer<Double>,
-                            solver: inout ConditionalSolver, workspace: UnsafeMutablePointer<Double>) -> SufficientStatistics? {
+                            solver: inout ConditionalSolver, workspace: UnsafeMutablePointer<Double>,
+                            columns: UnsafeMutablePointer<Int>) -> SufficientStatistics? {
         let p = data.p
         var stats = SufficientStatistics(columnCount: p)
         let a = workspace, gram = workspace + p * p, ag = workspace + 2 * p * p
         let d = workspace + 3 * p * p, ad = d + p
         let lo = b * Self.momentsPerBlock, hi = min(data.moments.count, lo + Self.momentsPerBlock)
+        guard lo < hi, let scaling = data.scaling else { return stats }
+        let scale = scaling.scale
         var logDeterminantSum = 0.0
         let ok = stats.sum.withUnsafeMutableBufferPointer { sumBuffer in
             stats.crossProduct.withUnsafeMutableBufferPointer { crossBuffer -> Bool in
@@ -237,13 +254,15 @@ struct ExpectationStep {
                 }
                 for g in lo..<hi {
                     let group = data.moments[g]
-                    let solved = group.missing.withUnsafeBufferPointer { m -> Bool in
+                    let nm = group.pattern.split(missing: columns, observed: columns + p)
+                    let m = UnsafeBufferPointer(start: columns, count: nm), ob = UnsafeBufferPointer(start: columns + p, count: p - nm)
+                    let solved = { () -> Bool in
                         guard solver.solve(precision: precision, missing: m) else { return false }
-                        group.observed.withUnsafeBufferPointer { ob in
+                        do {
                             group.mean.withUnsafeBufferPointer { ybar in
                                 group.comoment.withUnsafeBufferPointer { comoment in
                                     let o = ob.baseAddress!
-                                    let no = ob.count, nm = m.count, n = Double(group.count)
+                                    let no = ob.count, n = Double(group.count)
                                     // A = −C K_mo, |m|×|o| row-major.
                                     let cc = solver.conditionalCovariance
                                     for r in 0..<nm {
@@ -255,11 +274,12 @@ struct ExpectationStep {
                                             for c in 0..<no { ar[c] -= crt * row[o[c]] }
                                         }
                                     }
-                                    // G = S + n d dᵀ.
-                                    for x in 0..<no { d[x] = ybar[x] - mu[o[x]] }
+                                    // G = S + n d dᵀ, standardising ȳ and S as they are read (the
+                                    // same operations, in the same order, as standardising first).
+                                    for x in 0..<no { d[x] = scaling.standardize(ybar[x], column: o[x]) - mu[o[x]] }
                                     for x in 0..<no {
-                                        let nd = n * d[x]
-                                        for y in 0..<no { gram[x * no + y] = comoment[x * no + y] + nd * d[y] }
+                                        let nd = n * d[x], sx = scale[o[x]]
+                                        for y in 0..<no { gram[x * no + y] = comoment[x * no + y] / sx / scale[o[y]] + nd * d[y] }
                                     }
                                     // AG (|m|×|o|) and A d.
                                     for r in 0..<nm {
@@ -295,11 +315,11 @@ struct ExpectationStep {
                             }
                         }
                         return true
-                    }
+                    }()
                     guard solved else { return false }
                     stats.rowCount += group.count
-                    stats.observedCells += group.count * group.observed.count
-                    stats.missingCells += group.count * group.missing.count
+                    stats.observedCells += group.count * (p - nm)
+                    stats.missingCells += group.count * nm
                 }
                 return true
             }
@@ -309,8 +329,10 @@ struct ExpectationStep {
         return stats
     }
 
+    /// - Throws: what reading kept rows from their storage throws.
     private func accumulate(block b: Int, mean: [Double], precision: [Double],
-                            solver: inout ConditionalSolver, scratch: UnsafeMutablePointer<Double>) -> SufficientStatistics? {
+                            solver: inout ConditionalSolver, scratch: UnsafeMutablePointer<Double>,
+                            columns: UnsafeMutablePointer<Int>) throws -> SufficientStatistics? {
         let p = data.p
         let lo = b * blockRows, hi = min(data.rowCount, lo + blockRows)
         var stats = SufficientStatistics(columnCount: p)
@@ -333,34 +355,73 @@ struct ExpectationStep {
             filled = 0
         }
 
+        // Room for chunkRows kept rows read from their storage.
+        let cells = data.kept == nil ? nil : UnsafeMutablePointer<Double>.allocate(capacity: chunkRows * max(p, 1))
+        defer { cells?.deallocate() }
         var g = data.firstGroup(endingAfter: lo)
-        let ok: Bool = data.values.withUnsafeBufferPointer { x in
-            precision.withUnsafeBufferPointer { k in
-                mean.withUnsafeBufferPointer { mu in
+        let ok: Bool = try data.values.withUnsafeBufferPointer { x in
+            try precision.withUnsafeBufferPointer { k in
+                try mean.withUnsafeBufferPointer { mu in
                     while g < data.groups.count, data.groups[g].start < hi {
                         let group = data.groups[g]
-                        let m = data.missing[g]
+                        // The missing columns: listed by the layout, or (kept rows) from the pattern.
+                        let m: UnsafeBufferPointer<Int>
+                        if let kept = data.kept {
+                            m = UnsafeBufferPointer(start: columns, count: kept.patterns[g].split(missing: columns, observed: columns + p))
+                        } else {
+                            for (a, j) in data.missing[g].enumerated() { columns[a] = j }
+                            m = UnsafeBufferPointer(start: columns, count: data.missing[g].count)
+                        }
                         let nm = m.count, no = p - nm
                         let from = max(lo, group.start), to = min(hi, group.start + group.count)
-                        let solved = m.withUnsafeBufferPointer { mp -> Bool in
+                        let mp = m
+                        let solved = try { () throws -> Bool in
                             guard solver.solve(precision: k.baseAddress!, missing: mp) else { return false }
                             let missingIndex = mp.baseAddress!
-                            for r in from..<to {
-                                if filled == chunkRows { flush() }
-                                let source = x.baseAddress! + r * p
-                                let z = scratch + filled * p
-                                // z = x − μ, zero where missing (the NaNs of x).
-                                for j in 0..<p {
-                                    let d = source[j] - mu[j]
-                                    z[j] = d.isNaN ? 0 : d
-                                }
-                                // z_m = −C (K_m· z), all computed before any is written into z.
+                            // z_m = −C (K_m· z), all computed before any is written into z.
+                            @inline(__always) func complete(_ z: UnsafeMutablePointer<Double>) {
                                 solver.conditionalDeviations(z, into: conditionalDeviation, work: work)
                                 for a in 0..<nm { z[missingIndex[a]] = conditionalDeviation[a] }
                                 filled += 1
                             }
+                            guard let kept = data.kept, let scaling = data.scaling, let cells else {
+                                for r in from..<to {
+                                    if filled == chunkRows { flush() }
+                                    let source = x.baseAddress! + r * p
+                                    let z = scratch + filled * p
+                                    // z = x − μ, zero where missing (the NaNs of x).
+                                    for j in 0..<p {
+                                        let d = source[j] - mu[j]
+                                        z[j] = d.isNaN ? 0 : d
+                                    }
+                                    complete(z)
+                                }
+                                return true
+                            }
+                            // Kept rows from their storage, chunkRows rows per read, standardised
+                            // as the rows in memory are: z = (x/s − c/s) − μ, zero where missing.
+                            do {
+                                let observed = columns + p
+                                var r = from
+                                while r < to {
+                                    let piece = min(to - r, chunkRows)
+                                    let first = kept.cellStart[g] + (r - group.start) * no
+                                    try kept.storage.readCells(first..<(first + piece * no), into: cells)
+                                    for i in 0..<piece {
+                                        if filled == chunkRows { flush() }
+                                        let z = scratch + filled * p, source = cells + i * no
+                                        z.update(repeating: 0, count: p)
+                                        for a in 0..<no {
+                                            let j = observed[a]
+                                            z[j] = scaling.standardize(source[a], column: j) - mu[j]
+                                        }
+                                        complete(z)
+                                    }
+                                    r += piece
+                                }
+                            }
                             return true
-                        }
+                        }()
                         if !solved { return false }
                         // The conditional covariance correction, once per pattern segment.
                         let rows = to - from

@@ -54,6 +54,7 @@ struct CentredPatternSums {
 
     /// The sums from per-pattern statistics of the model's columns.
     init(_ statistics: PatternStatistics, model: GaussianModel) throws(DataError) {
+        precondition(!statistics.keptRowsAreElsewhere, "restore the kept rows first")
         guard statistics.columnNames == model.columnNames else {
             let known = Set(model.columnNames), given = Set(statistics.columnNames)
             throw .columnsDiffer(missing: model.columnNames.filter { !given.contains($0) },

@@ -42,6 +42,7 @@ public struct DistributedSummary: Sendable, Equatable, Codable {
     /// The summary of the rows of `statistics`, the columns' moments merged over its patterns
     /// in pattern order as `GaussianEM` merges them.
     public init(_ statistics: PatternStatistics) {
+        precondition(!statistics.keptRowsAreElsewhere, "restore the kept rows first")
         self.init(columns: statistics.columnNames)
         let scaling = ColumnScaling(statistics)
         rowCount = statistics.rowCount

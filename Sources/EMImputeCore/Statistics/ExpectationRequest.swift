@@ -81,6 +81,7 @@ extension PatternStatistics {
     /// - Complexity: O(Σ_kept rows p² + Σ_moment patterns (|m|·|o|·p + |m|³)).
     public func expectationSums(at request: ExpectationRequest, threads: Int = 1) throws(DataError) -> ExpectationSums {
         let p = columnCount
+        precondition(!self.keptRowsAreElsewhere, "restore the kept rows first")
         guard request.columns == columnNames, request.center.count == p, request.scale.count == p, request.mean.count == p,
               request.precision.count == p * p else {
             throw .columnsDiffer(missing: columnNames.filter { !request.columns.contains($0) },
@@ -93,7 +94,8 @@ extension PatternStatistics {
         scaling.center = (0..<p).map { request.center[$0] / units[$0] }
         scaling.scale = (0..<p).map { request.scale[$0] / units[$0] }
         let step = ExpectationStep(data: StandardizedData(self, scaling: scaling), threads: threads)
-        guard let stats = step.run(mean: request.mean, precision: request.precision) else {
+        // The kept rows are in memory: reading them cannot fail.
+        guard let stats = (try? step.run(mean: request.mean, precision: request.precision)) ?? nil else {
             sums.isSingular = true
             return sums
         }

@@ -15,7 +15,18 @@ extension GaussianEM {
     /// - Throws: as `fit(_:progress:)`.
     /// - Complexity: per iteration O(Σ_kept rows p² + Σ_moment patterns (|m|·|o|·p + |m|³)).
     public func fit(_ statistics: PatternStatistics, progress: ((IterationRecord) -> Void)? = nil) throws -> EMResult {
-        try fit(statistics, monitor: progress.map { progress in { if $0.start == 0 { progress($0.record) }; return true } })
+        try fit(statistics, keptRows: nil, monitor: progress.map { progress in { if $0.start == 0 { progress($0.record) }; return true } })
+    }
+
+    /// Fits the model to `statistics` as `fit(_:progress:)` does, reading the kept rows of its
+    /// rare patterns from `keptRows` every iteration (a file, when they exceed a memory
+    /// budget) rather than from the statistics' groups: the same estimates, bit for bit, when
+    /// `keptRows` holds the same cells.
+    ///
+    /// - Throws: as `fit(_:progress:)`, and what reading `keptRows` throws.
+    public func fit(_ statistics: PatternStatistics, keptRows: any KeptRowStorage,
+                    progress: ((IterationRecord) -> Void)? = nil) throws -> EMResult {
+        try fit(statistics, keptRows: keptRows, monitor: progress.map { progress in { if $0.start == 0 { progress($0.record) }; return true } })
     }
 
     /// Fits the model to `statistics` as `fit(_:progress:)` does, telling `shouldContinue` where
@@ -24,10 +35,11 @@ extension GaussianEM {
     ///
     /// - Throws: as `fit(_:progress:)`, and `EMError.cancelled(start:iteration:)`.
     public func fit(_ statistics: PatternStatistics, shouldContinue: (FitProgress) -> Bool) throws -> EMResult {
-        try withoutActuallyEscaping(shouldContinue) { try fit(statistics, monitor: $0) }
+        try withoutActuallyEscaping(shouldContinue) { try fit(statistics, keptRows: nil, monitor: $0) }
     }
 
-    private func fit(_ statistics: PatternStatistics, monitor: ((FitProgress) -> Bool)?) throws -> EMResult {
+    private func fit(_ statistics: PatternStatistics, keptRows: (any KeptRowStorage)?,
+                     monitor: ((FitProgress) -> Bool)?) throws -> EMResult {
         try options.validate()
         let clock = ContinuousClock()
         let began = clock.now
@@ -36,7 +48,13 @@ extension GaussianEM {
         guard p > 0 else { throw EMError.noData }
         guard p <= Self.maximumColumnCount else { throw EMError.tooManyColumns(count: p, limit: Self.maximumColumnCount) }
 
-        let scaling = ColumnScaling(statistics)
+        if statistics.keptRowsAreElsewhere, keptRows == nil {
+            throw DataError.keptRowsDiffer(cells: 0, expected: statistics.keptCellCount)
+        }
+        if let keptRows, keptRows.cellCount != statistics.keptCellCount {
+            throw DataError.keptRowsDiffer(cells: keptRows.cellCount, expected: statistics.keptCellCount)
+        }
+        let scaling = try keptRows.map { try ColumnScaling(statistics, keptRows: $0) } ?? ColumnScaling(statistics)
         for j in 0..<p where scaling.observedCounts[j] == 0 { throw EMError.columnEntirelyMissing(column: names[j]) }
         let nothingObserved = statistics.groups[MissingnessPattern(missingColumns: 0..<p, columnCount: p)]?.count ?? 0
         let n = statistics.rowCount - nothingObserved
@@ -45,7 +63,7 @@ extension GaussianEM {
         for j in 0..<p where !(scaling.scale[j] > 0) || !scaling.scale[j].isFinite {
             throw EMError.constantColumn(column: names[j])
         }
-        let standardized = StandardizedData(statistics, scaling: scaling)
+        let standardized = StandardizedData(statistics, scaling: scaling, keptRows: keptRows)
         let original = scaling.inOriginalUnits(statistics.units)
 
         let threads = options.threads ?? ProcessInfo.processInfo.activeProcessorCount

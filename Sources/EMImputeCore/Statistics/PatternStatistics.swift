@@ -62,6 +62,9 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
         keyWords = [UInt64](repeating: 0, count: MissingnessPattern.wordCount(columnNames.count))
     }
 
+    /// Whether the kept rows' cells have been moved to a `KeptRowStorage`
+    /// (`moveKeptRows(to:)`): the kept groups then hold their counts but not their cells.
+    public internal(set) var keptRowsAreElsewhere = false
     /// Whether each column's unit has been chosen.
     private var unitIsSet: [Bool]
     /// Scratch for the pattern key of the row being added (not part of the value).
@@ -142,6 +145,7 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
     /// rows had been added here.
     /// - Throws: `DataError.columnsDiffer` when the columns are not the same, in order.
     public mutating func merge(_ other: PatternStatistics) throws(DataError) {
+        precondition(!keptRowsAreElsewhere && !other.keptRowsAreElsewhere, "restore the kept rows before merging")
         guard other.columnNames == columnNames else {
             throw .columnsDiffer(missing: columnNames.filter { !other.columnNames.contains($0) },
                                  unexpected: other.columnNames.filter { !columnNames.contains($0) })
@@ -210,6 +214,45 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
         groups[pattern] = group
     }
 
+    /// Hands the kept rows' cells to `write` (in `KeptRowStorage` order, one group's cells per
+    /// call) and drops them from memory: the groups keep their counts, and
+    /// `keptRowsAreElsewhere` is set. Such statistics are fitted with the storage that holds
+    /// the cells (`GaussianEM.fit(_:keptRows:progress:)`) and get them back with
+    /// `restoreKeptRows(from:)` before anything else reads their rows (moments, merging,
+    /// encoding).
+    ///
+    /// - Throws: what `write` throws.
+    /// - Complexity: O(kept cells); the cells are dropped group by group as they are written.
+    public mutating func moveKeptRows(to write: (UnsafeBufferPointer<Double>) throws -> Void) rethrows {
+        for pattern in keptRowPatterns {
+            let index = groups.index(forKey: pattern)!
+            try groups.values[index].rows!.withUnsafeBufferPointer { try write($0) }
+            groups.values[index].dropRows()
+        }
+        keptRowsAreElsewhere = true
+    }
+
+    /// Reads the kept rows' cells back from `storage` (which holds them in `KeptRowStorage`
+    /// order): the inverse of `moveKeptRows(to:)`.
+    /// - Throws: `DataError.keptRowsDiffer` when `storage` holds another number of cells,
+    ///   and what reading it throws.
+    public mutating func restoreKeptRows(from storage: any KeptRowStorage) throws {
+        guard keptRowsAreElsewhere else { return }
+        guard storage.cellCount == keptCellCount else { throw DataError.keptRowsDiffer(cells: storage.cellCount, expected: keptCellCount) }
+        var start = 0
+        for pattern in keptRowPatterns {
+            let index = groups.index(forKey: pattern)!
+            let cells = groups.values[index].count * groups.values[index].observedCount
+            let rows = try [Double](unsafeUninitializedCapacity: cells) { buffer, initialized in
+                try storage.readCells(start..<(start + cells), into: buffer.baseAddress!)
+                initialized = cells
+            }
+            groups.values[index].restoreRows(rows)
+            start += cells
+        }
+        keptRowsAreElsewhere = false
+    }
+
     /// The patterns, in `MissingnessPattern` order (complete rows first).
     public var patterns: [MissingnessPattern] { groups.keys.sorted() }
 
@@ -265,8 +308,12 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
     var diagonalMoments: (mean: [Double], comomentDiagonal: [Double]) {
         let o = observedCount
         if let mean, let comoment { return (mean, (0..<o).map { comoment[$0 * o + $0] }) }
+        return Self.diagonalMoments(ofRows: rows ?? [], count: count, observed: o)
+    }
+
+    /// `diagonalMoments` of `count` rows of `o` observed cells, row after row.
+    static func diagonalMoments(ofRows r: [Double], count: Int, observed o: Int) -> (mean: [Double], comomentDiagonal: [Double]) {
         var mean = [Double](repeating: 0, count: o), diagonal = [Double](repeating: 0, count: o)
-        let r = rows ?? []
         for i in 0..<count {
             let n = Double(i + 1), w = (n - 1) / n
             for a in 0..<o {
@@ -410,7 +457,7 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
 /// beyond 2^±64).
 extension PatternStatistics {
     private enum CodingKeys: String, CodingKey { case columns, rowCount, units, rowLimit, groups }
-    private enum GroupKeys: String, CodingKey { case missing, count, rows, mean, comoment }
+    fileprivate enum GroupKeys: String, CodingKey { case missing, count, rows, mean, comoment }
 
     /// Decodes statistics, checking that every group fits the columns.
     public init(from decoder: any Decoder) throws {
@@ -471,6 +518,7 @@ extension PatternStatistics {
 
     /// Encodes the statistics as documented above.
     public func encode(to encoder: any Encoder) throws {
+        precondition(!keptRowsAreElsewhere, "restore the kept rows before encoding")
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(columnNames, forKey: .columns)
         try c.encode(rowCount, forKey: .rowCount)
@@ -483,14 +531,38 @@ extension PatternStatistics {
         }
         try c.encode(limit, forKey: .rowLimit)
         var list = c.nestedUnkeyedContainer(forKey: .groups)
-        for pattern in patterns {
-            let group = groups[pattern]!
-            var g = list.nestedContainer(keyedBy: GroupKeys.self)
+        for group in encodedGroups { try list.encode(group) }
+    }
+
+    /// The groups as `encode(to:)` writes them, one at a time and in the same order: for a
+    /// writer that streams the groups instead of encoding them all at once (with
+    /// `withoutGroups` for the rest).
+    public var encodedGroups: some Sequence<EncodedGroup> {
+        patterns.lazy.map { EncodedGroup(pattern: $0, group: self.groups[$0]!) }
+    }
+
+    /// These statistics with no group (the same columns, row count, units and row limit):
+    /// what a streaming writer encodes around the groups it writes itself.
+    public var withoutGroups: PatternStatistics {
+        var copy = self
+        copy.groups = [:]
+        return copy
+    }
+
+    /// One group, encoded as an element of the `groups` list of the format above.
+    public struct EncodedGroup: Encodable {
+        let pattern: MissingnessPattern
+        let group: PatternGroupStatistics
+
+        /// Encodes `missing`, `count` and the rows or the moments.
+        public func encode(to encoder: any Encoder) throws {
+            precondition(!group.keepsRows || group.rows!.count == group.count * group.observedCount, "restore the kept rows before encoding")
+            var g = encoder.container(keyedBy: GroupKeys.self)
             let o = group.observedCount
             try g.encode(pattern.missingColumns, forKey: .missing)
             try g.encode(group.count, forKey: .count)
             if o == 0 {
-                continue  // rows with nothing observed: their count says it all
+                return  // rows with nothing observed: their count says it all
             } else if let rows = group.rows {
                 try g.encode((0..<group.count).map { Array(rows[($0 * o)..<(($0 + 1) * o)]) }, forKey: .rows)
             } else if let mean = group.mean, let comoment = group.comoment {
@@ -504,4 +576,8 @@ extension PatternStatistics {
 extension PatternGroupStatistics {
     fileprivate mutating func setRows(_ values: [Double]) { rows = values; mean = nil; comoment = nil }
     fileprivate mutating func setMoments(mean m: [Double], comoment c: [Double]) { rows = nil; mean = m; comoment = c }
+    /// Drops the kept rows' cells, keeping the count (`PatternStatistics.moveKeptRows(to:)`).
+    mutating func dropRows() { rows = [] }
+    /// Puts back the kept rows' cells (`PatternStatistics.restoreKeptRows(from:)`).
+    mutating func restoreRows(_ values: [Double]) { rows = values }
 }

@@ -46,6 +46,9 @@ public struct ImputationJob: Sendable {
     public var threads: Int?
     /// Whether the report includes Little's test and the standard errors (normal model).
     public var includesInference = true
+    /// Memory for the kept rows of rare patterns while EM runs (normal model); beyond it they
+    /// are spilled to a temporary file and read back every iteration, with the same estimates.
+    public var memoryLimit: MemoryLimit = .automatic
 
     /// A job for `input` read with `reading`, fitting `model`.
     public init(input: String, reading: CSVReadOptions = CSVReadOptions(), model: Model = .gaussian(EMOptions())) {
@@ -76,12 +79,20 @@ public struct ImputationJob: Sendable {
         var start = clock.now
         let source = try CSVInput.opening(input)
         defer { source.removeSpool() }
-        let (table, snapshot) = try CSVStatisticsReader.read(source, options: reading,
+        var (table, snapshot) = try CSVStatisticsReader.read(source, options: reading,
                                                              threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        // Kept rows beyond the memory limit go to a temporary file, read back every iteration.
+        var spill: KeptRowsSpillFile?
+        if table.statistics.keptCellCount * MemoryLayout<Double>.size > memoryLimit.byteCount {
+            let file = try KeptRowsSpillFile()
+            try table.spillKeptRows(to: file)
+            spill = file
+        }
         let loadTime = Self.seconds(clock.now - start)
 
         start = clock.now
-        let result = try GaussianEM(options: options).fit(table.statistics, progress: progress)
+        let result = try spill.map { try GaussianEM(options: options).fit(table.statistics, keptRows: $0, progress: progress) }
+            ?? GaussianEM(options: options).fit(table.statistics, progress: progress)
         let emTime = Self.seconds(clock.now - start)
 
         start = clock.now
@@ -95,9 +106,15 @@ public struct ImputationJob: Sendable {
 
         let facts = TableFacts(table, name: input, byteCount: snapshot.byteCount, distributions: distributions, sample: sample)
         var report = ImputationReport(facts: facts, fit: FitFacts(result), timings: timings, adjustment: adjustment)
-        if includesInference { report.addInference(table.statistics, model: result.model) }
-        return ImputationOutcome(report: report, model: .gaussian(result.model), fit: .gaussian(result),
-                                 modelFile: try table.modelFile(for: result, adjustment: adjustment), facts: facts)
+        if includesInference {
+            // Little's test and the standard errors read every pattern's moments.
+            if let spill { try table.restoreKeptRows(from: spill) }
+            report.addInference(table.statistics, model: result.model)
+        }
+        var outcome = ImputationOutcome(report: report, model: .gaussian(result.model), fit: .gaussian(result),
+                                        modelFile: try table.modelFile(for: result, adjustment: adjustment), facts: facts)
+        outcome.spilledBytes = spill?.byteCount
+        return outcome
     }
 
     private func runInMemory(output: OutputTarget, deviations: OutputTarget?,

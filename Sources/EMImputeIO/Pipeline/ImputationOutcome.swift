@@ -23,6 +23,9 @@ public struct ImputationOutcome: Sendable {
     public let modelFile: ModelFile
     /// What the reports say of the table.
     let facts: TableFacts
+    /// Bytes of kept rows spilled to a temporary file because they exceeded
+    /// `ImputationJob.memoryLimit` (nil: none were; the file is gone once the job returns).
+    public var spilledBytes: Int?
 
     /// The self-contained HTML page of the run (`--html`).
     public func htmlReport() -> String { HTMLReport.render(facts: facts, report: report) }

@@ -71,6 +71,17 @@ public struct TableStatistics: Sendable, Equatable, Codable {
         self.warnings = warnings
     }
 
+    /// Moves the kept rows of rare patterns to `spill` and drops them from memory
+    /// (`PatternStatistics.moveKeptRows(to:)`).
+    mutating func spillKeptRows(to spill: KeptRowsSpillFile) throws {
+        try statistics.moveKeptRows { try spill.append($0) }
+    }
+
+    /// Reads the kept rows back from `spill` (`PatternStatistics.restoreKeptRows(from:)`).
+    mutating func restoreKeptRows(from spill: KeptRowsSpillFile) throws {
+        try statistics.restoreKeptRows(from: spill)
+    }
+
     /// Data rows.
     public var rowCount: Int { statistics.rowCount }
     /// Positions (0-based) in `columns` of the modelled columns.
@@ -127,10 +138,36 @@ public struct TableStatistics: Sendable, Equatable, Codable {
 
     /// The statistics as JSON: compact (kept rows can be many), keys sorted, one line.
     public func json() throws -> String {
+        String(decoding: try Self.encoder().encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// Writes `json()` to `target`, the groups one at a time: the whole text is never held,
+    /// only one group's.
+    public func writeJSON(to target: OutputTarget) throws {
+        let encoder = Self.encoder()
+        var shell = self
+        shell.statistics = statistics.withoutGroups
+        let text = String(decoding: try encoder.encode(shell), as: UTF8.self)
+        // The one empty list of groups, in the statistics (the last key): the groups go there.
+        // (Inside a string a quote is escaped, so the marker cannot come from a name.)
+        guard let marker = text.range(of: "\"groups\":[]", options: .backwards) else {
+            preconditionFailure("the statistics' groups are not where the format puts them")
+        }
+        try target.write(String(text[..<marker.lowerBound]) + "\"groups\":[")
+        var first = true
+        for group in statistics.encodedGroups {
+            if !first { try target.write(",") }
+            first = false
+            try encoder.encode(group).withUnsafeBytes { try target.write($0) }
+        }
+        try target.write("]" + String(text[marker.upperBound...]) + "\n")
+    }
+
+    private static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        return encoder
     }
 
     /// Reads a statistics file written by `json()`.
