@@ -168,7 +168,11 @@ struct ModelFileTests {
         #expect(file.adjustment?.observed.first == .init(minimum: 1, maximum: 6, isAllIntegers: true))
         // One rule: built from the recording or from the matrix, the written values agree.
         let recorded = try #require(try file.appliedAdjustment(file: path))
-        #expect(try recorded.adjusted(result.imputedValues, of: table.matrix) == direct.adjusted(result.imputedValues, of: table.matrix))
+        let p = table.matrix.columnCount
+        for (k, value) in result.imputedValues.enumerated() {
+            let j = k % p, probe = value + Double(k) / 3
+            #expect(recorded.adjusted(probe, column: j) == direct.adjusted(probe, column: j))
+        }
         // Overrides: nothing chosen is no adjustment at all.
         #expect(try file.appliedAdjustment(roundIntegers: false, clampToObservedRange: false, file: path) == nil)
         #expect(try file.appliedAdjustment(roundIntegers: false, file: path)?.roundsIntegers == false)
@@ -199,16 +203,16 @@ struct ModelFileTests {
         #expect(throws: ModelFileError.self) { try ModelFile.read(path).model(file: path) }
     }
 
-    // A sibling of item 12: a mismatched adjustment throws instead of trapping.
+    // A sibling of item 12: an adjustment of another shape than the model throws instead of trapping.
     @Test func anAdjustmentOfAnotherShapeThrows() throws {
-        let table = try load(Self.csv)
-        let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: true, clampToObservedRange: false)
-        let other = try IncompleteMatrix(rows: [[1, nil], [2, 3]])
-        #expect(throws: ImputedValueAdjustment.ShapeError.columnCount(expected: 3, found: 2)) {
-            try adjustment.adjusted([1], of: other)
-        }
-        #expect(throws: ImputedValueAdjustment.ShapeError.imputedValueCount(expected: 3, found: 1)) {
-            try adjustment.adjusted([1], of: table.matrix)
+        let (_, table, result) = try Self.modelJSON()
+        let narrow = try IncompleteMatrix(rows: [[1, nil], [2, 3]])
+        let adjustment = ImputedValueAdjustment(narrow, roundIntegers: true, clampToObservedRange: false)
+        let input = temporaryFile(Self.csv)
+        let output = temporaryFile("")
+        #expect(throws: ImputedValueAdjustment.ShapeError.columnCount(expected: 2, found: table.matrix.columnCount)) {
+            try ModelApplier.apply(result.model, input: input, options: CSVReadOptions(), output: .file(output),
+                                   adjustment: adjustment)
         }
     }
 }

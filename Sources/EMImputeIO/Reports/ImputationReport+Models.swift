@@ -200,7 +200,6 @@ package struct FitFacts {
     var options: Settings
     /// The normal the column estimates, `mean` and `covariance` describe.
     var model: GaussianModel
-    var imputedValues: [Double]
     var patternGroups: [PatternGroup]
     var logLikelihood: Double
     var objective: Double
@@ -224,7 +223,6 @@ package struct FitFacts {
             criterion: "largest absolute change of any entry of the mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the objective rising by at most tolerance × max(1, |objective|) in that iteration",
             ridge: r.options.ridge, starts: r.options.starts, seed: r.options.seed, acceleration: r.options.acceleration.rawValue)
         model = r.model
-        imputedValues = r.imputedValues
         patternGroups = r.patternGroups
         logLikelihood = r.logLikelihood
         objective = r.objective
@@ -256,7 +254,7 @@ package struct FitFacts {
                 tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
                 criterion: "largest absolute change of any mixing weight or entry of a component's mean vector or covariance matrix between iterations, on the standardised scale, below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
                 ridge: 0, starts: r.options.components == 1 ? 0 : r.options.starts - 1, seed: r.options.seed, acceleration: "none"),
-            model: try r.model.momentMatchedNormal(), groups: groups, imputedValues: r.imputedValues,
+            model: try r.model.momentMatchedNormal(), groups: groups,
             logLikelihood: r.logLikelihood, iterations: r.iterations, hasConverged: r.hasConverged, stopReason: r.stopReason,
             isMonotone: r.isMonotone, history: r.history, rowsUsed: r.rowsUsed, rowsWithNothingObserved: r.rowsWithNothingObserved,
             warnings: r.warnings, report: ModelReport(kind: .mixture, mixture: mixture))
@@ -274,7 +272,7 @@ package struct FitFacts {
                 tolerance: r.options.tolerance, maxIterations: r.options.maxIterations,
                 criterion: "largest absolute change of any entry of the location vector or scatter matrix (standardised scale) or of log ν between iterations below tolerance, and the log-likelihood rising by at most tolerance × max(1, |log-likelihood|) in that iteration",
                 ridge: 0, starts: 0, seed: 0, acceleration: "none"),
-            model: r.model.location, groups: groups, imputedValues: r.imputedValues,
+            model: r.model.location, groups: groups,
             logLikelihood: r.logLikelihood, iterations: r.iterations, hasConverged: r.hasConverged, stopReason: r.stopReason,
             isMonotone: r.isMonotone, history: r.history, rowsUsed: r.rowsUsed, rowsWithNothingObserved: r.rowsWithNothingObserved,
             warnings: r.warnings, report: ModelReport(kind: .t, t: t))
@@ -283,12 +281,11 @@ package struct FitFacts {
     /// What a mixture and a t fit share in the report: the log-likelihood is the objective,
     /// one E-step per iteration plus the first, and neither a rate of convergence nor start
     /// outcomes of the normal engine's kind.
-    private init(options: Settings, model: GaussianModel, groups: [PatternGroup], imputedValues: [Double], logLikelihood: Double,
+    private init(options: Settings, model: GaussianModel, groups: [PatternGroup], logLikelihood: Double,
                  iterations: Int, hasConverged: Bool, stopReason: StopReason, isMonotone: Bool, history: ConvergenceHistory,
                  rowsUsed: Int, rowsWithNothingObserved: Int, warnings: [EMWarning], report: ModelReport) {
         self.options = options
         self.model = model
-        self.imputedValues = imputedValues
         patternGroups = groups
         self.logLikelihood = logLikelihood
         objective = logLikelihood

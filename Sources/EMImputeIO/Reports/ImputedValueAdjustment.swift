@@ -11,7 +11,7 @@ import Foundation
 ///
 /// ```swift
 /// let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: true, clampToObservedRange: true)
-/// let written = try adjustment.adjusted(result.imputedValues, of: table.matrix)
+/// let written = adjustment.adjusted(4.6, column: 0)   // 5.0 if column 0 is all integers
 /// ```
 public struct ImputedValueAdjustment: Codable, Sendable, Equatable {
     /// What the adjustments need to know about one modelled column's observed cells.
@@ -36,20 +36,16 @@ public struct ImputedValueAdjustment: Codable, Sendable, Equatable {
         }
     }
 
-    /// The imputed values and the matrix they belong to do not fit the adjustment.
+    /// The model or the data do not fit the adjustment.
     public enum ShapeError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
         /// The adjustment knows `expected` columns; the data have `found`.
         case columnCount(expected: Int, found: Int)
-        /// The matrix has `expected` missing cells; `found` imputed values were given.
-        case imputedValueCount(expected: Int, found: Int)
 
         /// What does not fit.
         public var description: String {
             switch self {
             case .columnCount(let expected, let found):
                 return "the imputed-value adjustment describes \(expected) column(s), the data have \(found)"
-            case .imputedValueCount(let expected, let found):
-                return "the matrix has \(expected) missing cell(s), but \(found) imputed value(s) were given"
             }
         }
 
@@ -113,33 +109,15 @@ public struct ImputedValueAdjustment: Codable, Sendable, Equatable {
 
     /// The rule: an imputed value of modelled column `j` as written — clamped to the
     /// observed range first, then rounded, so a rounded value never leaves the range of
-    /// an all-integer column.
-    func adjusted(_ value: Double, column j: Int) -> Double {
+    /// an all-integer column. Every writer of imputed cells (`RowCompleter`) applies it, and
+    /// only it.
+    /// - Precondition: `j` is a column of the adjustment (`observed.indices`).
+    public func adjusted(_ value: Double, column j: Int) -> Double {
         var v = value
         let c = observed[j]
         if clampsToObservedRange, c.minimum <= c.maximum { v = min(max(v, c.minimum), c.maximum) }
         if roundsIntegers, c.isAllIntegers { v = v.rounded() }
         return v
-    }
-
-    /// The imputed values (row-major order of the missing cells of `matrix`) after adjustment.
-    /// - Throws: `ShapeError` when `matrix` has another number of columns than the adjustment
-    ///   or `imputed` does not hold one value per missing cell.
-    public func adjusted(_ imputed: [Double], of matrix: IncompleteMatrix) throws -> [Double] {
-        let p = matrix.columnCount
-        guard p == observed.count else { throw ShapeError.columnCount(expected: observed.count, found: p) }
-        let missing = matrix.missingCount
-        guard missing == imputed.count else { throw ShapeError.imputedValueCount(expected: missing, found: imputed.count) }
-        guard isActive else { return imputed }
-        var out = imputed
-        var k = 0
-        for i in 0..<matrix.rowCount {
-            for j in 0..<p where matrix.values[i * p + j].isNaN {
-                out[k] = adjusted(out[k], column: j)
-                k += 1
-            }
-        }
-        return out
     }
 
     enum CodingKeys: String, CodingKey {
