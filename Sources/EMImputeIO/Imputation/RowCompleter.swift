@@ -73,7 +73,12 @@ struct RowCompleter {
             if computesDeviations { deviations = try imputer.conditionalStandardDeviations(row: row) }
             try imputer.impute(row: &row)
         case .draws(let drawer, let tally):
-            let counts = try drawer.draw(row: index, values: &row)
+            guard values.count == drawer.dimension else {
+                throw DataError.columnCountMismatch(count: values.count, expected: drawer.dimension)
+            }
+            let counts = try values.withUnsafeBufferPointer { x in
+                try drawer.draw(row: index, x.baseAddress!, isStandardized: false) { j, v in row[j] = v }
+            }
             tally.counts.redrawn += counts.redrawn
             tally.counts.setToBound += counts.setToBound
         case .values(let value):
