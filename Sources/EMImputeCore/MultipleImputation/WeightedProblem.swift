@@ -420,13 +420,23 @@ struct NormalTheta: Sendable {
 
 /// A pattern's conditional under one θ̃, ready to draw from: E[x_m | x_o] = c + Bᵀx_o,
 /// c = μ_m − Bᵀμ_o, and the lower Cholesky factor of Cov[x_m | x_o].
-struct PreparedConditional: Sendable {
+/// A class, so that taking one from the cache retains one object, not its five arrays.
+final class PreparedConditional: Sendable {
     let observed: [Int]
     let missing: [Int]
     let coefficients: [Double]
     let intercept: [Double]
     let factor: [Double]
     let isBounded: Bool
+
+    init(observed: [Int], missing: [Int], coefficients: [Double], intercept: [Double], factor: [Double], isBounded: Bool) {
+        self.observed = observed
+        self.missing = missing
+        self.coefficients = coefficients
+        self.intercept = intercept
+        self.factor = factor
+        self.isBounded = isBounded
+    }
 
     /// The values it holds (its share of the cache's budget).
     var size: Int { observed.count + missing.count + coefficients.count + intercept.count + factor.count }
@@ -480,21 +490,31 @@ final class NormalRowDraws {
     private let problem: WeightedProblem
     private let theta: NormalTheta
     private let imputation: Int
-    private var z: [Double]
-    private var conditionalMean: [Double]
-    private var deviates: [Double]
-    private var draw: [Double]
+    // Owned buffers of p values each: no exclusivity or uniqueness checks per row.
+    private let z: UnsafeMutablePointer<Double>
+    private let conditionalMean: UnsafeMutablePointer<Double>
+    private let deviates: UnsafeMutablePointer<Double>
+    private let draw: UnsafeMutablePointer<Double>
     private var missing: [Int] = []
 
     init(problem: WeightedProblem, theta: NormalTheta, imputation: Int) {
         self.problem = problem
         self.theta = theta
         self.imputation = imputation
-        z = [Double](repeating: 0, count: problem.p)
-        conditionalMean = z
-        deviates = z
-        draw = z
+        let count = max(1, problem.p)
+        z = .allocate(capacity: count)
+        z.initialize(repeating: 0, count: count)
+        conditionalMean = .allocate(capacity: count)
+        conditionalMean.initialize(repeating: 0, count: count)
+        deviates = .allocate(capacity: count)
+        deviates.initialize(repeating: 0, count: count)
+        draw = .allocate(capacity: count)
+        draw.initialize(repeating: 0, count: count)
         missing.reserveCapacity(problem.p)
+    }
+
+    deinit {
+        z.deallocate(); conditionalMean.deallocate(); deviates.deallocate(); draw.deallocate()
     }
 
     /// The pattern's conditional under θ̃; E[x_m | x_o] = c + Bᵀx_o, c = μ_m − Bᵀμ_o.

@@ -85,6 +85,9 @@ struct RowCompleter {
             for k in row.indices where row[k].isNaN { row[k] = try value(index, k) }
         }
         var cells: [ImputedCell] = []
+        var missingCount = 0
+        for v in values where v.isNaN { missingCount += 1 }
+        cells.reserveCapacity(missingCount)
         for k in row.indices where values[k].isNaN {
             guard row[k].isFinite else { throw EMError.imputationOutOfRange(column: columnNames[k], row: index + 1) }
             let value = adjustment?.adjusted(row[k], column: k) ?? row[k]
