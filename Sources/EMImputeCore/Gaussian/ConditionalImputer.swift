@@ -134,7 +134,10 @@ public final class ConditionalImputer {
         guard row.count == model.dimension else {
             throw .columnCountMismatch(count: row.count, expected: model.dimension)
         }
+        // Room for every column at once: growing by appends reallocated several times a row.
         var o: [Int] = [], m: [Int] = []
+        o.reserveCapacity(row.count)
+        m.reserveCapacity(row.count)
         for (j, v) in row.enumerated() {
             if v.isNaN { m.append(j) } else if v.isInfinite { throw .infiniteValue(row: 0, column: j) } else { o.append(j) }
         }

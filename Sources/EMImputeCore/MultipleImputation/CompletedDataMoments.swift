@@ -37,13 +37,23 @@ public struct CompletedDataMoments: Sendable {
         let p = columnCount
         rowCount += 1
         let n = Double(rowCount)
-        for a in 0..<p {
-            deviation[a] = row[a] - means[a]
-            means[a] += deviation[a] / n
-        }
-        for a in 0..<p {
-            let after = row[a] - means[a]
-            for b in a..<p { crossProducts[b * p + a] += deviation[b] * after }
+        // The same operations in the same order as the plain loops, on pointers: no bounds
+        // checks or uniqueness checks per element (the sums are bit for bit the same).
+        row.withUnsafeBufferPointer { x in
+            means.withUnsafeMutableBufferPointer { mean in
+                deviation.withUnsafeMutableBufferPointer { d in
+                    for a in 0..<p {
+                        d[a] = x[a] - mean[a]
+                        mean[a] += d[a] / n
+                    }
+                    crossProducts.withUnsafeMutableBufferPointer { c in
+                        for a in 0..<p {
+                            let after = x[a] - mean[a]
+                            for b in a..<p { c[b * p + a] += d[b] * after }
+                        }
+                    }
+                }
+            }
         }
         // Only the lower triangle is updated per row; `symmetric` fills the rest when read.
     }

@@ -100,7 +100,10 @@ public final class RowDrawer {
         return result
     }
 
-    func draw(row i: Int, _ x: UnsafePointer<Double>, isStandardized: Bool,
+    /// Draws the NaN cells of row `i` (`x`: `dimension` values, NaN where missing; on the
+    /// problem's standardised scale when `isStandardized`), handing each drawn cell to `out`
+    /// (column, value in original units) in column order.
+    package func draw(row i: Int, _ x: UnsafePointer<Double>, isStandardized: Bool,
               into out: (_ column: Int, _ value: Double) -> Void) throws -> (redrawn: Int, setToBound: Int) {
         switch engine {
         case .normal(let d): return try d.draw(row: i, x, isStandardized: isStandardized, into: out)

@@ -252,7 +252,9 @@ final class ModelRowDraws {
     private let problem: WeightedModelProblem
     private let theta: ModelTheta
     private let imputation: Int
-    /// Each pattern's Cholesky factors of C_k, kept for up to `NormalRowDraws.cacheLimit` patterns.
+    /// Patterns kept at most; beyond, the cache starts again (the draws do not depend on it).
+    static let cacheLimit = 4096
+    /// Each pattern's Cholesky factors of C_k, kept for up to `cacheLimit` patterns.
     private var factors: [Int: [[Double]]] = [:]
     private let z: UnsafeMutablePointer<Double>
     private let work: UnsafeMutablePointer<Double>
@@ -291,7 +293,7 @@ final class ModelRowDraws {
             }
             out.append(factor.lower)
         }
-        if factors.count >= NormalRowDraws.cacheLimit { factors.removeAll(keepingCapacity: true) }
+        if factors.count >= Self.cacheLimit { factors.removeAll(keepingCapacity: true) }
         factors[g] = out
         return out
     }

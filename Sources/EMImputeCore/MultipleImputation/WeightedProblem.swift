@@ -396,7 +396,7 @@ struct WeightedProblem: @unchecked Sendable {
         }
         let model = try GaussianModel(columnNames: names, mean: (0..<p).map { center[$0] + scale[$0] * mu[$0] }, scale: scale,
                                       standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: s))
-        let theta = NormalTheta(mean: mu, precision: thetaFactor.inverse, iterations: fit.iterations)
+        let theta = NormalTheta(mean: mu, precision: thetaFactor.inverse, iterations: fit.iterations, conditionals: NormalConditionalCache())
         return ImputationDraw(index: m, model: model, iterations: fit.iterations, hasConverged: fit.hasConverged,
                               source: .normal(self, theta))
     }
@@ -414,46 +414,111 @@ struct NormalTheta: Sendable {
     /// K̃ = S̃⁻¹ (z scale), row-major p×p.
     let precision: [Double]
     let iterations: Int
+    /// The patterns' conditionals under θ̃, shared by every drawer of this imputation.
+    let conditionals: NormalConditionalCache
+}
+
+/// A pattern's conditional under one θ̃, ready to draw from: E[x_m | x_o] = c + Bᵀx_o,
+/// c = μ_m − Bᵀμ_o, and the lower Cholesky factor of Cov[x_m | x_o].
+/// A class, so that taking one from the cache retains one object, not its five arrays.
+final class PreparedConditional: Sendable {
+    let observed: [Int]
+    let missing: [Int]
+    let coefficients: [Double]
+    let intercept: [Double]
+    let factor: [Double]
+    let isBounded: Bool
+
+    init(observed: [Int], missing: [Int], coefficients: [Double], intercept: [Double], factor: [Double], isBounded: Bool) {
+        self.observed = observed
+        self.missing = missing
+        self.coefficients = coefficients
+        self.intercept = intercept
+        self.factor = factor
+        self.isBounded = isBounded
+    }
+
+    /// The values it holds (its share of the cache's budget).
+    var size: Int { observed.count + missing.count + coefficients.count + intercept.count + factor.count }
+}
+
+/// The patterns' conditionals of one imputation, shared by all its drawers, on every thread
+/// and across ranges: a pattern's conditional is computed about once per pass instead of once
+/// per range and thread. First come, first kept, up to `budget` values; beyond, a pattern is
+/// computed each time it comes (the frequent patterns come early and stay). The draws do not
+/// depend on what is kept.
+final class NormalConditionalCache: @unchecked Sendable {
+    /// Values kept at most (about 8 MB).
+    static let budget = 1 << 20
+    private let lock = NSLock()
+    /// Patterns of up to 64 columns, by their bits.
+    private var small: [UInt64: PreparedConditional] = [:]
+    private var large: [MissingnessPattern: PreparedConditional] = [:]
+    private var stored = 0
+
+    func value(_ key: UInt64) -> PreparedConditional? {
+        lock.lock(); defer { lock.unlock() }
+        return small[key]
+    }
+
+    func value(_ key: MissingnessPattern) -> PreparedConditional? {
+        lock.lock(); defer { lock.unlock() }
+        return large[key]
+    }
+
+    func keep(_ value: PreparedConditional, for key: UInt64) {
+        lock.lock(); defer { lock.unlock() }
+        guard stored + value.size <= Self.budget, small[key] == nil else { return }
+        small[key] = value
+        stored += value.size
+    }
+
+    func keep(_ value: PreparedConditional, for key: MissingnessPattern) {
+        lock.lock(); defer { lock.unlock() }
+        guard stored + value.size <= Self.budget, large[key] == nil else { return }
+        large[key] = value
+        stored += value.size
+    }
 }
 
 /// The draws of the rows of a normal imputation: each row's missing block from
 /// N(E[x_m | x_o, θ̃], Cov[x_m | x_o, θ̃]) with normal deviates from (seed, imputation, row)
 /// only. Per pattern, the conditional's coefficients, intercept and Cholesky factor are
-/// computed once and kept (up to `cacheLimit` patterns). Not thread-safe: one per thread.
+/// computed once and kept in the imputation's shared cache (`NormalConditionalCache`).
+/// Not thread-safe: one per thread.
 final class NormalRowDraws {
     private let problem: WeightedProblem
     private let theta: NormalTheta
     private let imputation: Int
-    private var cache: [MissingnessPattern: Prepared] = [:]
-    /// Patterns kept at most; beyond, the cache starts again (the draws do not depend on it).
-    static let cacheLimit = 4096
-    private var z: [Double]
-    private var conditionalMean: [Double]
-    private var deviates: [Double]
-    private var draw: [Double]
-
-    private struct Prepared {
-        let observed: [Int]
-        let missing: [Int]
-        let coefficients: [Double]
-        let intercept: [Double]
-        let factor: [Double]
-        let isBounded: Bool
-    }
+    // Owned buffers of p values each: no exclusivity or uniqueness checks per row.
+    private let z: UnsafeMutablePointer<Double>
+    private let conditionalMean: UnsafeMutablePointer<Double>
+    private let deviates: UnsafeMutablePointer<Double>
+    private let draw: UnsafeMutablePointer<Double>
+    private var missing: [Int] = []
 
     init(problem: WeightedProblem, theta: NormalTheta, imputation: Int) {
         self.problem = problem
         self.theta = theta
         self.imputation = imputation
-        z = [Double](repeating: 0, count: problem.p)
-        conditionalMean = z
-        deviates = z
-        draw = z
+        let count = max(1, problem.p)
+        z = .allocate(capacity: count)
+        z.initialize(repeating: 0, count: count)
+        conditionalMean = .allocate(capacity: count)
+        conditionalMean.initialize(repeating: 0, count: count)
+        deviates = .allocate(capacity: count)
+        deviates.initialize(repeating: 0, count: count)
+        draw = .allocate(capacity: count)
+        draw.initialize(repeating: 0, count: count)
+        missing.reserveCapacity(problem.p)
+    }
+
+    deinit {
+        z.deallocate(); conditionalMean.deallocate(); deviates.deallocate(); draw.deallocate()
     }
 
     /// The pattern's conditional under θ̃; E[x_m | x_o] = c + Bᵀx_o, c = μ_m − Bᵀμ_o.
-    private func prepared(_ pattern: MissingnessPattern, missing: [Int]) throws -> Prepared {
-        if let known = cache[pattern] { return known }
+    private func computed(missing: [Int]) throws -> PreparedConditional {
         let p = problem.p, mu = theta.mean
         let observed = (0..<p).filter { !missing.contains($0) }
         guard let conditional = PatternConditional(precision: theta.precision, p: p, observed: observed, missing: missing, needsFactor: true),
@@ -467,10 +532,23 @@ final class NormalRowDraws {
             for a in 0..<no { v -= conditional.coefficients[a * nm + b] * mu[observed[a]] }
             intercept[b] = v
         }
-        let result = Prepared(observed: observed, missing: missing, coefficients: conditional.coefficients, intercept: intercept,
-                              factor: factor, isBounded: missing.contains { problem.bounds[$0] != nil })
-        if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-        cache[pattern] = result
+        return PreparedConditional(observed: observed, missing: missing, coefficients: conditional.coefficients, intercept: intercept,
+                                   factor: factor, isBounded: missing.contains { problem.bounds[$0] != nil })
+    }
+
+    /// The conditional of the pattern missing `missing` (with bits `bits` when p ≤ 64), from the cache or computed.
+    private func prepared(missing: [Int], bits: UInt64) throws -> PreparedConditional {
+        let cache = theta.conditionals
+        if problem.p <= 64 {
+            if let known = cache.value(bits) { return known }
+            let result = try computed(missing: missing)
+            cache.keep(result, for: bits)
+            return result
+        }
+        let pattern = MissingnessPattern(missingColumns: missing, columnCount: problem.p)
+        if let known = cache.value(pattern) { return known }
+        let result = try computed(missing: missing)
+        cache.keep(result, for: pattern)
         return result
     }
 
@@ -481,12 +559,19 @@ final class NormalRowDraws {
     func draw(row i: Int, _ x: UnsafePointer<Double>, isStandardized: Bool,
               into out: (_ column: Int, _ value: Double) -> Void) throws -> (redrawn: Int, setToBound: Int) {
         let p = problem.p, bounds = problem.bounds, center = problem.center, scale = problem.scale
-        var missing: [Int] = []
+        missing.removeAll(keepingCapacity: true)
+        var bits: UInt64 = 0
         for j in 0..<p {
-            if x[j].isNaN { missing.append(j) } else { z[j] = isStandardized ? x[j] : x[j] / scale[j] - center[j] / scale[j] }
+            if x[j].isNaN {
+                missing.append(j)
+                if j < 64 { bits |= 1 << UInt64(j) }
+            } else {
+                z[j] = isStandardized ? x[j] : x[j] / scale[j] - center[j] / scale[j]
+            }
         }
         guard !missing.isEmpty else { return (0, 0) }
-        let prepared = try prepared(MissingnessPattern(missingColumns: missing, columnCount: p), missing: missing)
+        let prepared = try prepared(missing: missing, bits: bits)
+        let missing = prepared.missing
         let nm = missing.count, observed = prepared.observed, no = observed.count
         var redrawn = 0, setToBound = 0
         prepared.coefficients.withUnsafeBufferPointer { cb in

@@ -73,13 +73,21 @@ struct RowCompleter {
             if computesDeviations { deviations = try imputer.conditionalStandardDeviations(row: row) }
             try imputer.impute(row: &row)
         case .draws(let drawer, let tally):
-            let counts = try drawer.draw(row: index, values: &row)
+            guard values.count == drawer.dimension else {
+                throw DataError.columnCountMismatch(count: values.count, expected: drawer.dimension)
+            }
+            let counts = try values.withUnsafeBufferPointer { x in
+                try drawer.draw(row: index, x.baseAddress!, isStandardized: false) { j, v in row[j] = v }
+            }
             tally.counts.redrawn += counts.redrawn
             tally.counts.setToBound += counts.setToBound
         case .values(let value):
             for k in row.indices where row[k].isNaN { row[k] = try value(index, k) }
         }
         var cells: [ImputedCell] = []
+        var missingCount = 0
+        for v in values where v.isNaN { missingCount += 1 }
+        cells.reserveCapacity(missingCount)
         for k in row.indices where values[k].isNaN {
             guard row[k].isFinite else { throw EMError.imputationOutOfRange(column: columnNames[k], row: index + 1) }
             let value = adjustment?.adjusted(row[k], column: k) ?? row[k]
