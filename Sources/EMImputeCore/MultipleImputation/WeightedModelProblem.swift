@@ -261,8 +261,8 @@ final class ModelRowDraws {
     private let r: UnsafeMutablePointer<Double>
     private let d2: UnsafeMutablePointer<Double>
     private let row: UnsafeMutablePointer<Double>
-    private var deviates: [Double]
-    private var draw: [Double]
+    private let deviates: UnsafeMutablePointer<Double>
+    private let draw: UnsafeMutablePointer<Double>
 
     init(problem: WeightedModelProblem, theta: ModelTheta, imputation: Int) {
         self.problem = problem
@@ -274,12 +274,13 @@ final class ModelRowDraws {
         r = .allocate(capacity: kCount)
         d2 = .allocate(capacity: kCount)
         row = .allocate(capacity: max(1, p))
-        deviates = [Double](repeating: 0, count: p)
-        draw = deviates
+        deviates = .allocate(capacity: max(1, p))
+        draw = .allocate(capacity: max(1, p))
     }
 
     deinit {
         z.deallocate(); work.deallocate(); r.deallocate(); d2.deallocate(); row.deallocate()
+        deviates.deallocate(); draw.deallocate()
     }
 
     private func factors(pattern g: Int) throws -> [[Double]] {
@@ -313,11 +314,10 @@ final class ModelRowDraws {
         let nm = missing.count, observed = Double(p - nm)
         let factors = try factors(pattern: g)
         let bounded = missing.contains { bounds[$0] != nil }
-        var redrawn = 0, setToBound = 0
         problem.responsibilities(row, pattern: g, theta: theta, prepared: self.theta.prepared, z: z, work: work, r: r, d2: d2)
         var generator = SeededGenerator(seed: WeightedProblem.key(seed: problem.options.seed, imputation: imputation, row: i, stream: 1))
-        var attempt = 0
-        while true {
+        var redraw = BoundedRedraw(missing: missing, bounds: bounds, isBounded: bounded)
+        repeat {
             // The component: the first k whose cumulative responsibility passes u.
             let u = generator.nextOpenUnit()
             var k = 0, cumulative = r[0]
@@ -334,27 +334,11 @@ final class ModelRowDraws {
                 for b in 0...a { value += factorScale * lower[a * nm + b] * deviates[b] }
                 draw[a] = value
             }
-            guard bounded else { break }
-            let outside = (0..<nm).filter { a in
-                guard let bound = bounds[missing[a]] else { return false }
-                return draw[a] < bound.lower || draw[a] > bound.upper
-            }
-            if outside.isEmpty { break }
-            attempt += 1
-            if attempt == 1 { redrawn += nm }
-            if attempt > MultipleImputation.maximumRedraws {
-                for a in outside {
-                    let bound = bounds[missing[a]]!
-                    draw[a] = min(max(draw[a], bound.lower), bound.upper)
-                }
-                setToBound += outside.count
-                break
-            }
-        }
+        } while redraw.needsAnotherDraw(draw)
         for a in 0..<nm {
             let j = missing[a]
             out(j, center[j] + scale[j] * draw[a])
         }
-        return (redrawn, setToBound)
+        return (redraw.redrawn, redraw.setToBound)
     }
 }

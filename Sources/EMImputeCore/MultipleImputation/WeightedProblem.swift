@@ -573,7 +573,6 @@ final class NormalRowDraws {
         let prepared = try prepared(missing: missing, bits: bits)
         let missing = prepared.missing
         let nm = missing.count, observed = prepared.observed, no = observed.count
-        var redrawn = 0, setToBound = 0
         prepared.coefficients.withUnsafeBufferPointer { cb in
             let coefficient = cb.baseAddress!
             for b in 0..<nm { conditionalMean[b] = prepared.intercept[b] }
@@ -584,35 +583,19 @@ final class NormalRowDraws {
         }
         let factor = prepared.factor
         var generator = SeededGenerator(seed: WeightedProblem.key(seed: problem.options.seed, imputation: imputation, row: i, stream: 1))
-        var attempt = 0
-        while true {
+        var redraw = BoundedRedraw(missing: missing, bounds: bounds, isBounded: prepared.isBounded)
+        repeat {
             for a in 0..<nm { deviates[a] = generator.nextNormal() }
             for a in 0..<nm {
                 var v = conditionalMean[a]
                 for b in 0...a { v += factor[a * nm + b] * deviates[b] }
                 draw[a] = v
             }
-            guard prepared.isBounded else { break }
-            let outside = (0..<nm).filter { a in
-                guard let bound = bounds[missing[a]] else { return false }
-                return draw[a] < bound.lower || draw[a] > bound.upper
-            }
-            if outside.isEmpty { break }
-            attempt += 1
-            if attempt == 1 { redrawn += nm }
-            if attempt > MultipleImputation.maximumRedraws {
-                for a in outside {
-                    let bound = bounds[missing[a]]!
-                    draw[a] = min(max(draw[a], bound.lower), bound.upper)
-                }
-                setToBound += outside.count
-                break
-            }
-        }
+        } while redraw.needsAnotherDraw(draw)
         for a in 0..<nm {
             let j = missing[a]
             out(j, center[j] + scale[j] * draw[a])
         }
-        return (redrawn, setToBound)
+        return (redraw.redrawn, redraw.setToBound)
     }
 }
