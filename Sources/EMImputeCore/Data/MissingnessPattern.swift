@@ -25,6 +25,21 @@ public struct MissingnessPattern: Hashable, Sendable, Comparable {
         self.init(words: w, columnCount: columnCount)
     }
 
+    /// Whether both miss the same columns out of the same number. Compares the words in place
+    /// (no element-by-element array iteration for the usual single word).
+    public static func == (a: Self, b: Self) -> Bool {
+        guard a.columnCount == b.columnCount else { return false }
+        if a.words.count == 1 && b.words.count == 1 { return a.words[0] == b.words[0] }
+        return a.words == b.words
+    }
+
+    /// Hashes the words only: patterns of one table share their column count, so hashing it
+    /// (and the array's length) as the synthesized conformance did only costs time.
+    public func hash(into hasher: inout Hasher) {
+        if words.count == 1 { hasher.combine(words[0]); return }
+        for w in words { hasher.combine(w) }
+    }
+
     /// Words needed for `columnCount` bits.
     static func wordCount(_ columnCount: Int) -> Int { max(1, (columnCount + 63) / 64) }
 

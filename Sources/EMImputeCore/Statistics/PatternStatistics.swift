@@ -161,6 +161,8 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
         // Each pattern merges on its own, so the order of the patterns (hash order here) does
         // not change the result.
         let rescales = factor.contains { $0 != 1 }
+        // At most one growth (rehash) for the whole merge instead of one per doubling.
+        groups.reserveCapacity(groups.count + other.groups.count)
         for (pattern, group) in other.groups {
             var incoming = group
             if rescales { incoming.rescale(by: pattern.observedColumns.map { factor[$0] }) }
