@@ -16,6 +16,10 @@ struct PatternLayout {
     let missing: [[Int]]
 
     func rowCount(ofPattern g: Int) -> Int { groupStart[g + 1] - groupStart[g] }
+    /// Rows with at least one observed cell (those that enter the likelihood).
+    var rowsWithSomethingObserved: Int {
+        patterns.indices.filter { !observed[$0].isEmpty }.reduce(0) { $0 + rowCount(ofPattern: $1) }
+    }
 
     /// Groups the rows of `data`.
     ///

@@ -16,6 +16,14 @@ struct BoundedRedraw {
     /// Cells set to a bound after the last redraw.
     private(set) var setToBound = 0
 
+    /// `bounds` (per column, original units) on the working scale (x − center) / scale.
+    static func standardized(_ bounds: [ClosedRange<Double>?]?, center: [Double], scale: [Double]) -> [(lower: Double, upper: Double)?] {
+        center.indices.map { j in
+            guard let b = bounds?[j] else { return nil }
+            return ((b.lowerBound - center[j]) / scale[j], (b.upperBound - center[j]) / scale[j])
+        }
+    }
+
     /// The rule for a block of the columns `missing`; `isBounded`: whether any of them has a
     /// bound (if not, one draw is final).
     init(missing: [Int], bounds: [(lower: Double, upper: Double)?], isBounded: Bool) {

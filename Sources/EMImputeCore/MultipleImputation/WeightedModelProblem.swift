@@ -32,7 +32,6 @@ struct WeightedModelProblem: @unchecked Sendable {
     /// z, n×p row-major, NaN where missing.
     let z: [Double]
     let layout: PatternLayout
-    let missingOffset: [Int]
     let start: ModelParameters
     let options: EMOptions
     let covarianceFloor: Double
@@ -49,27 +48,18 @@ struct WeightedModelProblem: @unchecked Sendable {
         self.center = center
         self.scale = scale
         var z = data.values
-        var offsets = [Int](repeating: 0, count: data.rowCount + 1)
         for i in 0..<data.rowCount {
-            var c = 0
-            for j in 0..<p {
-                if z[i * p + j].isNaN { c += 1 } else { z[i * p + j] = (z[i * p + j] - center[j]) / scale[j] }
-            }
-            offsets[i + 1] = offsets[i] + c
+            for j in 0..<p where !z[i * p + j].isNaN { z[i * p + j] = (z[i * p + j] - center[j]) / scale[j] }
         }
         self.z = z
-        missingOffset = offsets
         layout = PatternLayout(data)
         self.start = start
         self.options = options
         self.covarianceFloor = covarianceFloor
-        self.bounds = (0..<data.columnCount).map { j in
-            guard let b = bounds?[j] else { return nil }
-            return ((b.lowerBound - center[j]) / scale[j], (b.upperBound - center[j]) / scale[j])
-        }
+        self.bounds = BoundedRedraw.standardized(bounds, center: center, scale: scale)
         let layout = self.layout
         patternIndex = Dictionary(uniqueKeysWithValues: layout.patterns.enumerated().map { ($0.element, $0.offset) })
-        usableRows = layout.patterns.indices.filter { !layout.observed[$0].isEmpty }.reduce(0) { $0 + layout.rowCount(ofPattern: $1) }
+        usableRows = layout.rowsWithSomethingObserved
     }
 
     /// The components at `theta`, prepared for every pattern.

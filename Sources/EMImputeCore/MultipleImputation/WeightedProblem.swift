@@ -12,8 +12,6 @@ struct WeightedProblem: @unchecked Sendable {
     /// z, n×p row-major, NaN where missing.
     let z: [Double]
     let layout: PatternLayout
-    /// Offset of each row's first missing cell in the row-major list of missing cells.
-    let missingOffset: [Int]
     /// The warm start S = D⁻¹ Σ̂ D⁻¹ (μ̃ = 0 on this scale).
     let startCovariance: [Double]
     let options: EMOptions
@@ -29,26 +27,16 @@ struct WeightedProblem: @unchecked Sendable {
         center = model.mean
         scale = model.scale
         var z = data.values
-        var offsets = [Int](repeating: 0, count: data.rowCount + 1)
         for i in 0..<data.rowCount {
-            var c = 0
-            for j in 0..<p {
-                if z[i * p + j].isNaN { c += 1 } else { z[i * p + j] = z[i * p + j] / scale[j] - center[j] / scale[j] }
-            }
-            offsets[i + 1] = offsets[i] + c
+            for j in 0..<p where !z[i * p + j].isNaN { z[i * p + j] = z[i * p + j] / scale[j] - center[j] / scale[j] }
         }
         self.z = z
-        missingOffset = offsets
         let layout = PatternLayout(data)
         self.layout = layout
         startCovariance = model.standardizedCovariance.storage
         self.options = options
-        let (center, scale) = (model.mean, model.scale)
-        self.bounds = (0..<data.columnCount).map { j in
-            guard let b = bounds?[j] else { return nil }
-            return ((b.lowerBound - center[j]) / scale[j], (b.upperBound - center[j]) / scale[j])
-        }
-        usableRows = layout.patterns.indices.filter { !layout.observed[$0].isEmpty }.reduce(0) { $0 + layout.rowCount(ofPattern: $1) }
+        self.bounds = BoundedRedraw.standardized(bounds, center: model.mean, scale: model.scale)
+        usableRows = layout.rowsWithSomethingObserved
     }
 
     /// A 64-bit key from the seed, the imputation, the row and a stream number: the only
