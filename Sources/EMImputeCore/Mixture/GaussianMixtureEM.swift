@@ -143,10 +143,7 @@ public struct GaussianMixtureEM: Sendable {
         let total = floored.reduce(0, +)
         let model = try GaussianMixtureModel(weights: floored.map { $0 / total }, components: components)
         let imputation = try model.imputation(for: data, layout: prepared.layout)
-        if let k = imputation.values.firstIndex(where: { !$0.isFinite }) {
-            let cell = data.values.indices.lazy.filter { data.values[$0].isNaN }.dropFirst(k).first!
-            throw EMError.imputationOutOfRange(column: data.columnNames[cell % p], row: cell / p + 1)
-        }
+        try imputation.cells.checkFinite(columnNames: data.columnNames)
 
         let sizes = best.statistics.weight
         let empty = (0..<kCount).filter { sizes[$0] < 1 }
@@ -185,8 +182,7 @@ public struct GaussianMixtureEM: Sendable {
             componentSizes: sizes,
             emptyComponents: empty,
             regularizedComponents: regularized,
-            imputedValues: imputation.values,
-            imputedStandardDeviations: imputation.standardDeviations,
+            imputedCells: imputation.cells,
             rowsUsed: prepared.rowCount,
             rowsWithNothingObserved: nothingObserved,
             options: problem.options,

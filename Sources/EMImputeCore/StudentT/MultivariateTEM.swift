@@ -299,11 +299,8 @@ public struct MultivariateTEM: Sendable {
             columnNames: data.columnNames, mean: (0..<p).map { c[$0] + s[$0] * mean[$0] }, scale: s,
             standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: sigma))
         let model = try MultivariateTModel(location: location, degreesOfFreedom: nu)
-        let imputed = try location.imputedValues(for: data, layout: prepared.layout)
-        if let k = imputed.firstIndex(where: { !$0.isFinite }) {
-            let cell = data.values.indices.lazy.filter { data.values[$0].isNaN }.dropFirst(k).first!
-            throw EMError.imputationOutOfRange(column: data.columnNames[cell % p], row: cell / p + 1)
-        }
+        let imputed = try location.imputedCells(for: data, layout: prepared.layout)
+        try imputed.checkFinite(columnNames: data.columnNames)
 
         var weights = [Double](repeating: .nan, count: data.rowCount)
         var rows: [DownweightedRow] = []
@@ -344,7 +341,7 @@ public struct MultivariateTEM: Sendable {
             history: history,
             rowWeights: weights,
             mostDownweightedRows: Array(rows.prefix(max(0, options.reportedRows))),
-            imputedValues: imputed,
+            imputedCells: imputed,
             rowsUsed: n,
             rowsWithNothingObserved: nothingObserved,
             options: options,
