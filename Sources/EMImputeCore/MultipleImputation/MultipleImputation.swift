@@ -135,6 +135,7 @@ public enum MultipleImputationError: Error, Equatable, Sendable, LocalizedError 
     /// One bound (or nil) per column is needed.
     case boundsCountMismatch(bounds: Int, columns: Int)
 
+    /// What is wrong, in the library's terms.
     public var errorDescription: String? {
         switch self {
         case .invalidCount(let m):
