@@ -223,9 +223,10 @@ private final class ApplySink: CSVRecordSink {
         if !skippedByteOrderMark, raw.count >= 3 || isFinal {
             // A byte-order mark is copied as is and never taken as part of a field.
             skippedByteOrderMark = true
-            if raw.starts(with: [0xEF, 0xBB, 0xBF]) {
-                if options.headerRecord == nil { try raw[0..<3].withUnsafeBytes { try output.write($0) } }
-                rawPosition = 3
+            let mark = FieldBytes.byteOrderMarkLength(raw)
+            if mark > 0 {
+                if options.headerRecord == nil { try raw[0..<mark].withUnsafeBytes { try output.write($0) } }
+                rawPosition = mark
             }
         }
         guard skippedByteOrderMark else { return }

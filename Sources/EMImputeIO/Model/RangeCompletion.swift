@@ -158,12 +158,12 @@ enum RangeCompletion {
         try part.input.withUnsafeBufferPointer { bytes in
             var record = RecordScanner.Record()
             var position = 0
-            if isFirst, bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            if isFirst, FieldBytes.byteOrderMarkLength(bytes) > 0 {
                 // A byte-order mark is copied as is and never taken as part of a field; a long
                 // file has it once.
-                position = 3
+                position = FieldBytes.byteOrderMark.count
                 for (s, stream) in streams.enumerated() where stream.longFormat?.isFirst != false {
-                    part.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<3]))
+                    part.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<position]))
                 }
             }
             if isFirst, options.hasHeader {
@@ -234,7 +234,7 @@ enum RangeCompletion {
         var length = min(size, 1 << 16)
         while true {
             let bytes = try readBytes(fd: fd, range: 0..<length, size: size, file: file)
-            let start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+            let start = FieldBytes.byteOrderMarkLength(bytes)
             let isFinal = length == size
             if bytes.withUnsafeBufferPointer({ scanner.next(in: $0, from: start, isFinal: isFinal, into: &record) }) { return record.end }
             if isFinal { return 0 }
