@@ -72,6 +72,23 @@ public struct ImputedCells: Sendable, Equatable, RandomAccessCollection {
                   standardDeviations: deviations ? sorted.map { $0.conditionalStandardDeviation! } : nil)
     }
 
+    /// For each row i of `data`, the index of its first missing cell among all missing cells
+    /// in row-major order (n + 1 entries, the last the number of missing cells): where an
+    /// engine that computes cells pattern by pattern stores row i's, so that they end up in
+    /// row-major order.
+    static func rowStarts(_ data: IncompleteMatrix) -> [Int] {
+        let n = data.rowCount, p = data.columnCount
+        var first = [Int](repeating: 0, count: n + 1)
+        data.values.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                var c = 0
+                for j in 0..<p where x[i * p + j].isNaN { c += 1 }
+                first[i + 1] = first[i] + c
+            }
+        }
+        return first
+    }
+
     /// 0.
     public var startIndex: Int { 0 }
     /// The number of cells.

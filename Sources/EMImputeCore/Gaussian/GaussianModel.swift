@@ -224,14 +224,7 @@ public struct GaussianModel: Sendable, Equatable {
     /// each with its position.
     func imputedCells(for data: IncompleteMatrix, layout: PatternLayout) throws(GaussianModelError) -> ImputedCells {
         let n = data.rowCount, p = data.columnCount
-        // Each row's first cell in the output: the cells are written pattern by pattern, and
-        // stored in row-major order.
-        var first = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n {
-            var c = 0
-            for j in 0..<p where data.values[i * p + j].isNaN { c += 1 }
-            first[i + 1] = first[i] + c
-        }
+        let first = ImputedCells.rowStarts(data)
         var offsets = [Int](repeating: 0, count: first[n])
         var values = [Double](repeating: .nan, count: first[n])
         let imputer = ConditionalImputer(self)

@@ -140,14 +140,7 @@ public struct GaussianMixtureModel: Sendable, Equatable {
         let prepared: [PreparedComponent]
         if let given { prepared = given } else { prepared = try self.prepared(missing: layout.missing) }
         let s = components[0].scale
-        // Each row's first cell in the output: the cells are written pattern by pattern, and
-        // stored in row-major order.
-        var offset = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n {
-            var c = 0
-            for j in 0..<p where data.values[i * p + j].isNaN { c += 1 }
-            offset[i + 1] = offset[i] + c
-        }
+        let offset = ImputedCells.rowStarts(data)
         var positions = [Int](repeating: 0, count: offset[n])
         var values = [Double](repeating: .nan, count: offset[n])
         var sds = [Double](repeating: .nan, count: offset[n])
