@@ -33,7 +33,8 @@ public struct GaussianMixtureEM: Sendable {
     }
 
     /// Fits K = `options.components` components to `data`, from `options.starts` starts
-    /// (one for K = 1), keeping the best log-likelihood.
+    /// (one for K = 1), keeping the best log-likelihood (starts within
+    /// `StartSelection.relativeTieTolerance` of it are tied, and the first of them is kept).
     ///
     /// - Parameters:
     ///   - data: n×p cells, NaN where missing.
@@ -118,7 +119,8 @@ public struct GaussianMixtureEM: Sendable {
     private func result(_ data: IncompleteMatrix, _ prepared: PreparedData, _ problem: MixtureProblem,
                         _ runs: [MixtureRun]) throws -> GaussianMixtureResult {
         let p = prepared.p, kCount = problem.components
-        let bestIndex = runs.indices.max { runs[$0].statistics.logLikelihood < runs[$1].statistics.logLikelihood } ?? 0
+        // The highest ℓ, ties within rounding going to the lowest start (`StartSelection`).
+        let bestIndex = StartSelection.keptStart(objectives: runs.map(\.statistics.logLikelihood))
         let best = runs[bestIndex]
         let shift = prepared.logScaleSum
         let ll = best.statistics.logLikelihood - shift
