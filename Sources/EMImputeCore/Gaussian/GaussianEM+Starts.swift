@@ -20,7 +20,7 @@ extension GaussianEM {
                 throw EMError.cancelled(start: start, iteration: iteration)
             }
         }
-        let bestIndex = StartSelection.keptStart(objectives: runs.map(\.final.objective))
+        let bestIndex = StartSelection.keptStart(objectives: runs.map { problem.originalScale(objective: $0.final.objective) })
         let best = runs[bestIndex]
 
         let agreementThreshold = max(1e-6, 1e3 * options.tolerance)

@@ -119,10 +119,10 @@ public struct GaussianMixtureEM: Sendable {
     private func result(_ data: IncompleteMatrix, _ prepared: PreparedData, _ problem: MixtureProblem,
                         _ runs: [MixtureRun]) throws -> GaussianMixtureResult {
         let p = prepared.p, kCount = problem.components
-        // The highest ℓ, ties within rounding going to the lowest start (`StartSelection`).
-        let bestIndex = StartSelection.keptStart(objectives: runs.map(\.statistics.logLikelihood))
-        let best = runs[bestIndex]
+        // The highest ℓ as reported, ties within rounding going to the lowest start (`StartSelection`).
         let shift = prepared.logScaleSum
+        let bestIndex = StartSelection.keptStart(objectives: runs.map { $0.statistics.logLikelihood - shift })
+        let best = runs[bestIndex]
         let ll = best.statistics.logLikelihood - shift
         let outcomes = runs.enumerated().map { k, run in
             MixtureStartOutcome(start: k, logLikelihood: run.statistics.logLikelihood - shift,

@@ -1,7 +1,8 @@
 /// Which of several EM starts a fit keeps (`EMOptions.starts`, `GaussianMixtureOptions.starts`):
 /// the one with the highest final objective (the log-likelihood; for the normal with a ridge,
-/// plus the log prior), except that starts within `relativeTieTolerance` of the highest count
-/// as tied and the lowest start number among them is kept.
+/// plus the log prior), on the reported (original) scale, except that starts within
+/// `relativeTieTolerance` of the highest count as tied and the lowest start number among them
+/// is kept.
 ///
 /// ```swift
 /// StartSelection.keptStart(objectives: [-5150.688100, -5150.688100 + 1e-9, -5161.2])  // 0
