@@ -99,8 +99,9 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
         try withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(p, 1)) { (scratch) throws(DataError) in
             let observed = scratch.baseAddress!, delta = observed + p
             var o = 0
-            // The key's words are written in place (unique unless the last key was kept by a
-            // new group, and then copied once).
+            // Up to 64 columns the key is one word, held inline; beyond, the words are
+            // written in place (unique unless the last key was kept by a new group, and then
+            // copied once).
             var word: UInt64 = 0
             for j in 0..<p {
                 let v = row[j]
@@ -112,10 +113,10 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
                     observed[o] = v / units[j]
                     o += 1
                 }
-                if j & 63 == 63 || j == p - 1 { keyWords[j >> 6] = word; word = 0 }
+                if p > 64, j & 63 == 63 || j == p - 1 { keyWords[j >> 6] = word; word = 0 }
             }
             rowCount += 1
-            let pattern = MissingnessPattern(words: keyWords, columnCount: p)
+            let pattern = p <= 64 ? MissingnessPattern(word: word, columnCount: p) : MissingnessPattern(words: keyWords, columnCount: p)
             if o == 0 { groups[pattern, default: PatternGroupStatistics(observedCount: 0)].count += 1; return }
             // In place: one hash lookup, no copy of the group.
             let limit = rowLimit, x = UnsafeBufferPointer(start: observed, count: o)
