@@ -65,7 +65,7 @@ public enum ModelApplier {
     static func apply(_ model: FittedModel, path: String?, display: String, options: CSVReadOptions,
                       output: OutputTarget, adjustment: ImputedValueAdjustment?, computesDeviations: Bool,
                       consumers: [any CompletedRowConsumer], snapshot: InputSnapshot? = nil, threads: Int? = nil,
-                      chunkSize: Int = RecordBoundaries.defaultChunkSize) throws -> Summary {
+                      chunkSize: Int = RecordBoundaries.completionChunkSize) throws -> Summary {
         if let adjustment, adjustment.observed.count != model.dimension {
             throw ImputedValueAdjustment.ShapeError.columnCount(expected: adjustment.observed.count, found: model.dimension)
         }
