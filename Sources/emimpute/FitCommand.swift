@@ -6,9 +6,12 @@ import Foundation
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit the model to merged statistics files, without reading any CSV again.",
+        abstract: "Fit a model to a CSV, or to merged statistics files without reading any CSV again; save it for 'apply'.",
         discussion: """
             Examples:
+              emimpute fit penguins.csv --model mixture --components 3 --save-model model.json
+              emimpute apply --model model.json new-penguins.csv -o new-penguins-completed.csv
+
               emimpute statistics monday.csv -o monday.stats.json
               emimpute statistics tuesday.csv -o tuesday.stats.json
               emimpute fit --statistics monday.stats.json tuesday.stats.json --save-model model.json
@@ -16,10 +19,18 @@ struct FitCommand: ParsableCommand {
 
             The files are merged — their columns, dialect and missing-value codes must agree — \
             and fitted: the estimates are those of a fit on all their rows together, so a model \
-            can take in each new batch without reading the old ones again. A summary goes to \
+            can take in each new batch without reading the old ones again. Statistics files \
+            serve the normal model only: the mixture and the t need every row, so give them the \
+            CSV, read and fitted exactly as 'impute' reads and fits it (the saved model is the one \
+            'impute --save-model' writes), with no completed CSV written. A summary goes to \
             standard error; --report writes the diagnostics as JSON (the schema of 'impute \
             --report', with no imputed cells).
             """)
+
+    @Argument(help: "The CSV to fit, or - for standard input (instead of --statistics or --summaries).")
+    var input: String?
+
+    @OptionGroup var reading: ReadingOptions
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp("Statistics files written by 'emimpute statistics' (one or more).", valueName: "file"))
     var statistics: [String] = []
@@ -28,6 +39,7 @@ struct FitCommand: ParsableCommand {
     var summaries: [String] = []
 
     @OptionGroup var fitOptions: FitOptions
+    @OptionGroup(title: "Model") var modelOptions: ModelOptions
 
     @OptionGroup var fitOutputs: FitOutputOptions
     private var report: String? { fitOutputs.report }
@@ -46,9 +58,19 @@ struct FitCommand: ParsableCommand {
     var memoryLimit: MemoryLimit = .automatic
 
     mutating func validate() throws {
-        if statistics.isEmpty == summaries.isEmpty {
-            if summaries.isEmpty { throw ValidationError("--statistics needs at least one file written by 'emimpute statistics'") }
-            throw ValidationError("give --statistics or --summaries, not both")
+        switch [input != nil, !statistics.isEmpty, !summaries.isEmpty].filter({ $0 }).count {
+        case 0: throw ValidationError("give the CSV to fit, or --statistics files written by 'emimpute statistics'")
+        case 1: break
+        default: throw ValidationError("give one of: the CSV to fit, --statistics, --summaries")
+        }
+        try modelOptions.validate(fitOptions)
+        if input == nil {
+            if modelOptions.model != .gaussian {
+                throw ValidationError("--model \(modelOptions.model.rawValue) needs every row, which statistics files do not keep: give the CSV, as in 'emimpute fit data.csv --model \(modelOptions.model.rawValue)'")
+            }
+            if !reading.isDefault {
+                throw ValidationError("--delimiter, --no-header, --na, --na-only, --columns and --exclude apply to the CSV; statistics files record how they were read")
+            }
         }
         if !summaries.isEmpty, [report, saveModel].contains("-") {
             throw ValidationError("with --summaries standard output carries the E-step requests: write --report and --save-model to files")
@@ -59,7 +81,9 @@ struct FitCommand: ParsableCommand {
         InterruptCleanup.install()
         StandardStreams.secure()
         do {
-            if summaries.isEmpty {
+            if let input {
+                try fit(input)
+            } else if summaries.isEmpty {
                 try fit(statistics, label: "--statistics", as: TableStatistics.self) { merged, printer in
                     try merged.fit(GaussianEM(options: fitOptions.emOptions), memoryLimit: memoryLimit, progress: printer.iteration).result
                 }
@@ -81,6 +105,27 @@ struct FitCommand: ParsableCommand {
         if let saveModel { requests.append(.init(label: "--save-model", path: saveModel)) }
         if let report { requests.append(.init(label: "--report", path: report)) }
         return requests
+    }
+
+    /// Reads and fits the CSV at `input` as `impute` does (`ImputationJob`), writing no data.
+    private func fit(_ input: String) throws {
+        var job = ImputationJob(input: input, reading: reading.readOptions, model: modelOptions.jobModel(fitOptions))
+        job.roundsIntegers = roundIntegers
+        job.clampsToObservedRange = clamp
+        job.threads = fitOptions.threads
+        job.includesInference = report != nil
+        let requests = outputRequests
+        try StandardStreams.requireStandardOutput(for: requests.map(\.path))
+        let outputs = try OutputSet(requests, inputs: [.init(label: "input", path: input)])
+        let summary: String
+        do {
+            let outcome = try job.fit(progress: ProgressPrinter(requested: progress, quiet: quiet).iteration)
+            summary = try write(outcome.report, model: { outcome.modelFile }, to: outputs)
+        } catch {
+            outputs.abandon()
+            throw error
+        }
+        if !quiet { StandardStreams.writeError(summary) }
     }
 
     /// Reads and merges `paths` (`label` names them in errors), fits them with `estimate`,

@@ -62,10 +62,7 @@ struct ImputeCommand: ParsableCommand {
     mutating func validate() throws {
         if inPlace && output == nil { throw ValidationError("--in-place needs --output naming the input file") }
         if inPlace && inputOptions.input == "-" { throw ValidationError("--in-place cannot replace standard input") }
-        if modelOptions.model != .gaussian {
-            if fitOptions.ridge != 0 { throw ValidationError("--ridge applies to --model gaussian") }
-            if fitOptions.accelerate != .none { throw ValidationError("--accelerate applies to --model gaussian") }
-        }
+        try modelOptions.validate(fitOptions)
         try validateMultipleImputation()
     }
 
@@ -111,26 +108,7 @@ struct ImputeCommand: ParsableCommand {
     /// The job the options describe.
     private var job: ImputationJob {
         var job = ImputationJob(input: inputOptions.input, reading: inputOptions.readOptions)
-        switch modelOptions.model {
-        case .gaussian:
-            job.model = .gaussian(fitOptions.emOptions)
-        case .mixture:
-            var options = GaussianMixtureOptions()
-            options.tolerance = fitOptions.tolerance
-            options.maxIterations = fitOptions.maxIterations
-            options.starts = min((fitOptions.starts ?? 4) + 1, EMOptions.maximumStarts)
-            options.seed = fitOptions.seed
-            options.threads = fitOptions.threads
-            if let k = modelOptions.fixedComponents { options.components = k }
-            job.model = .mixture(options, selectingUpTo: modelOptions.fixedComponents == nil ? modelOptions.maxComponents ?? 6 : nil)
-        case .t:
-            var options = MultivariateTOptions()
-            options.tolerance = fitOptions.tolerance
-            options.maxIterations = fitOptions.maxIterations
-            options.threads = fitOptions.threads
-            options.degreesOfFreedom = modelOptions.df
-            job.model = .t(options)
-        }
+        job.model = modelOptions.jobModel(fitOptions)
         job.roundsIntegers = roundIntegers
         job.clampsToObservedRange = clamp
         job.threads = fitOptions.threads

@@ -38,6 +38,37 @@ struct ModelOptions: ParsableArguments {
 
     /// K, or nil for auto.
     var fixedComponents: Int? { components.flatMap { Int($0) } }
+
+    /// The model to fit with the settings of `fit` (`impute` and `fit` fit the same one).
+    func jobModel(_ fit: FitOptions) -> ImputationJob.Model {
+        switch model {
+        case .gaussian:
+            return .gaussian(fit.emOptions)
+        case .mixture:
+            var options = GaussianMixtureOptions()
+            options.tolerance = fit.tolerance
+            options.maxIterations = fit.maxIterations
+            options.starts = min((fit.starts ?? 4) + 1, EMOptions.maximumStarts)
+            options.seed = fit.seed
+            options.threads = fit.threads
+            if let k = fixedComponents { options.components = k }
+            return .mixture(options, selectingUpTo: fixedComponents == nil ? maxComponents ?? 6 : nil)
+        case .t:
+            var options = MultivariateTOptions()
+            options.tolerance = fit.tolerance
+            options.maxIterations = fit.maxIterations
+            options.threads = fit.threads
+            options.degreesOfFreedom = df
+            return .t(options)
+        }
+    }
+
+    /// Refuses the normal-only fit settings with another model.
+    func validate(_ fit: FitOptions) throws {
+        guard model != .gaussian else { return }
+        if fit.ridge != 0 { throw ValidationError("--ridge applies to --model gaussian") }
+        if fit.accelerate != .none { throw ValidationError("--accelerate applies to --model gaussian") }
+    }
 }
 
 extension ModelKind: ExpressibleByArgument {}

@@ -342,7 +342,7 @@ struct DocumentationTests {
     }
 
     /// Every option that `emimpute <command> --help` lists is named in Docs/CLI.md.
-    @Test(arguments: ["impute", "apply", "describe"])
+    @Test(arguments: ["impute", "apply", "describe", "fit"])
     func cliReferenceNamesEveryOption(_ command: String) throws {
         let help = try CLIRunner.run([command, "--help"])
         #expect(help.status == 0)

@@ -75,10 +75,35 @@ public struct ImputationJob: Sendable {
 
     private func runStreaming(_ options: EMOptions, output: OutputTarget, deviations: OutputTarget?,
                               progress: @escaping (IterationRecord) -> Void) throws -> ImputationOutcome {
-        let clock = ContinuousClock()
-        var start = clock.now
         let source = try CSVInput.opening(input)
         defer { source.removeSpool() }
+        var pass1 = try fitStatistics(of: source, options, progress: progress)
+        let (table, result, snapshot) = (pass1.table, pass1.result, pass1.snapshot)
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let adjustment = table.adjustment(roundIntegers: roundsIntegers, clampToObservedRange: clampsToObservedRange)
+        let distributions = ColumnDistributions(ranges: table.observedRanges,
+                                                valueCounts: table.modelledColumns.map { _ in table.rowCount })
+        let sample = includesInference ? RowSample(columnNames: result.model.columnNames, seed: options.seed) : nil
+        _ = try pass2(.gaussian(result.model), source: source, adjustment: adjustment, output: output,
+                      deviations: deviations, distributions: distributions, snapshot: snapshot, extra: sample.map { [$0] } ?? [])
+        let timings = ImputationReport.Timings(load: pass1.loadTime, em: pass1.emTime, write: Self.seconds(clock.now - start))
+
+        let facts = TableFacts(table, name: input, byteCount: snapshot.byteCount, distributions: distributions, sample: sample)
+        var report = ImputationReport(facts: facts, fit: FitFacts(result), timings: timings, adjustment: adjustment)
+        if includesInference { try pass1.addInference(to: &report) }
+        var outcome = ImputationOutcome(report: report, model: .gaussian(result.model), fit: .gaussian(result),
+                                        modelFile: try table.modelFile(for: result, adjustment: adjustment), facts: facts)
+        outcome.spilledBytes = pass1.spill?.byteCount
+        return outcome
+    }
+
+    /// Pass 1 and EM of the normal model: the per-pattern statistics of `source`, fitted.
+    private func fitStatistics(of source: CSVInput, _ options: EMOptions,
+                               progress: @escaping (IterationRecord) -> Void) throws -> StreamingFit {
+        let clock = ContinuousClock()
+        var start = clock.now
         var (table, snapshot) = try CSVStatisticsReader.read(source, options: reading,
                                                              threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         // Kept rows beyond the memory limit go to a temporary file, read back every iteration.
@@ -93,28 +118,72 @@ public struct ImputationJob: Sendable {
         start = clock.now
         let result = try spill.map { try GaussianEM(options: options).fit(table.statistics, keptRows: $0, progress: progress) }
             ?? GaussianEM(options: options).fit(table.statistics, progress: progress)
-        let emTime = Self.seconds(clock.now - start)
+        return StreamingFit(table: table, snapshot: snapshot, spill: spill, result: result,
+                            loadTime: loadTime, emTime: Self.seconds(clock.now - start))
+    }
 
-        start = clock.now
-        let adjustment = table.adjustment(roundIntegers: roundsIntegers, clampToObservedRange: clampsToObservedRange)
-        let distributions = ColumnDistributions(ranges: table.observedRanges,
-                                                valueCounts: table.modelledColumns.map { _ in table.rowCount })
-        let sample = includesInference ? RowSample(columnNames: result.model.columnNames, seed: options.seed) : nil
-        _ = try pass2(.gaussian(result.model), source: source, adjustment: adjustment, output: output,
-                      deviations: deviations, distributions: distributions, snapshot: snapshot, extra: sample.map { [$0] } ?? [])
-        let timings = ImputationReport.Timings(load: loadTime, em: emTime, write: Self.seconds(clock.now - start))
+    /// What pass 1 and EM of the normal model leave.
+    private struct StreamingFit {
+        var table: TableStatistics
+        var snapshot: InputSnapshot
+        var spill: KeptRowsSpillFile?
+        var result: EMResult
+        var loadTime: Double
+        var emTime: Double
 
-        let facts = TableFacts(table, name: input, byteCount: snapshot.byteCount, distributions: distributions, sample: sample)
-        var report = ImputationReport(facts: facts, fit: FitFacts(result), timings: timings, adjustment: adjustment)
-        if includesInference {
-            // Little's test and the standard errors read every pattern's moments.
+        /// Little's test and the standard errors, which read every pattern's moments.
+        mutating func addInference(to report: inout ImputationReport) throws {
             if let spill { try table.restoreKeptRows(from: spill) }
             report.addInference(table.statistics, model: result.model)
         }
-        var outcome = ImputationOutcome(report: report, model: .gaussian(result.model), fit: .gaussian(result),
-                                        modelFile: try table.modelFile(for: result, adjustment: adjustment), facts: facts)
-        outcome.spilledBytes = spill?.byteCount
-        return outcome
+    }
+
+    /// Fits the model without writing a completed CSV — what `emimpute fit INPUT` runs: the
+    /// input is read as `run(writingTo:)` reads it and fitted the same way, so the outcome's
+    /// model file is the one `run` gives. The report counts no imputed cells; its column
+    /// summaries describe the observed cells.
+    ///
+    /// - Parameters:
+    ///   - progress: told each EM iteration.
+    /// - Throws: `CSVError` for the input and the fit's errors (`EMError`, `GaussianModelError`, …).
+    public func fit(progress: @escaping (IterationRecord) -> Void = { _ in }) throws -> ImputationOutcome {
+        if case .gaussian(let options) = model {
+            let source = try CSVInput.opening(input)
+            defer { source.removeSpool() }
+            var pass1 = try fitStatistics(of: source, options, progress: progress)
+            let adjustment = pass1.table.adjustment(roundIntegers: roundsIntegers, clampToObservedRange: clampsToObservedRange)
+            let timings = ImputationReport.Timings(load: pass1.loadTime, em: pass1.emTime, write: 0)
+            var report = pass1.table.report(for: pass1.result, inputs: [input], timings: timings, adjustment: adjustment)
+            report.input.bytes = pass1.snapshot.byteCount
+            if includesInference { try pass1.addInference(to: &report) }
+            let facts = TableFacts(pass1.table, name: input, byteCount: pass1.snapshot.byteCount,
+                                   distributions: ColumnDistributions(ranges: pass1.table.observedRanges,
+                                                                      valueCounts: pass1.table.modelledColumns.map { _ in pass1.table.rowCount }),
+                                   sample: nil)
+            var outcome = ImputationOutcome(report: report, model: .gaussian(pass1.result.model), fit: .gaussian(pass1.result),
+                                            modelFile: try pass1.table.modelFile(for: pass1.result, adjustment: adjustment), facts: facts)
+            outcome.spilledBytes = pass1.spill?.byteCount
+            return outcome
+        }
+        let clock = ContinuousClock()
+        var start = clock.now
+        let table = try CSVLoader.load(input, options: reading)
+        defer { table.input.removeSpool() }
+        let loadTime = Self.seconds(clock.now - start)
+        start = clock.now
+        let (fit, fitFacts, fitted) = try self.fit(table, progress: progress)
+        let emTime = Self.seconds(clock.now - start)
+        let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundsIntegers, clampToObservedRange: clampsToObservedRange)
+        // The observed cells alone, as rows with nothing imputed, for the column summaries.
+        let distributions = ColumnDistributions(ranges: adjustment.observed, valueCounts: table.modelledColumns.map { _ in table.rowCount })
+        for i in 0..<table.rowCount {
+            distributions.consume(CompletedRow(index: i, values: table.matrix.row(i).map { $0 ?? .nan }, imputed: []))
+        }
+        let facts = TableFacts(table, distributions: distributions)
+        let report = ImputationReport(facts: facts, fit: fitFacts, timings: .init(load: loadTime, em: emTime, write: 0),
+                                      adjustment: adjustment)
+        return ImputationOutcome(report: report, model: fitted, fit: fit,
+                                 modelFile: try fit.modelFile(table: table, adjustment: adjustment), facts: facts)
     }
 
     private func runInMemory(output: OutputTarget, deviations: OutputTarget?,
