@@ -65,7 +65,7 @@ public struct StandardErrors: Sendable, Equatable {
         for a in 0..<p { for b in a..<p { sigmaIndex[a * p + b] = q; sigmaIndex[b * p + a] = q; q += 1 } }
         var information = [Double](repeating: 0, count: q * q)
         var usable = 0
-        for g in sums.patterns {
+        try sums.forEach(needsSquares: true) { g in
             let o = g.observed, k = o.count
             let ng = Double(g.count)
             usable += g.count
