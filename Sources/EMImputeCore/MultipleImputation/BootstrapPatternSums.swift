@@ -154,20 +154,28 @@ package final class BootstrapPatternSums: @unchecked Sendable {
         let position = UnsafeMutablePointer<Int32>.allocate(capacity: n)
         let words = UnsafeMutablePointer<UInt64>.allocate(capacity: MissingnessPattern.wordCount(p) + 1)
         defer { z.deallocate(); position.deallocate(); words.deallocate() }
-        for r in 0..<n {
-            let x = rows + r * p, out = z + r * p
-            guard let g = plan.position(of: x, words: words) else { throw .notTheFittedData }
-            position[r] = Int32(g)
-            for j in 0..<p { out[j] = x[j].isNaN ? 0 : x[j] / plan.scale[j] - plan.center[j] / plan.scale[j] }
-            if g >= 0, plan.walksRows[g] {
-                for a in plan.observed[g] { keptValues[g].append(out[a]) }
-                keptRows[g].append(first + r)
+        // Locals, so that the loop reads the plan's arrays without retaining them per row.
+        let plan = self.plan, scale = plan.scale, center = plan.center, walks = plan.walksRows
+        var unknown = false
+        scale.withUnsafeBufferPointer { scale in
+            center.withUnsafeBufferPointer { center in
+                for r in 0..<n {
+                    let x = rows + r * p, out = z + r * p
+                    guard let g = plan.position(of: x, words: words) else { unknown = true; return }
+                    position[r] = Int32(g)
+                    for j in 0..<p { out[j] = x[j].isNaN ? 0 : x[j] / scale[j] - center[j] / scale[j] }
+                    if g >= 0, walks[g] {
+                        for a in plan.observed[g] { keptValues[g].append(out[a]) }
+                        keptRows[g].append(first + r)
+                    }
+                }
             }
         }
+        if unknown { throw .notTheFittedData }
         rowCount += n
         let count = imputations.count
         let workers = max(1, min(count, threads))
-        let plan = self.plan, imputations = self.imputations
+        let imputations = self.imputations
         let shared = RowBatch(z: z, position: position, buffers: buffers, totals: totals)
         WorkerThreads.run(workers) { worker in
             var index = worker
