@@ -47,12 +47,10 @@ extension ImputeCommand {
     /// input (`MultipleImputationPass`; the long format on standard output in M passes), each
     /// cell drawn and adjusted by `--round-integers`/`--clamp` as it is written, and pools the
     /// analyses of the completed data as written; returns the report section and, for
-    /// `--html`, the observed and drawn values of each column.
+    /// `--html`, the observed and drawn values of each column. (The mixture and the t: the
+    /// weighted refits walk the loaded rows.)
     func writeMultipleImputations(_ count: Int, table: LoadedTable, fit: MultipleImputationFit, adjustment: ImputedValueAdjustment,
                                   targets: inout IndexingIterator<[OutputTarget]>) throws -> (MultipleImputationReport, DrawnValues?) {
-        let names = table.modelledNames
-        let formulas = regress.compactMap(RegressionFormula.init)
-        let columns = try formulas.map { try $0.columns(in: names) }
         let bounds: [ClosedRange<Double>?]? = boundedDraws
             ? adjustment.observed.map { $0.minimum <= $0.maximum ? $0.minimum...$0.maximum : nil } : nil
         let engine = MultipleImputation(count: count, options: fitOptions.emOptions, bounds: bounds)
@@ -63,20 +61,31 @@ extension ImputeCommand {
         case .mixture(let fit): (method, draws) = try engine.parameterDraws(table.matrix, mixture: fit)
         case .t(let fit): (method, draws) = try engine.parameterDraws(table.matrix, t: fit)
         }
-        let toStandardOutput = output == nil || output == "-"
-        let destination: MultipleImputationPass.Destination = toStandardOutput
-            ? .longFormat(targets.next()!) : .files((0..<count).map { _ in targets.next()! })
+        let destination = completedDestination(count, targets: &targets)
         let outcome = try MultipleImputationPass.run(draws, table: table, adjustment: adjustment, to: destination, keepsValues: html != nil,
                                                      threads: fitOptions.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        return (try pooledSection(draws, outcome: outcome, names: table.modelledNames, method: method), outcome.values)
+    }
+
+    /// Where the completed data sets go: one long CSV on standard output, or M files.
+    func completedDestination(_ count: Int, targets: inout IndexingIterator<[OutputTarget]>) -> MultipleImputationPass.Destination {
+        let toStandardOutput = output == nil || output == "-"
+        return toStandardOutput ? .longFormat(targets.next()!) : .files((0..<count).map { _ in targets.next()! })
+    }
+
+    /// The report section of M completed data sets: the pooled summaries and `--regress` fits.
+    func pooledSection(_ draws: [ImputationDraw], outcome: MultipleImputationPass.Outcome, names: [String],
+                       method: String?) throws -> MultipleImputationReport {
+        let formulas = regress.compactMap(RegressionFormula.init)
+        let columns = try formulas.map { try $0.columns(in: names) }
         let analysis = try PooledAnalysis(summaries: outcome.moments.map(CompletedDataSummary.init))
         let regressions = try formulas.indices.map { f in
             let fits = try outcome.moments.map { try LinearRegression($0, response: columns[f].response, predictors: columns[f].predictors) }
             return (formula: formulas[f].text, try PooledAnalysis.regression(fits: fits, columnNames: names, response: columns[f].response,
                                                                              predictors: columns[f].predictors))
         }
-        let section = MultipleImputationReport(draws: draws, counts: outcome.counts, columnNames: names, method: method,
-                                               analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
-        return (section, outcome.values)
+        return MultipleImputationReport(draws: draws, counts: outcome.counts, columnNames: names, method: method,
+                                        analysis: analysis, regressions: regressions, boundedDraws: boundedDraws)
     }
 }
 

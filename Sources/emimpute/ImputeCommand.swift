@@ -141,6 +141,7 @@ struct ImputeCommand: ParsableCommand {
     /// `--imputations M`: the parameter draws refit the rows in memory; the cells are drawn in
     /// one pass over the input (`writeMultipleImputations`).
     private func imputeMultiply(_ count: Int, _ source: String, into outputs: OutputSet, printer: ProgressPrinter) throws -> String {
+        if modelOptions.model == .gaussian { return try imputeMultiplyStreaming(count, into: outputs, printer: printer) }
         let clock = ContinuousClock()
         var start = clock.now
         let table = try CSVLoader.load(source, options: inputOptions.readOptions, progress: printer.loading)
@@ -174,6 +175,28 @@ struct ImputeCommand: ParsableCommand {
         try reportTarget?.write(try diagnostics.json())
         try htmlTarget?.write(HTMLReport.render(facts: facts, report: diagnostics, draws: drawnValues))
         try modelTarget?.write(try fit.modelFile(table: table, adjustment: adjustment).json())
+        return TextSummary.impute(diagnostics)
+    }
+
+    /// `--imputations M` under the normal model: nothing of the table is held — pass 1 into
+    /// statistics, one pass into the weighted sums of all M refits, pass 2 writing the M data
+    /// sets (`ImputationJob.runMultiple`).
+    private func imputeMultiplyStreaming(_ count: Int, into outputs: OutputSet, printer: ProgressPrinter) throws -> String {
+        var targets = outputs.targets.makeIterator()
+        let destination = completedDestination(count, targets: &targets)
+        let reportTarget = report == nil ? nil : targets.next()!
+        let htmlTarget = html == nil ? nil : targets.next()!
+        let modelTarget = saveModel == nil ? nil : targets.next()!
+        let deviationsTarget = sdOutput == nil ? nil : targets.next()!
+        let run = try job.runMultiple(count, boundedDraws: boundedDraws, to: destination, keepsValues: html != nil,
+                                      deviations: deviationsTarget, progress: printer.iteration)
+        var diagnostics = ImputationReport(facts: run.facts, fit: FitFacts(run.fit), timings: run.timings, adjustment: run.adjustment)
+        diagnostics.multipleImputation = try pooledSection(run.draws, outcome: run.outcome, names: run.fit.model.columnNames, method: nil)
+        if report != nil || html != nil { diagnostics.addInference(run.table.statistics, model: run.fit.model) }
+        diagnostics.setRemedies(Remedy.text(for:))
+        try reportTarget?.write(try diagnostics.json())
+        try htmlTarget?.write(HTMLReport.render(facts: run.facts, report: diagnostics, draws: run.outcome.values))
+        try modelTarget?.write(try run.modelFile.json())
         return TextSummary.impute(diagnostics)
     }
 

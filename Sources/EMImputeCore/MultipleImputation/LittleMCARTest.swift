@@ -64,7 +64,7 @@ public struct LittleMCARTest: Sendable, Equatable, Codable {
         let s = model.standardizedCovariance.storage
         var total = 0.0, df = 0
         var patterns: [PatternContribution] = []
-        for g in sums.patterns {
+        sums.forEach(needsSquares: false) { g in
             let o = g.observed, k = o.count
             let ng = Double(g.count)
             let ybar = g.sum.map { $0 / ng }  // − μ̂ = 0 on this scale

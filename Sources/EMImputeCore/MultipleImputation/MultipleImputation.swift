@@ -54,8 +54,9 @@ public struct MultipleImputation: Sendable {
     /// - Complexity: M × (weighted EM from a warm start, O(n·p²) per iteration, + one draw pass).
     public func impute(_ data: IncompleteMatrix, fit: EMResult? = nil) throws -> MultipleImputationResult {
         let fit = try validated(data, fit: fit)
-        let problem = WeightedProblem(data: data, model: fit.model, options: options, bounds: bounds)
-        let imputations = try inParallel { try problem.imputation($0) }
+        let problem = WeightedProblem(model: fit.model, options: options, bounds: bounds)
+        let plan = problem.plan(data)
+        let imputations = try inParallel { try problem.imputation($0, of: data, plan: plan) }
         return MultipleImputationResult(fit: fit, imputations: imputations, columnNames: data.columnNames,
                                         fitted: FittedData(data))
     }
@@ -70,8 +71,9 @@ public struct MultipleImputation: Sendable {
     public func impute<T>(_ data: IncompleteMatrix, fit: EMResult? = nil,
                           each body: @escaping @Sendable (Imputation) throws -> T) throws -> (fit: EMResult, results: [T]) {
         let result = try validated(data, fit: fit)
-        let problem = WeightedProblem(data: data, model: result.model, options: options, bounds: bounds)
-        return (result, try inParallel { try body(try problem.imputation($0)) })
+        let problem = WeightedProblem(model: result.model, options: options, bounds: bounds)
+        let plan = problem.plan(data)
+        return (result, try inParallel { try body(try problem.imputation($0, of: data, plan: plan)) })
     }
 
     /// Fits θ̂ (unless `fit` is given) and draws the M parameter draws θ̃ₘ (steps 1–2), in
@@ -81,8 +83,34 @@ public struct MultipleImputation: Sendable {
     /// - Throws: as `impute(_:fit:)`.
     public func parameterDraws(_ data: IncompleteMatrix, fit: EMResult? = nil) throws -> (fit: EMResult, draws: [ImputationDraw]) {
         let result = try validated(data, fit: fit)
-        let problem = WeightedProblem(data: data, model: result.model, options: options, bounds: bounds)
-        return (result, try inParallel { try problem.parameterDraw($0) })
+        let problem = WeightedProblem(model: result.model, options: options, bounds: bounds)
+        let plan = problem.plan(data)
+        return (result, try inParallel { try problem.parameterDraw($0, of: data, plan: plan) })
+    }
+
+    /// The Bayesian-bootstrap pattern sums of all M imputations under `fit`, empty, for rows
+    /// that arrive in order — a file streamed once (`BootstrapPatternSums.add`) — with the
+    /// pattern counts of those rows (every pattern, with its number of rows).
+    ///
+    /// - Throws: as `impute(_:fit:)` for the count, the options and the bounds.
+    package func bootstrapSums(fit: EMResult, patterns: [(pattern: MissingnessPattern, rowCount: Int)]) throws -> BootstrapPatternSums {
+        guard count >= 2, count <= Self.maximumCount else { throw MultipleImputationError.invalidCount(count) }
+        try options.validate()
+        if let bounds, bounds.count != fit.model.dimension {
+            throw MultipleImputationError.boundsCountMismatch(bounds: bounds.count, columns: fit.model.dimension)
+        }
+        let plan = BootstrapPlan(patterns: patterns, center: fit.model.mean, scale: fit.model.scale, seed: options.seed)
+        return BootstrapPatternSums(plan: plan, imputations: Array(1...count))
+    }
+
+    /// The M parameter draws θ̃ₘ from the sums `bootstrapSums(fit:patterns:)` made, once every
+    /// row has been added, in parallel; the same draws as `parameterDraws(_:fit:)` on the same
+    /// rows with the same fit.
+    ///
+    /// - Throws: `EMError.singularCovariance` when a weighted fit becomes singular.
+    package func parameterDraws(fit: EMResult, sums: BootstrapPatternSums) throws -> [ImputationDraw] {
+        let problem = WeightedProblem(model: fit.model, options: options, bounds: bounds)
+        return try inParallel { try problem.parameterDraw($0, sums: sums.patternSums(imputation: $0)) }
     }
 
     /// The checks of `impute(_:fit:)`, and the fit.

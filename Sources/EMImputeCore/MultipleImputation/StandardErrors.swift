@@ -65,7 +65,7 @@ public struct StandardErrors: Sendable, Equatable {
         for a in 0..<p { for b in a..<p { sigmaIndex[a * p + b] = q; sigmaIndex[b * p + a] = q; q += 1 } }
         var information = [Double](repeating: 0, count: q * q)
         var usable = 0
-        for g in sums.patterns {
+        try sums.forEach(needsSquares: true) { g in
             let o = g.observed, k = o.count
             let ng = Double(g.count)
             usable += g.count
@@ -99,6 +99,8 @@ public struct StandardErrors: Sendable, Equatable {
             }
             // (σ_ab, σ_cd): tr(A E_cd K E_ab) with A = W − (n_g/2) K, where
             // tr(A E_cd B E_ab) = Σ A[b′, c′] B[d′, a′] over (c′, d′) ∈ E_cd, (a′, b′) ∈ E_ab.
+            // It is symmetric in (ab, cd) (A, K and the E symmetric: transpose, then cycle), so
+            // only cd ≥ ab is computed and mirrored: half the O(|O|⁴) work.
             var m = w
             for e in 0..<(k * k) { m[e] -= 0.5 * ng * kk[e] }
             m.withUnsafeBufferPointer { am in
@@ -106,7 +108,7 @@ public struct StandardErrors: Sendable, Equatable {
                     information.withUnsafeMutableBufferPointer { info in
                         for t in global.indices {
                             let a = pairA[t], b = pairB[t], row = global[t] * q
-                            for u in global.indices {
+                            for u in t..<global.count {
                                 let c = pairA[u], d = pairB[u]
                                 var value = am[b * k + c] * bk[d * k + a]
                                 if c != d { value += am[b * k + d] * bk[c * k + a] }
@@ -115,6 +117,7 @@ public struct StandardErrors: Sendable, Equatable {
                                     if c != d { value += am[a * k + d] * bk[c * k + b] }
                                 }
                                 info[row + global[u]] += value
+                                if u != t { info[global[u] * q + global[t]] += value }
                             }
                         }
                     }

@@ -1,42 +1,36 @@
 import Foundation
 
-/// What every imputation of one `MultipleImputation.impute` call shares: the data on the
-/// scale of the full-data fit (z = (x − μ̂)/s), its pattern layout and the warm start.
-/// Read-only, so the M imputations can run on any threads.
+/// What every imputation of one `MultipleImputation` call shares: the scale of the full-data
+/// fit (z = (x − μ̂)/s), the warm start, the options and the bounds. It holds no row: the
+/// weighted EM reads each imputation's Bayesian-bootstrap pattern sums
+/// (`BootstrapPatternSums`), which one pass over the rows — of a matrix or of a file —
+/// accumulates for every imputation. Read-only, so the M imputations can run on any threads.
 struct WeightedProblem: @unchecked Sendable {
     let p: Int
-    let rowCount: Int
     let names: [String]
     let center: [Double]
     let scale: [Double]
-    /// z, n×p row-major, NaN where missing.
-    let z: [Double]
-    let layout: PatternLayout
     /// The warm start S = D⁻¹ Σ̂ D⁻¹ (μ̃ = 0 on this scale).
     let startCovariance: [Double]
     let options: EMOptions
     /// Bounds on the z scale, per column.
     let bounds: [(lower: Double, upper: Double)?]
-    /// Rows with an observed cell.
-    let usableRows: Int
 
-    init(data: IncompleteMatrix, model: GaussianModel, options: EMOptions, bounds: [ClosedRange<Double>?]?) {
-        p = data.columnCount
-        rowCount = data.rowCount
-        names = data.columnNames
+    init(model: GaussianModel, options: EMOptions, bounds: [ClosedRange<Double>?]?) {
+        p = model.dimension
+        names = model.columnNames
         center = model.mean
         scale = model.scale
-        var z = data.values
-        for i in 0..<data.rowCount {
-            for j in 0..<p where !z[i * p + j].isNaN { z[i * p + j] = z[i * p + j] / scale[j] - center[j] / scale[j] }
-        }
-        self.z = z
-        let layout = PatternLayout(data)
-        self.layout = layout
         startCovariance = model.standardizedCovariance.storage
         self.options = options
         self.bounds = BoundedRedraw.standardized(bounds, center: model.mean, scale: model.scale)
-        usableRows = layout.rowsWithSomethingObserved
+    }
+
+    /// The plan of the weighted sums of `data`'s rows under this problem's scale and seed.
+    func plan(_ data: IncompleteMatrix) -> BootstrapPlan {
+        let layout = PatternLayout(data)
+        return BootstrapPlan(patterns: layout.patterns.indices.map { (layout.patterns[$0], layout.rowCount(ofPattern: $0)) },
+                             center: center, scale: scale, seed: options.seed)
     }
 
     /// A 64-bit key from the seed, the imputation, the row and a stream number: the only
@@ -51,35 +45,22 @@ struct WeightedProblem: @unchecked Sendable {
         return mix(seed ^ mix(UInt64(truncatingIfNeeded: imputation) ^ mix(UInt64(truncatingIfNeeded: row) ^ mix(stream))))
     }
 
-    /// Bayesian-bootstrap weights wᵢ ~ Exp(1) for the usable rows (0 for the others),
-    /// normalised to sum to the number of usable rows.
-    func weights(imputation m: Int) -> [Double] {
-        var w = [Double](repeating: 0, count: rowCount)
-        var total = 0.0
-        for g in layout.patterns.indices where !layout.observed[g].isEmpty {
-            for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
-                let i = layout.order[r]
-                var generator = SeededGenerator(seed: Self.key(seed: options.seed, imputation: m, row: i, stream: 0))
-                let u = (Double(generator.next() >> 11) + 0.5) / 9_007_199_254_740_992.0
-                w[i] = -log(u)
-                total += w[i]
-            }
-        }
-        let factor = Double(usableRows) / total
-        for i in w.indices { w[i] *= factor }
-        return w
-    }
-
-    /// The weighted sums of every usable pattern's observed cells, which do not change between
+    /// One imputation's weighted sums of every usable pattern's observed cells (z scale,
+    /// weights normalised to sum to the usable rows), which do not change between
     /// iterations: W_g = Σ wᵢ, s_g = Σ wᵢ x_{i,o} and the upper triangle of
     /// S_g = Σ wᵢ x_{i,o} x_{i,o}ᵀ (packed row by row), all patterns in one flat buffer.
     /// A pattern with fewer than |o|/2 rows keeps, instead of S_g, a copy of its rows (each
     /// wᵢ then x_{i,o}; less memory than S_g): its E-step walks them, which costs less than
-    /// S_g B (|o|²·|m|) then.
+    /// S_g B (|o|²·|m|) then. Made by `BootstrapPatternSums.patternSums(imputation:)`.
     struct PatternSums {
-        /// The usable patterns, in layout order, and their offsets (squares: -1 for a pattern
-        /// whose rows are kept; rows: -1 for one whose S_g is).
-        var patterns: [Int] = []
+        /// Σ wᵢ: the usable rows.
+        var total: Double
+        /// Per usable pattern (ascending): its observed and missing columns and its rows.
+        var observed: [[Int]]
+        var missing: [[Int]]
+        var rowCounts: [Int]
+        /// Per pattern, W_g and the offsets of s_g, of S_g (−1 for a pattern whose rows are
+        /// kept) and of its rows (−1 for one whose S_g is) in `storage`.
         var weight: [Double] = []
         var sumOffset: [Int] = []
         var squareOffset: [Int] = []
@@ -88,85 +69,6 @@ struct WeightedProblem: @unchecked Sendable {
         /// The observed cells' part of T₁ and T₂ (full p×p), the same for every iteration.
         var observedT1: [Double]
         var observedT2: [Double]
-    }
-
-    /// Whether pattern `g`'s E-step walks its rows rather than its sums.
-    @inline(__always)
-    func walksRows(_ g: Int) -> Bool { 2 * layout.rowCount(ofPattern: g) < layout.observed[g].count }
-
-    /// The pattern sums of the usable rows under weights `w`: one pass over the data.
-    ///
-    /// - Complexity: O(Σᵢ |oᵢ|²).
-    func patternSums(weights w: [Double]) -> PatternSums {
-        var sums = PatternSums(observedT1: [Double](repeating: 0, count: p), observedT2: [Double](repeating: 0, count: p * p))
-        var size = 0
-        var largest = 0
-        for g in layout.patterns.indices where !layout.observed[g].isEmpty {
-            let k = layout.observed[g].count
-            largest = max(largest, k)
-            sums.patterns.append(g)
-            sums.sumOffset.append(size)
-            if walksRows(g) {
-                sums.squareOffset.append(-1)
-                sums.rowsOffset.append(size + k)
-                size += k + layout.rowCount(ofPattern: g) * (k + 1)
-            } else {
-                sums.squareOffset.append(size + k)
-                sums.rowsOffset.append(-1)
-                size += k + k * (k + 1) / 2
-            }
-        }
-        sums.storage = [Double](repeating: 0, count: size)
-        sums.weight = [Double](repeating: 0, count: sums.patterns.count)
-        let x = UnsafeMutablePointer<Double>.allocate(capacity: max(p, 1))
-        // Packed squares of a pattern that keeps none, added to T₂ and dropped.
-        let spare = UnsafeMutablePointer<Double>.allocate(capacity: max(1, largest * (largest + 1) / 2))
-        defer { x.deallocate(); spare.deallocate() }
-        z.withUnsafeBufferPointer { zb in
-            let zp = zb.baseAddress!
-            sums.storage.withUnsafeMutableBufferPointer { sb in
-                for (position, g) in sums.patterns.enumerated() {
-                    let o = layout.observed[g], k = o.count
-                    let sum = sb.baseAddress! + sums.sumOffset[position]
-                    let kept = sums.squareOffset[position] >= 0
-                    let squares = kept ? sb.baseAddress! + sums.squareOffset[position] : spare
-                    if !kept { for e in 0..<(k * (k + 1) / 2) { spare[e] = 0 } }
-                    var copy = kept ? nil : sb.baseAddress! + sums.rowsOffset[position]
-                    var weight = 0.0
-                    for r in layout.groupStart[g]..<layout.groupStart[g + 1] {
-                        let i = layout.order[r]
-                        let wi = w[i]
-                        weight += wi
-                        let row = zp + i * p
-                        for a in 0..<k { x[a] = row[o[a]] }
-                        if let target = copy {
-                            target[0] = wi
-                            for a in 0..<k { target[1 + a] = x[a] }
-                            copy = target + k + 1
-                        }
-                        var packed = 0
-                        for a in 0..<k {
-                            let wa = wi * x[a]
-                            sum[a] += wa
-                            for b in a..<k { squares[packed + b - a] += wa * x[b] }
-                            packed += k - a
-                        }
-                    }
-                    sums.weight[position] = weight
-                    var packed = 0
-                    for a in 0..<k {
-                        sums.observedT1[o[a]] += sum[a]
-                        for b in a..<k {
-                            let v = squares[packed + b - a]
-                            sums.observedT2[o[a] * p + o[b]] += v
-                            if b != a { sums.observedT2[o[b] * p + o[a]] += v }
-                        }
-                        packed += k - a
-                    }
-                }
-            }
-        }
-        return sums
     }
 
     /// Weighted EM from the warm start: (μ̃, S̃, iterations, converged).
@@ -179,11 +81,10 @@ struct WeightedProblem: @unchecked Sendable {
     /// triangular solves, in fixed scratch space.
     ///
     /// - Complexity: per iteration O(p³ + Σ_g |m_g|·|o_g|·min(|o_g|, 2n_g) + |o_g|·|m_g|²).
-    func weightedEM(weights w: [Double]) throws -> (mean: [Double], covariance: [Double], iterations: Int, hasConverged: Bool) {
+    func weightedEM(_ sums: PatternSums) throws -> (mean: [Double], covariance: [Double], iterations: Int, hasConverged: Bool) {
         var mu = [Double](repeating: 0, count: p)
         var s = startCovariance
-        let total = Double(usableRows)
-        let sums = patternSums(weights: w)
+        let total = sums.total
         // Scratch: L (K_mm's factor), C, Bᵀ (|m|×|o|), Vᵀ = (S B)ᵀ (|m|×|o|), c, u, x̂_m, x_o.
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * p * p + 4 * p)
         defer { scratch.deallocate() }
@@ -206,11 +107,11 @@ struct WeightedProblem: @unchecked Sendable {
                             mu.withUnsafeBufferPointer { mub in
                                 do {
                                     let t2p = t2b.baseAddress!, t1p = t1b.baseAddress!, mup = mub.baseAddress!
-                                    for (position, g) in sums.patterns.enumerated() {
-                                        guard !layout.missing[g].isEmpty else { continue }
-                                        let done = layout.missing[g].withUnsafeBufferPointer { mb in
-                                            layout.observed[g].withUnsafeBufferPointer { ob in
-                                                expectation(pattern: g, observed: ob, missing: mb, precision: k, mean: mup,
+                                    for position in sums.observed.indices {
+                                        guard !sums.missing[position].isEmpty else { continue }
+                                        let done = sums.missing[position].withUnsafeBufferPointer { mb in
+                                            sums.observed[position].withUnsafeBufferPointer { ob in
+                                                expectation(rowCount: sums.rowCounts[position], observed: ob, missing: mb, precision: k, mean: mup,
                                                             sum: sb.baseAddress! + sums.sumOffset[position],
                                                             squares: sums.squareOffset[position] < 0 ? nil : sb.baseAddress! + sums.squareOffset[position],
                                                             rows: sums.rowsOffset[position] < 0 ? nil : sb.baseAddress! + sums.rowsOffset[position],
@@ -218,7 +119,7 @@ struct WeightedProblem: @unchecked Sendable {
                                                             t1: t1p, t2: t2p, scratch: (lower, cov, bt, vt, c, u, xm, xo))
                                             }
                                         }
-                                        if !done { failed = g; return }
+                                        if !done { failed = position; return }
                                     }
                                 }
                             }
@@ -226,7 +127,7 @@ struct WeightedProblem: @unchecked Sendable {
                     }
                 }
             }
-            if let failed { throw EMError.singularCovariance(columns: layout.missing[failed].map { names[$0] }, iteration: iteration) }
+            if let failed { throw EMError.singularCovariance(columns: sums.missing[failed].map { names[$0] }, iteration: iteration) }
             let newMu = t1.map { $0 / total }
             var newS = [Double](repeating: 0, count: p * p)
             let lambda = options.ridge
@@ -253,7 +154,7 @@ struct WeightedProblem: @unchecked Sendable {
     /// One pattern's part of the E-step, added to T₁ and T₂ (full p×p); false when K_mm is
     /// not positive definite. `squares` nil: the pattern's rows are walked.
     @inline(__always)
-    private func expectation(pattern g: Int, observed o: UnsafeBufferPointer<Int>, missing m: UnsafeBufferPointer<Int>,
+    private func expectation(rowCount: Int, observed o: UnsafeBufferPointer<Int>, missing m: UnsafeBufferPointer<Int>,
                              precision k: UnsafePointer<Double>, mean mu: UnsafePointer<Double>,
                              sum: UnsafePointer<Double>, squares: UnsafePointer<Double>?, rows: UnsafePointer<Double>?, weight: Double,
                              t1: UnsafeMutablePointer<Double>, t2: UnsafeMutablePointer<Double>,
@@ -299,7 +200,7 @@ struct WeightedProblem: @unchecked Sendable {
         guard let squares else {
             // Few rows: x̂_m = c + Bᵀx_o row by row, from the pattern's copy of its rows.
             var copy = rows!
-            for _ in 0..<layout.rowCount(ofPattern: g) {
+            for _ in 0..<rowCount {
                 let wi = copy[0]
                 let x = copy + 1
                 copy += no + 1
@@ -374,10 +275,10 @@ struct WeightedProblem: @unchecked Sendable {
         return true
     }
 
-    /// θ̃ₘ of imputation m (1-based): Bayesian-bootstrap weights, then weighted EM from the
-    /// warm start; its cells are drawn row by row (`NormalRowDraws`).
-    func parameterDraw(_ m: Int) throws -> ImputationDraw {
-        let fit = try weightedEM(weights: weights(imputation: m))
+    /// θ̃ₘ of imputation m (1-based): weighted EM on its Bayesian-bootstrap pattern sums from
+    /// the warm start; its cells are drawn row by row (`NormalRowDraws`).
+    func parameterDraw(_ m: Int, sums: PatternSums) throws -> ImputationDraw {
+        let fit = try weightedEM(sums)
         let (mu, s) = (fit.mean, fit.covariance)
         guard let thetaFactor = try? CholeskyFactorization(s, order: p) else {
             throw EMError.singularCovariance(columns: names, iteration: fit.iterations)
@@ -389,9 +290,19 @@ struct WeightedProblem: @unchecked Sendable {
                               source: .normal(self, theta))
     }
 
-    /// Imputation m (1-based): its parameter draw, and every row's missing block drawn under it.
-    func imputation(_ m: Int) throws -> Imputation {
-        try parameterDraw(m).imputation(of: z, rowCount: rowCount, isStandardized: true)
+    /// θ̃ₘ of imputation m of `data`: its pattern sums in one pass over the rows, then the
+    /// weighted EM.
+    func parameterDraw(_ m: Int, of data: IncompleteMatrix, plan: BootstrapPlan) throws -> ImputationDraw {
+        let sums = BootstrapPatternSums(plan: plan, imputations: [m])
+        try data.values.withUnsafeBufferPointer { x in
+            if let base = x.baseAddress { try sums.add(base, count: data.rowCount, threads: 1) }
+        }
+        return try parameterDraw(m, sums: sums.patternSums(imputation: m))
+    }
+
+    /// Imputation m (1-based) of `data`: its parameter draw, and every row's missing block drawn under it.
+    func imputation(_ m: Int, of data: IncompleteMatrix, plan: BootstrapPlan) throws -> Imputation {
+        try parameterDraw(m, of: data, plan: plan).imputation(of: data.values, rowCount: data.rowCount, isStandardized: false)
     }
 }
 

@@ -37,10 +37,17 @@ package enum MultipleImputationPass {
     ///   errors, `CSVInconsistency` and the outputs' errors.
     package static func run(_ draws: [ImputationDraw], table: LoadedTable, adjustment: ImputedValueAdjustment,
                             to destination: Destination, keepsValues: Bool, threads: Int) throws -> Outcome {
+        try run(draws, input: table.input, snapshot: table.snapshot, options: table.options, adjustment: adjustment, to: destination,
+                keepsValues: keepsValues, threads: threads)
+    }
+
+    /// Completes `input` — the file read with `options` into `snapshot` — M times.
+    static func run(_ draws: [ImputationDraw], input: CSVInput, snapshot: InputSnapshot, options: CSVReadOptions,
+                    adjustment: ImputedValueAdjustment, to destination: Destination, keepsValues: Bool, threads: Int) throws -> Outcome {
         guard let first = draws.first else { return Outcome(moments: [], counts: [], values: nil) }
         let names = first.model.columnNames, p = names.count
-        let display = table.input.displayName
-        let file = try table.snapshot.reopen(table.input.path, display: display)
+        let display = input.displayName
+        let file = try snapshot.reopen(input.path, display: display)
         guard file.isRegular else {
             throw CSVError(file: display, kind: .cannotOpen(reason: "cannot read the input again to write the completed data sets"))
         }
@@ -60,15 +67,15 @@ package enum MultipleImputationPass {
             let streams = draws.indices.map { stream($0, output: targets[$0], longFormat: nil) }
             // M outputs per range: smaller ranges keep the memory of the ranges in flight that of one output.
             let chunkSize = max(1 << 18, RecordBoundaries.defaultChunkSize / draws.count)
-            counts = try RangeCompletion.run(fd: file.fd, size: file.size, columnNames: names, options: table.options, file: display,
-                                             streams: streams, snapshot: table.snapshot, threads: threads, chunkSize: chunkSize).drawCounts
+            counts = try RangeCompletion.run(fd: file.fd, size: file.size, columnNames: names, options: options, file: display,
+                                             streams: streams, snapshot: snapshot, threads: threads, chunkSize: chunkSize).drawCounts
         case .longFormat(let target):
             counts = []
             for m in draws.indices {
                 let longFormat = RangeCompletion.LongFormat(label: String(draws[m].index), isFirst: m == 0)
-                counts += try RangeCompletion.run(fd: file.fd, size: file.size, columnNames: names, options: table.options, file: display,
+                counts += try RangeCompletion.run(fd: file.fd, size: file.size, columnNames: names, options: options, file: display,
                                                   streams: [stream(m, output: target, longFormat: longFormat)],
-                                                  snapshot: table.snapshot, threads: threads).drawCounts
+                                                  snapshot: snapshot, threads: threads).drawCounts
             }
         }
         let values = keepsValues ? DrawnValues(columnNames: names, observed: analyses[0].observed, drawn: analyses.map(\.drawn)) : nil
