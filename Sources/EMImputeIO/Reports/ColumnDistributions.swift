@@ -5,7 +5,7 @@ import EMImputeCore
 /// row order) for the report, and their histograms for the HTML report, over bins fixed in
 /// advance from the observed ranges so that one pass suffices. Memory O(p · bins), whatever
 /// the number of rows.
-final class ColumnDistributions: CompletedRowConsumer {
+final class ColumnDistributions: CompletedRowBatchConsumer {
     private var observed: [ColumnMoments.Running]
     private var imputed: [ColumnMoments.Running]
     /// Per modelled column, the histograms of its observed and imputed values.
@@ -37,6 +37,31 @@ final class ColumnDistributions: CompletedRowConsumer {
             } else if !v.isNaN {
                 observed[j].add(v)
                 histograms[j].addObserved(v)
+            }
+        }
+    }
+
+    func consume(_ batch: CompletedRowBatch) {
+        let p = batch.columnCount
+        imputedCellCount += batch.imputed.count
+        batch.values.withUnsafeBufferPointer { values in
+            batch.imputed.withUnsafeBufferPointer { cells in
+                for r in 0..<batch.count {
+                    let start = batch.imputedStarts[r], end = batch.imputedStarts[r + 1]
+                    for c in start..<end { isImputed[cells[c].column] = true }
+                    let row = values.baseAddress! + r * p
+                    for j in 0..<p {
+                        let v = row[j]
+                        if isImputed[j] {
+                            isImputed[j] = false
+                            imputed[j].add(v)
+                            histograms[j].addImputed(v)
+                        } else if !v.isNaN {
+                            observed[j].add(v)
+                            histograms[j].addObserved(v)
+                        }
+                    }
+                }
             }
         }
     }
