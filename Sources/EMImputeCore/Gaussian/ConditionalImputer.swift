@@ -11,13 +11,14 @@
 /// ```
 public final class ConditionalImputer {
     private let model: GaussianModel
-    private var solver: ConditionalSolver
+    // Used once per row by the one thread that owns the imputer: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var solver: ConditionalSolver
     /// Whether K = Σ⁻¹ (standardised) is finite: not so when S, though positive definite, is
     /// so close to singular that its inverse overflows; every pattern then fails to prepare.
     private let hasFinitePrecision: Bool
     /// The pattern last prepared successfully, nil before the first or after a failure: the
     /// solver's buffers hold that pattern's solution only while this is set.
-    private var prepared: [Int]?
+    @exclusivity(unchecked) private var prepared: [Int]?
     /// Whether that pattern has nothing observed: its conditional distribution is then the
     /// marginal N(μ, Σ), used as it is, without a solve that rounding could defeat.
     private var preparedIsMarginal = false

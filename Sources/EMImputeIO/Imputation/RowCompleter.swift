@@ -22,18 +22,21 @@ struct RowCompleter {
 
         deinit { buffer?.deallocate() }
 
-        private func reserve(_ p: Int) {
-            guard p > capacity else { return }
+        /// Room for rows of `p` values; returns the start of the buffer.
+        private func reserve(_ p: Int) -> UnsafeMutableRawPointer {
+            if let buffer, p <= capacity { return buffer }
             buffer?.deallocate()
-            // Columns as Int, then deviations and values as Double: 3p words.
-            buffer = .allocate(byteCount: 3 * p * 8, alignment: 8)
-            buffer!.initializeMemory(as: UInt64.self, repeating: 0, count: 3 * p)
-            capacity = p
+            // Columns as Int, then deviations and values as Double: three rows of words.
+            capacity = max(1, p)
+            let words = 3 * capacity
+            buffer = .allocate(byteCount: words * 8, alignment: 8)
+            buffer!.initializeMemory(as: UInt64.self, repeating: 0, count: words)
+            return buffer!
         }
 
-        func missing(_ p: Int) -> UnsafeMutablePointer<Int> { reserve(p); return buffer!.assumingMemoryBound(to: Int.self) }
-        func deviations(_ p: Int) -> UnsafeMutablePointer<Double> { reserve(p); return (buffer! + 8 * p).assumingMemoryBound(to: Double.self) }
-        func original(_ p: Int) -> UnsafeMutablePointer<Double> { reserve(p); return (buffer! + 16 * p).assumingMemoryBound(to: Double.self) }
+        func missing(_ p: Int) -> UnsafeMutablePointer<Int> { reserve(p).assumingMemoryBound(to: Int.self) }
+        func deviations(_ p: Int) -> UnsafeMutablePointer<Double> { (reserve(p) + 8 * capacity).assumingMemoryBound(to: Double.self) }
+        func original(_ p: Int) -> UnsafeMutablePointer<Double> { (reserve(p) + 16 * capacity).assumingMemoryBound(to: Double.self) }
     }
 
     /// What the draws of a drawing completer did (cells redrawn for their bounds, or set to one).

@@ -38,8 +38,9 @@ extension RangeRecords {
     /// scan for the values and the spans alike — with `RangeValues`'s rule for a cell (missing
     /// code, number, or a `mixedColumn` error) and its ragged-row check.
     final class QuoteFreeReader: CSVRecordSink {
-        private(set) var records: RangeRecords
-        private(set) var error: (any Error)?
+        // Read and written on the scanning thread only, once per field: no dynamic exclusivity checks.
+        @exclusivity(unchecked) private(set) var records: RangeRecords
+        @exclusivity(unchecked) private(set) var error: (any Error)?
         var shouldStop: Bool { error != nil }
         private let base: UnsafePointer<UInt8>
         /// Bytes before `lower` are not the scan's; bytes from `upper` on are not data.
@@ -55,7 +56,7 @@ extension RangeRecords {
         private let modelIndex: UnsafeMutableBufferPointer<Int>
         private let row: UnsafeMutablePointer<Double>
         private let p: Int
-        private var fieldIndex = 0
+        @exclusivity(unchecked) private var fieldIndex = 0
 
         /// A reader of the bytes `base[lower..<upper]`, filling `records` (emptied).
         init(base: UnsafePointer<UInt8>, lower: Int, upper: Int, columns: ModelColumns, delimiter: UInt8, keepsStarts: Bool,
