@@ -44,6 +44,20 @@ final class ColumnDistributions: CompletedRowBatchConsumer {
     func consume(_ batch: CompletedRowBatch) {
         let p = batch.columnCount
         imputedCellCount += batch.imputed.count
+        // The state is taken out of the object for the batch, so that the loop works on local
+        // arrays (no exclusivity check and no reference counting per value); the same
+        // operations in the same order as `consume(_:)` of each row.
+        var observed = self.observed, imputed = self.imputed, histograms = self.histograms, isImputed = self.isImputed
+        self.observed = []
+        self.imputed = []
+        self.histograms = []
+        self.isImputed = []
+        defer {
+            self.observed = observed
+            self.imputed = imputed
+            self.histograms = histograms
+            self.isImputed = isImputed
+        }
         batch.values.withUnsafeBufferPointer { values in
             batch.imputed.withUnsafeBufferPointer { cells in
                 for r in 0..<batch.count {

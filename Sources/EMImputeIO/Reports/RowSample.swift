@@ -30,6 +30,14 @@ final class RowSample: CompletedRowBatchConsumer {
 
     func consume(_ batch: CompletedRowBatch) {
         let p = batch.columnCount
+        // Local state for the batch (no exclusivity check per row); the same draws in the same order.
+        var seen = self.seen, generator = self.generator, rows = self.rows
+        self.rows = []
+        defer {
+            self.seen = seen
+            self.generator = generator
+            self.rows = rows
+        }
         for r in 0..<batch.count {
             seen += 1
             // A row is copied only when it is kept.
