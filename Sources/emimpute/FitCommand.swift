@@ -41,6 +41,10 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Record in the model that 'apply' clamps each imputed cell to its column's observed range.")
     var clamp = false
 
+    @Option(help: ArgumentHelp("With --statistics: memory for the rows that rare missingness patterns keep while EM runs: bytes, or a size such as 512M or 2G, or auto (a quarter of physical memory, at most 128M). Beyond it they are spilled to a temporary file and read back every iteration, with the same estimates.", valueName: "size"),
+            transform: { try MemoryLimit($0) })
+    var memoryLimit: MemoryLimit = .automatic
+
     mutating func validate() throws {
         if statistics.isEmpty == summaries.isEmpty {
             if summaries.isEmpty { throw ValidationError("--statistics needs at least one file written by 'emimpute statistics'") }
@@ -57,7 +61,7 @@ struct FitCommand: ParsableCommand {
         do {
             if summaries.isEmpty {
                 try fit(statistics, label: "--statistics", as: TableStatistics.self) { merged, printer in
-                    try GaussianEM(options: fitOptions.emOptions).fit(merged.statistics, progress: printer.iteration)
+                    try merged.fit(GaussianEM(options: fitOptions.emOptions), memoryLimit: memoryLimit, progress: printer.iteration).result
                 }
             } else {
                 // The E-steps are answered on standard input.
@@ -83,7 +87,7 @@ struct FitCommand: ParsableCommand {
     /// and writes the model file and the report asked for: `--statistics` and `--summaries`
     /// differ only in what they read and in how an E-step is answered.
     private func fit<Source: MergeableFitInput>(_ paths: [String], label: String, as _: Source.Type,
-                                                estimate: (Source, ProgressPrinter) throws -> EMResult) throws {
+                                                estimate: (inout Source, ProgressPrinter) throws -> EMResult) throws {
         let requests = outputRequests
         try StandardStreams.requireStandardOutput(for: requests.map(\.path))
         let outputs = try OutputSet(requests, inputs: paths.map { .init(label: label, path: $0) })
@@ -95,7 +99,7 @@ struct FitCommand: ParsableCommand {
             for path in paths.dropFirst() { try merged.merge(try Source.read(path)) }
             let loadTime = Self.seconds(clock.now - start)
             start = clock.now
-            let result = try estimate(merged, ProgressPrinter(requested: progress, quiet: quiet))
+            let result = try estimate(&merged, ProgressPrinter(requested: progress, quiet: quiet))
             let emTime = Self.seconds(clock.now - start)
             let adjustment = merged.adjustment(roundIntegers: roundIntegers, clampToObservedRange: clamp)
             let diagnostics = merged.report(for: result, inputs: paths, timings: .init(load: loadTime, em: emTime, write: 0),

@@ -55,7 +55,7 @@ struct ImputeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write, for every imputed cell, its conditional standard deviation (CSV: row,column,imputed,conditional_sd, as apply --sd-output).", valueName: "file"))
     var sdOutput: String?
 
-    @Option(help: ArgumentHelp("Memory for the rows that rare missingness patterns keep while EM runs (normal model): bytes, or a size such as 512M or 2G, or auto (a quarter of physical memory, at most 1G). Beyond it they are spilled to a temporary file and read back every iteration, with the same estimates.", valueName: "size"),
+    @Option(help: ArgumentHelp("Memory for the rows that rare missingness patterns keep while EM runs (normal model): bytes, or a size such as 512M or 2G, or auto (a quarter of physical memory, at most 128M). Beyond it they are spilled to a temporary file and read back every iteration, with the same estimates.", valueName: "size"),
             transform: { try MemoryLimit($0) })
     var memoryLimit: MemoryLimit = .automatic
 

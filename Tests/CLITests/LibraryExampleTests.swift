@@ -310,7 +310,9 @@ extension LibraryExampleTests {
         let mixture = try GaussianMixtureEM(options: mixtureOptions).fit(data)
         print("mixture: weights", mixture.model.weights.map { String(format: "%.3f", $0) }.sorted(),
               "BIC", String(format: "%.2f", mixture.bayesianInformationCriterion))
-        print("imputed:", mixture.imputedValues.map { String(format: "%.3f", $0) })
+        for cell in mixture.imputedCells {  // each imputed cell with its row (0-based) and column
+            print("imputed: row", cell.row, data.columnNames[cell.column], String(format: "%.3f", cell.value))
+        }
         let moments = try mixture.model.conditionalMoments(row: [6.0, .nan])
         print("weight given size 6:", String(format: "%.3f ± %.3f", moments.mean[1], moments.standardDeviation[1]))
 

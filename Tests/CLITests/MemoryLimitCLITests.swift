@@ -45,6 +45,31 @@ struct MemoryLimitCLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: spillFolder).isEmpty)
     }
 
+    @Test("fit --statistics with a limit of 0 spills, leaves no file in TMPDIR, and saves the same model")
+    func fitSpillsAndCleansUp() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let spillFolder = folder + "/tmp"
+        try FileManager.default.createDirectory(atPath: spillFolder, withIntermediateDirectories: true)
+        let input = CLIRunner.write(Self.csv(), in: folder)
+        let statistics = folder + "/stats.json"
+        let written = try CLIRunner.run(["statistics", input, "-o", statistics, "-q"])
+        #expect(written.status == 0, "\(written.stderr)")
+        var models: [Data] = []
+        for (k, limit) in ["auto", "0"].enumerated() {
+            let model = folder + "/model-\(k).json"
+            let run = try CLIRunner.run(["fit", "--statistics", statistics, "--save-model", model, "--memory-limit", limit, "-q"],
+                                        environment: ["TMPDIR": spillFolder])
+            #expect(run.status == 0, "\(run.stderr)")
+            models.append(try Data(contentsOf: URL(fileURLWithPath: model)))
+        }
+        #expect(models[0] == models[1])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spillFolder).isEmpty)
+        let bad = try CLIRunner.run(["fit", "--statistics", statistics, "--memory-limit", "12Q"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("'12Q' is not a memory size"))
+    }
+
     @Test("a value that is not a size exits 64 naming it", arguments: ["12Q", "lots", "1.2.3M"])
     func rejectsBadValue(value: String) throws {
         let folder = try CLIRunner.temporaryFolder()

@@ -82,6 +82,42 @@ struct ModelKindTests {
         #expect(section["selection"] is NSNull)
     }
 
+    @Test func theBICTableListsEveryComponentCountAndTheChosenOneHasTheLowestBIC() throws {
+        let (_, _, report) = try fit(["--model", "mixture", "--max-components", "3", "--starts", "1"])
+        let section = try #require((report["model"] as? [String: Any])?["mixture"] as? [String: Any])
+        let table = try #require(section["selection"] as? [[String: Any]])
+        #expect(table.compactMap { $0["components"] as? Int } == [1, 2, 3])
+        let n = try #require(report["rowsUsed"] as? Int)
+        for entry in table {
+            let k = try #require(entry["components"] as? Int), l = try #require(entry["logLikelihood"] as? Double)
+            let parameters = try #require(entry["parameterCount"] as? Int), bic = try #require(entry["bayesianInformationCriterion"] as? Double)
+            // K − 1 weights and, per component, 4 means and 10 covariances (p = 4).
+            #expect(parameters == k - 1 + k * 14)
+            #expect(abs(bic - (-2 * l + Double(parameters) * log(Double(n)))) <= 1e-9 * abs(bic))
+        }
+        let eligible = table.filter { $0["isDegenerate"] as? Bool == false }
+        let lowest = try #require(eligible.min { ($0["bayesianInformationCriterion"] as! Double) < ($1["bayesianInformationCriterion"] as! Double) })
+        #expect(section["components"] as? Int == lowest["components"] as? Int)
+        #expect(section["bayesianInformationCriterion"] as? Double == lowest["bayesianInformationCriterion"] as? Double)
+    }
+
+    @Test func ofStartsReachingOneOptimumTheFirstIsTheFitReported() throws {
+        // Penguins, K = 3: several k-means++ starts find the three species, with
+        // log-likelihoods that differ by rounding only.
+        let (_, _, report) = try fit(["--model", "mixture", "--components", "3", "--starts", "4"])
+        let section = try #require((report["model"] as? [String: Any])?["mixture"] as? [String: Any])
+        let starts = try #require(section["starts"] as? [[String: Any]])
+        let values = starts.compactMap { $0["logLikelihood"] as? Double }
+        #expect(values.count == 5)
+        let highest = try #require(values.max())
+        let tied = values.indices.filter { values[$0] >= highest - 1e-9 * abs(highest) }
+        #expect(tied.count >= 2)
+        let kept = try #require(tied.first)
+        #expect(report["logLikelihood"] as? Double == values[kept])
+        #expect(report["iterations"] as? Int == starts[kept]["iterations"] as? Int)
+        #expect(section["startsReachingBest"] as? Int == values.filter { abs($0 - values[kept]) <= 1e-6 * abs(values[kept]) }.count)
+    }
+
     @Test func theTReportListsTheDegreesOfFreedomAndTheRowsWeightedDown() throws {
         let (_, _, report) = try fit(["--model", "t", "--df", "3"])
         let t = try #require((report["model"] as? [String: Any])?["t"] as? [String: Any])

@@ -25,7 +25,7 @@ struct CompleteDataTests {
         #expect(meanError < 1e-12, "mean differs by \(meanError)")
         #expect(covarianceError < 1e-12, "covariance differs by \(covarianceError) (correlation scale)")
         #expect(entrywise < 1e-10, "covariance differs entrywise by \(entrywise)")
-        #expect(result.imputedValues.isEmpty)
+        #expect(result.imputedCells.isEmpty)
         #expect(result.patternCount == 1)
         #expect(result.rowsUsed == 250)
     }

@@ -92,18 +92,18 @@ struct GroupedVersusNaiveTests {
         let llError = relativeDifference(result.logLikelihood, naive)
         #expect(llError < 1e-9, "ℓ \(result.logLikelihood) vs naive \(naive): \(llError)")
 
-        // Conditional means, naively, in row-major order of the missing cells.
+        // Conditional means, naively, cell by cell: each missing cell has its imputed cell.
         let sd = result.model.standardDeviations
-        var expected: [Double] = [], columnOf: [Int] = []
-        for row in Self.rows {
+        var worst = 0.0, missing = 0
+        for (i, row) in Self.rows.enumerated() {
             let full = naiveConditionalMean(row, mean: mean, covariance: cov)
-            for j in row.indices where row[j].isNaN { expected.append(full[j]); columnOf.append(j) }
+            for j in row.indices where row[j].isNaN {
+                missing += 1
+                let imputed = try #require(result.imputedCells[row: i, column: j])
+                worst = max(worst, abs(imputed - full[j]) / max(abs(full[j]), sd[j]))
+            }
         }
-        try #require(result.imputedValues.count == expected.count)
-        var worst = 0.0
-        for k in expected.indices {
-            worst = max(worst, abs(result.imputedValues[k] - expected[k]) / max(abs(expected[k]), sd[columnOf[k]]))
-        }
+        #expect(result.imputedCells.count == missing)
         #expect(worst < 1e-9, "imputations differ from the conditional means by \(worst)")
 
         // completed(_:) puts them in the right cells, and GaussianModel.completed agrees.

@@ -67,7 +67,7 @@ struct LibraryUsageTests {
                 }
             }
         }
-        #expect(fit.imputedValues.count == data.missingCount)
+        #expect(fit.imputedCells.count == data.missingCount)
     }
 
     @Test("the fitted model imputes new rows, with conditional standard deviations")

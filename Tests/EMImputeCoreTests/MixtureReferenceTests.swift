@@ -129,7 +129,7 @@ struct MixtureReferenceTests {
             #expect(relativeDifference(fit.logLikelihood, reference.logLikelihood) < 1e-8)
             #expect(parameterDifference(fit.model, weights: reference.weights, means: reference.means,
                                         covariances: reference.covariances) < 1e-8)
-            #expect(maxRelativeDifference(fit.imputedValues, reference.imputed, floor: [Double](repeating: 1, count: reference.imputed.count)) < 1e-8)
+            #expect(maxRelativeDifference(fit.imputedCells.map(\.value), reference.imputed, floor: [Double](repeating: 1, count: reference.imputed.count)) < 1e-8)
         }
     }
 
@@ -151,7 +151,7 @@ struct MixtureReferenceTests {
             #expect(relativeDifference(fit.degreesOfFreedom, reference.degreesOfFreedom) < 1e-8)
             #expect(maxRelativeDifference(fit.model.location.mean, reference.mean) < 1e-8)
             #expect(maxScaledCovarianceDifference(nested(fit.model.location.covariance), reference.covariance) < 1e-8)
-            #expect(maxRelativeDifference(fit.imputedValues, reference.imputed, floor: [Double](repeating: 1, count: reference.imputed.count)) < 1e-8)
+            #expect(maxRelativeDifference(fit.imputedCells.map(\.value), reference.imputed, floor: [Double](repeating: 1, count: reference.imputed.count)) < 1e-8)
         }
     }
 }

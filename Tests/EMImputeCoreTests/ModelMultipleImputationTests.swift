@@ -165,9 +165,9 @@ import Testing
                 let engine = MultipleImputation(count: 4, options: options)
                 let draws = kind == "t" ? try engine.impute(Self.data, t: t) : try engine.impute(Self.data, mixture: mixture)
                 #expect(draws.count == 4)
-                #expect(draws.imputations[0].imputedValues != draws.imputations[1].imputedValues)
-                #expect(draws.imputations.allSatisfy { $0.imputedValues.count == Self.data.missingCount && $0.imputedValues.allSatisfy(\.isFinite) })
-                results.append(draws.imputations.flatMap { $0.imputedValues.map(\.bitPattern) })
+                #expect(draws.imputations[0].imputedCells != draws.imputations[1].imputedCells)
+                #expect(draws.imputations.allSatisfy { $0.imputedCells.count == Self.data.missingCount && $0.imputedCells.allSatisfy(\.value.isFinite) })
+                results.append(draws.imputations.flatMap { $0.imputedCells.map(\.value.bitPattern) })
             }
             #expect(results[0] == results[1] && results[0] == results[2], "\(kind)")
         }

@@ -16,7 +16,7 @@ import Testing
             var options = EMOptions()
             options.threads = threads
             options.seed = 42
-            results.append(try MultipleImputation(count: 5, options: options).impute(Self.data).imputations.map(\.imputedValues))
+            results.append(try MultipleImputation(count: 5, options: options).impute(Self.data).imputations.map { $0.imputedCells.map(\.value) })
         }
         #expect(results[0].flatMap { $0.map(\.bitPattern) } == results[1].flatMap { $0.map(\.bitPattern) })
         #expect(results[0].flatMap { $0.map(\.bitPattern) } == results[2].flatMap { $0.map(\.bitPattern) })
@@ -31,12 +31,12 @@ import Testing
         for matrix in completed {
             for k in Self.data.values.indices where !Self.data.values[k].isNaN { #expect(matrix.storage[k] == Self.data.values[k]) }
         }
-        #expect(result.imputations[0].imputedValues != result.imputations[1].imputedValues)
-        #expect(result.imputations[0].imputedValues != result.fit.imputedValues)
+        #expect(result.imputations[0].imputedCells != result.imputations[1].imputedCells)
+        #expect(result.imputations[0].imputedCells != result.fit.imputedCells)
         #expect(result.meanSpread[2] > 0)
         options.seed = 4
         let other = try MultipleImputation(count: 3, options: options).impute(Self.data)
-        #expect(other.imputations[0].imputedValues != result.imputations[0].imputedValues)
+        #expect(other.imputations[0].imputedCells != result.imputations[0].imputedCells)
     }
 
     @Test("One imputation is refused: it is not multiple imputation")

@@ -42,7 +42,7 @@ struct StartsAndThreadsTests {
         #expect(first.mean == second.mean)
         #expect(first.covariance == second.covariance)
         #expect(first.starts == second.starts)
-        #expect(first.imputedValues == second.imputedValues)
+        #expect(first.imputedCells == second.imputedCells)
 
         // And the same optimum as a single start.
         let sd = single.model.standardDeviations
@@ -84,7 +84,7 @@ struct StartsAndThreadsTests {
             #expect(r.covariance == results[0].covariance)
             #expect(r.logLikelihood == results[0].logLikelihood)
             #expect(r.iterations == results[0].iterations)
-            #expect(r.imputedValues == results[0].imputedValues)
+            #expect(r.imputedCells == results[0].imputedCells)
         }
     }
 }

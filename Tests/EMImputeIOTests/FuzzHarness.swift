@@ -123,25 +123,26 @@ enum FuzzHarness {
                        maxFittedColumns: Int = 24) throws -> Bool {
         guard let table = try load(path, options) else { return false }
         let m = table.matrix
-        let missing = m.missingCount
-        var imputed: [Double]
+        var imputed: ImputedCells
         var fitted = false
         if m.columnCount <= maxFittedColumns {
             do {
                 let result = try GaussianEM(options: emOptions(ridge: ridge)).fit(m)
-                imputed = result.imputedValues
+                imputed = result.imputedCells
                 fitted = true
-                if imputed.count != missing {
-                    throw Violation(description: "\(imputed.count) imputed values for \(missing) missing cells")
+                do {
+                    _ = try imputed.completing(m)
+                } catch {
+                    throw Violation(description: "the imputed cells are not the missing cells: \(error)")
                 }
-                if let bad = imputed.first(where: { !$0.isFinite }) {
-                    throw Violation(description: "an imputed value is \(bad)")
+                if let bad = imputed.first(where: { !$0.value.isFinite }) {
+                    throw Violation(description: "an imputed value is \(bad.value) (row \(bad.row), column \(bad.column))")
                 }
             } catch is EMError {
-                imputed = madeUpValues(missing)
+                imputed = madeUpValues(m)
             }
         } else {
-            imputed = madeUpValues(missing)
+            imputed = madeUpValues(m)
         }
         try writeAndCheck(table, imputed: imputed, outputPath: outputPath)
         return fitted
@@ -157,16 +158,17 @@ enum FuzzHarness {
     }
 
     /// Values that exercise the formatter: negative, fractional, exponents, zero.
-    static func madeUpValues(_ count: Int) -> [Double] {
+    /// A value for every missing cell of `matrix`, from a palette of awkward spellings.
+    static func madeUpValues(_ matrix: IncompleteMatrix) -> ImputedCells {
         let palette: [Double] = [1.5, -2, 0, 1e-7, 123456.789, -0.0, 2.5e300, 1.0 / 3]
-        return (0..<count).map { palette[$0 % palette.count] }
+        return readingOrder(matrix, (0..<matrix.missingCount).map { palette[$0 % palette.count] })
     }
 
     /// Writes the completed CSV and checks it against the table: byte-identical when nothing
     /// was missing; otherwise it loads again with the same shape, the observed cells read back
     /// as the same numbers and the imputed cells as the imputed values. Written a second time
     /// through a tiny read buffer (records cut at every place), it must come out the same.
-    static func writeAndCheck(_ table: LoadedTable, imputed: [Double], outputPath: String) throws {
+    static func writeAndCheck(_ table: LoadedTable, imputed: ImputedCells, outputPath: String) throws {
         func check(_ ok: Bool, _ what: @autoclosure () -> String) throws {
             if !ok { throw Violation(description: "writer: \(what())") }
         }
@@ -217,13 +219,12 @@ enum FuzzHarness {
             try check(again.columns[j].observed == c.observed, "column \(c.name): observed count changed")
         }
         let p = m.columnCount
-        var k = 0
         for i in 0..<m.rowCount {
             for c in 0..<p {
                 let before = m.values[i * p + c], after = again.matrix.values[i * p + c]
                 if before.isNaN {
-                    try check(after == imputed[k], "row \(i + 1), column \(m.columnNames[c]): imputed \(imputed[k]) reads back as \(after)")
-                    k += 1
+                    let value = imputed[row: i, column: c]
+                    try check(after == value, "row \(i + 1), column \(m.columnNames[c]): imputed \(value.map { "\($0)" } ?? "nothing") reads back as \(after)")
                 } else {
                     try check(after == before, "row \(i + 1), column \(m.columnNames[c]): observed \(before) reads back as \(after)")
                 }
@@ -232,24 +233,28 @@ enum FuzzHarness {
     }
 }
 
-/// Writes the completed CSV of `table` with its missing cells set to `imputed` (given row by
-/// row, left to right, as a test states them) through pass 2 (`RangeCompletion`, in ranges of
-/// `chunkSize` bytes); `onCell` runs as each imputed cell is completed.
-func writeCompleted(_ table: LoadedTable, _ imputed: [Double], to target: OutputTarget, chunkSize: Int = 1 << 22, threads: Int = 1,
+/// The imputed cells of `matrix` whose values a test states in reading order (row by row,
+/// left to right): each value is given its cell's position here, once, by walking the
+/// missing cells; what consumes the result reads positions only.
+func readingOrder(_ matrix: IncompleteMatrix, _ values: [Double]) -> ImputedCells {
+    let p = matrix.columnCount
+    let missing = matrix.values.indices.filter { matrix.values[$0].isNaN }
+    let cells = zip(missing, values).map { ImputedCell(row: $0 / p, column: $0 % p, value: $1) }
+    return try! ImputedCells(rowCount: matrix.rowCount, columnCount: p, cells: cells)
+}
+
+/// Writes the completed CSV of `table` with its missing cells set to `imputed` (cells of the
+/// modelled matrix, by position) through pass 2 (`RangeCompletion`, in ranges of `chunkSize`
+/// bytes); `onCell` runs as each imputed cell is completed. A missing cell without an imputed
+/// cell is written as NaN, which the writer refuses.
+func writeCompleted(_ table: LoadedTable, _ imputed: ImputedCells, to target: OutputTarget, chunkSize: Int = 1 << 22, threads: Int = 1,
                     onCell: @escaping @Sendable () -> Void = {}) throws {
-    let p = table.matrix.columnCount
-    var cells: [Int: Double] = [:]  // row · p + column
-    var k = 0
-    for (e, v) in table.matrix.values.enumerated() where v.isNaN {
-        if k < imputed.count { cells[e] = imputed[k] }
-        k += 1
-    }
-    let given = cells
+    let given = imputed
     let file = try table.snapshot.reopen(table.input.path, display: table.input.displayName)
     let stream = RangeCompletion.Stream(makeCompleter: {
         RowCompleter(columnNames: table.modelledNames, adjustment: nil) { row, column in
             onCell()
-            return given[row * p + column] ?? .nan
+            return given[row: row, column: column] ?? .nan
         }
     }, output: target, consumers: [])
     _ = try RangeCompletion.run(fd: file.fd, size: file.size, columnNames: table.modelledNames, options: table.options,

@@ -119,7 +119,7 @@ struct FuzzRegressionTests {
         let path = NSTemporaryDirectory() + "/emimpute-out-\(UUID().uuidString).csv"
         defer { unlink(path) }
         let target = try OutputTarget.file(path)
-        try writeCompleted(table, [4], to: target, chunkSize: chunkSize, threads: 2)
+        try writeCompleted(table, readingOrder(table.matrix, [4]), to: target, chunkSize: chunkSize, threads: 2)
         try target.commit()
         let expected: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("\"a\",b\r\n1,4\r\n2,3\r\n".utf8)
         #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == expected)

@@ -25,7 +25,7 @@ struct InputChangeTests {
         do {
             let target = try OutputTarget.file(out)
             defer { target.abandon() }
-            try writeCompleted(table, [3], to: target, chunkSize: chunkSize, onCell: onCell)
+            try writeCompleted(table, readingOrder(table.matrix, [3]), to: target, chunkSize: chunkSize, onCell: onCell)
             return nil
         } catch {
             return error

@@ -95,9 +95,17 @@ struct KeptRowsSpillTests {
         #expect(MemoryLimit.ParseError(text: text).description.contains("is not a memory size"))
     }
 
-    @Test("the automatic limit is a quarter of physical memory, at most 1 GiB")
+    @Test("the automatic limit is a quarter of physical memory, at most 128 MiB")
     func automatic() {
-        #expect(MemoryLimit.automaticBytes == Int(min(ProcessInfo.processInfo.physicalMemory / 4, 1 << 30)))
+        #expect(MemoryLimit.automaticBytes == Int(min(ProcessInfo.processInfo.physicalMemory / 4, 128 << 20)))
         #expect(MemoryLimit.automatic.byteCount == MemoryLimit.automaticBytes)
+    }
+
+    @Test("kept cells exceed a limit when their bytes do, without overflow")
+    func exceeded() {
+        #expect(!MemoryLimit.bytes(80).isExceeded(byKeptCells: 10))
+        #expect(MemoryLimit.bytes(79).isExceeded(byKeptCells: 10))
+        #expect(!MemoryLimit.bytes(0).isExceeded(byKeptCells: 0))
+        #expect(MemoryLimit.bytes(Int.max).isExceeded(byKeptCells: Int.max / 4))
     }
 }

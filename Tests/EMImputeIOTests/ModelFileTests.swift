@@ -168,10 +168,9 @@ struct ModelFileTests {
         #expect(file.adjustment?.observed.first == .init(minimum: 1, maximum: 6, isAllIntegers: true))
         // One rule: built from the recording or from the matrix, the written values agree.
         let recorded = try #require(try file.appliedAdjustment(file: path))
-        let p = table.matrix.columnCount
-        for (k, value) in result.imputedValues.enumerated() {
-            let j = k % p, probe = value + Double(k) / 3
-            #expect(recorded.adjusted(probe, column: j) == direct.adjusted(probe, column: j))
+        for (k, cell) in result.imputedCells.enumerated() {
+            let probe = cell.value + Double(k) / 3
+            #expect(recorded.adjusted(probe, column: cell.column) == direct.adjusted(probe, column: cell.column))
         }
         // Overrides: nothing chosen is no adjustment at all.
         #expect(try file.appliedAdjustment(roundIntegers: false, clampToObservedRange: false, file: path) == nil)

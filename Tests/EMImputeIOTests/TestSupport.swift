@@ -24,11 +24,11 @@ func csvError(_ body: () throws -> Void) -> CSVError? {
     do { try body(); return nil } catch let e as CSVError { return e } catch { return nil }
 }
 
-/// The bytes `writeCompleted` writes.
+/// The bytes `writeCompleted` writes, the missing cells taking `imputed` in reading order.
 func completedBytes(_ table: LoadedTable, _ imputed: [Double], chunkSize: Int = 1 << 22, threads: Int = 1) throws -> [UInt8] {
     let path = NSTemporaryDirectory() + "/emimpute-out-\(UUID().uuidString).csv"
     let target = try OutputTarget.file(path)
-    try writeCompleted(table, imputed, to: target, chunkSize: chunkSize, threads: threads)
+    try writeCompleted(table, readingOrder(table.matrix, imputed), to: target, chunkSize: chunkSize, threads: threads)
     try target.commit()
     defer { unlink(path) }
     return Array(try Data(contentsOf: URL(fileURLWithPath: path)))

@@ -39,6 +39,18 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible, Loca
     /// A storage of kept rows holds `cells` cells where the statistics' kept rows have
     /// `expected`: it was written for other statistics.
     case keptRowsDiffer(cells: Int, expected: Int)
+    /// An imputed cell at `row`, `column` lies outside a matrix of `rowCount` × `columnCount`.
+    case cellOutOfRange(row: Int, column: Int, rowCount: Int, columnCount: Int)
+    /// Two imputed cells are given for the same position.
+    case repeatedCell(row: Int, column: Int)
+    /// An imputed cell's value is NaN or ±∞.
+    case nonFiniteImputedValue(row: Int, column: Int)
+    /// Imputed cells fill the cell at `row`, `column`, which the matrix observes: they were
+    /// computed for another matrix.
+    case imputedCellObserved(row: Int, column: Int)
+    /// The cell at `row`, `column` is missing in the matrix but has no imputed cell: the
+    /// imputed cells were computed for another matrix.
+    case missingCellNotImputed(row: Int, column: Int)
 
     /// What is wrong, in the library's terms.
     public var description: String {
@@ -68,6 +80,16 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible, Loca
             return "the matrix is not the one the result was fitted on (its cells or column names differ); complete other data with the fitted model (model.completed(_:))"
         case .keptRowsDiffer(let cells, let expected):
             return "the storage of kept rows holds \(cells) cell(s) where the statistics' kept rows have \(expected); it belongs to other statistics"
+        case .cellOutOfRange(let row, let column, let n, let p):
+            return "an imputed cell at row \(row), column \(column) lies outside a matrix of \(n) row(s) and \(p) column(s)"
+        case .repeatedCell(let row, let column):
+            return "two imputed cells are given for row \(row), column \(column)"
+        case .nonFiniteImputedValue(let row, let column):
+            return "the imputed value at row \(row), column \(column) is not a finite number"
+        case .imputedCellObserved(let row, let column):
+            return "the cell in row \(row), column \(column) is observed, but the imputed cells fill it: they were computed for another matrix"
+        case .missingCellNotImputed(let row, let column):
+            return "the cell in row \(row), column \(column) is missing, but no imputed cell fills it: the imputed cells were computed for another matrix"
         }
     }
 

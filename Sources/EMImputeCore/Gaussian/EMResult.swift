@@ -57,8 +57,9 @@ public struct EMResult: Sendable {
     public let starts: [StartOutcome]
     /// Whether all starts reached the same optimum; nil with a single start.
     public let startsAgree: Bool?
-    /// Conditional means of the missing cells, in row-major order of the input.
-    public let imputedValues: [Double]
+    /// The conditional mean of every missing cell of the fitted matrix, each with its row and
+    /// column (none for a fit on `PatternStatistics`).
+    public let imputedCells: ImputedCells
     /// Rows that entered the likelihood (at least one observed modelled cell).
     public let rowsUsed: Int
     /// Rows with every modelled cell missing (imputed with μ).
@@ -80,13 +81,10 @@ public struct EMResult: Sendable {
     /// Whether the objective never decreased across iterations (EM's defining property).
     public var isMonotone: Bool { history.isMonotone }
 
-    /// The dimensions of the matrix the fit ran on.
-    let fittedShape: (rowCount: Int, columnCount: Int)
-    /// `IncompleteMatrix.fingerprint` of that matrix; nil for a fit on `PatternStatistics`,
-    /// which holds no imputations.
-    let fittedFingerprint: UInt64?
+    /// The matrix the fit ran on.
+    let fitted: FittedData
 
-    /// `data` with every missing cell replaced by its conditional mean (`imputedValues`).
+    /// `data` with every missing cell replaced by its conditional mean (`imputedCells`).
     ///
     /// - Parameter data: the matrix this result was fitted on (same cells and column names).
     ///   Complete any other data with `model.completed(_:)`.
@@ -95,17 +93,6 @@ public struct EMResult: Sendable {
     ///   ran on `PatternStatistics` (complete data with `model.completed(_:)` then).
     /// - Complexity: O(n·p).
     public func completed(_ data: IncompleteMatrix) throws(DataError) -> Matrix {
-        guard data.rowCount == fittedShape.rowCount, data.columnCount == fittedShape.columnCount else {
-            throw .shapeMismatch(rowCount: data.rowCount, columnCount: data.columnCount,
-                                 expectedRowCount: fittedShape.rowCount, expectedColumnCount: fittedShape.columnCount)
-        }
-        guard data.fingerprint == fittedFingerprint else { throw .notTheFittedData }
-        var values = data.values
-        var k = 0
-        for i in values.indices where values[i].isNaN {
-            values[i] = imputedValues[k]
-            k += 1
-        }
-        return Matrix(checkedRowCount: data.rowCount, columnCount: data.columnCount, storage: values)
+        try fitted.completed(data, with: imputedCells)
     }
 }

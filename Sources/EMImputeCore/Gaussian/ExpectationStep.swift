@@ -121,13 +121,18 @@ struct StandardizedMoments {
     let pattern: MissingnessPattern
     /// Mean of the observed variables (|O|), in the statistics' units.
     let mean: [Double]
-    /// Comoment, |O|×|O| row-major, in the statistics' units.
+    /// Comoment, in the statistics' units: |O|×|O| row-major, or its upper triangle row by
+    /// row when `isPacked` (`PatternGroupStatistics.storedComoment`).
     let comoment: [Double]
+    let isPacked: Bool
 
+    /// The moments of `group`, which keeps moments (not rows).
     init(_ group: PatternGroupStatistics, pattern: MissingnessPattern) {
         count = group.count
         self.pattern = pattern
-        (mean, comoment) = group.moments
+        mean = group.mean!
+        comoment = group.storedComoment!
+        isPacked = group.comomentIsPacked
     }
 }
 
@@ -277,9 +282,23 @@ struct ExpectationStep {
                                     // G = S + n d dᵀ, standardising ȳ and S as they are read (the
                                     // same operations, in the same order, as standardising first).
                                     for x in 0..<no { d[x] = scaling.standardize(ybar[x], column: o[x]) - mu[o[x]] }
-                                    for x in 0..<no {
-                                        let nd = n * d[x], sx = scale[o[x]]
-                                        for y in 0..<no { gram[x * no + y] = comoment[x * no + y] / sx / scale[o[y]] + nd * d[y] }
+                                    if group.isPacked {
+                                        // Entry (x, y) of the symmetric comoment read from the
+                                        // triangle: the same numbers as from the full matrix.
+                                        for x in 0..<no {
+                                            let nd = n * d[x], sx = scale[o[x]]
+                                            let rowX = PatternGroupStatistics.packedRowStart(x, order: no) - x
+                                            for y in 0..<x {
+                                                let c = comoment[PatternGroupStatistics.packedRowStart(y, order: no) + x - y]
+                                                gram[x * no + y] = c / sx / scale[o[y]] + nd * d[y]
+                                            }
+                                            for y in x..<no { gram[x * no + y] = comoment[rowX + y] / sx / scale[o[y]] + nd * d[y] }
+                                        }
+                                    } else {
+                                        for x in 0..<no {
+                                            let nd = n * d[x], sx = scale[o[x]]
+                                            for y in 0..<no { gram[x * no + y] = comoment[x * no + y] / sx / scale[o[y]] + nd * d[y] }
+                                        }
                                     }
                                     // AG (|m|×|o|) and A d.
                                     for r in 0..<nm {

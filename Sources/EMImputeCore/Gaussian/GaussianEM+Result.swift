@@ -2,8 +2,8 @@
 extension GaussianEM {
     /// The result of the best run, on the original scale.
     static func result(of best: Run, problem: Problem, model: GaussianModel, starts: [StartOutcome], startsAgree: Bool?,
-                       imputedValues: [Double], rowsUsed: Int, rowsWithNothingObserved: Int, patternGroups: [PatternGroup],
-                       warnings: [EMWarning], fittedShape: (Int, Int), fittedFingerprint: UInt64?) -> EMResult {
+                       imputedCells: ImputedCells, rowsUsed: Int, rowsWithNothingObserved: Int, patternGroups: [PatternGroup],
+                       warnings: [EMWarning], fitted: FittedData) -> EMResult {
         EMResult(
             model: model,
             logLikelihood: problem.originalScale(logLikelihood: best.final.logLikelihood),
@@ -16,13 +16,12 @@ extension GaussianEM {
             largestFractionOfMissingInformation: best.rate,
             starts: starts,
             startsAgree: startsAgree,
-            imputedValues: imputedValues,
+            imputedCells: imputedCells,
             rowsUsed: rowsUsed,
             rowsWithNothingObserved: rowsWithNothingObserved,
             patternGroups: patternGroups,
             options: problem.options,
             warnings: warnings,
-            fittedShape: (rowCount: fittedShape.0, columnCount: fittedShape.1),
-            fittedFingerprint: fittedFingerprint)
+            fitted: fitted)
     }
 }

@@ -2,7 +2,7 @@
 /// statistics).
 extension GaussianEM {
     /// Runs EM from the default start and `options.starts` random ones; returns the run with
-    /// the highest objective, every start's outcome and whether they agree. `monitor` is told
+    /// the highest objective (ties within rounding to the lowest start, `StartSelection`), every start's outcome and whether they agree. `monitor` is told
     /// every iteration of every start; when it answers false the fit stops there
     /// (`EMError.cancelled`).
     static func runStarts(_ problem: Problem, options: EMOptions, monitor: ((FitProgress) -> Bool)?) throws
@@ -20,7 +20,7 @@ extension GaussianEM {
                 throw EMError.cancelled(start: start, iteration: iteration)
             }
         }
-        let bestIndex = runs.indices.max { runs[$0].final.objective < runs[$1].final.objective } ?? 0
+        let bestIndex = StartSelection.keptStart(objectives: runs.map { problem.originalScale(objective: $0.final.objective) })
         let best = runs[bestIndex]
 
         let agreementThreshold = max(1e-6, 1e3 * options.tolerance)

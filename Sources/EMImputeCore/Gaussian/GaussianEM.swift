@@ -103,9 +103,9 @@ public struct GaussianEM: Sendable {
                   let i = (0..<data.rowCount).first(where: { data.values[$0 * p + j].isNaN }) else { throw error }
             throw EMError.imputationOutOfRange(column: column, row: i + 1)
         }
-        let imputed: [Double]
+        let imputed: ImputedCells
         do {
-            imputed = try model.imputedValues(for: data, layout: layout)
+            imputed = try model.imputedCells(for: data, layout: layout)
         } catch {
             // Unreachable in practice: the E-step has just solved every pattern with an
             // observed cell under the same Σ, and the pattern with none needs no solve.
@@ -114,11 +114,7 @@ public struct GaussianEM: Sendable {
             }
             throw error
         }
-        if let k = imputed.firstIndex(where: { !$0.isFinite }) {
-            // The conditional mean lies beyond the largest Double (extrapolating from values near it).
-            let cell = data.values.indices.lazy.filter { data.values[$0].isNaN }.dropFirst(k).first!
-            throw EMError.imputationOutOfRange(column: data.columnNames[cell % p], row: cell / p + 1)
-        }
+        try imputed.checkFinite(columnNames: data.columnNames)
 
         let nothingObserved = data.rowCount - n
         var warnings = Self.warnings(best: best, problem: problem, options: options, starts: starts, startsAgree: startsAgree,
@@ -126,8 +122,8 @@ public struct GaussianEM: Sendable {
         warnings += Self.identifierWarnings(data)
 
         return Self.result(of: best, problem: problem, model: model, starts: starts, startsAgree: startsAgree,
-                           imputedValues: imputed, rowsUsed: n, rowsWithNothingObserved: nothingObserved,
+                           imputedCells: imputed, rowsUsed: n, rowsWithNothingObserved: nothingObserved,
                            patternGroups: layout.groupsByFrequency, warnings: warnings,
-                           fittedShape: (data.rowCount, p), fittedFingerprint: data.fingerprint)
+                           fitted: FittedData(data))
     }
 }

@@ -186,7 +186,7 @@ public struct GaussianModel: Sendable, Equatable {
     public func conditionalStandardDeviations(_ data: IncompleteMatrix) throws -> Matrix {
         let p = dimension, n = data.rowCount
         let position = try positions(of: data) ?? Array(0..<p)
-        let imputer = try ConditionalImputer(self)
+        let imputer = ConditionalImputer(self)
         var out = [Double](repeating: 0, count: n * p)
         var row = [Double](repeating: .nan, count: p)
         for i in 0..<n {
@@ -216,25 +216,17 @@ public struct GaussianModel: Sendable, Equatable {
     }
 
     /// `data`, whose columns are the model's in order, completed.
-    private func completedInModelOrder(_ data: IncompleteMatrix) throws(GaussianModelError) -> Matrix {
-        var values = data.values
-        let imputed = try imputedValues(for: data, layout: PatternLayout(data))
-        var k = 0
-        for i in values.indices where values[i].isNaN { values[i] = imputed[k]; k += 1 }
-        return Matrix(checkedRowCount: data.rowCount, columnCount: data.columnCount, storage: values)
+    private func completedInModelOrder(_ data: IncompleteMatrix) throws -> Matrix {
+        try imputedCells(for: data, layout: PatternLayout(data)).completing(data)
     }
 
     /// The conditional means of the missing cells of `data` (the model's columns, in order),
-    /// in row-major order.
-    func imputedValues(for data: IncompleteMatrix, layout: PatternLayout) throws(GaussianModelError) -> [Double] {
+    /// each with its position.
+    func imputedCells(for data: IncompleteMatrix, layout: PatternLayout) throws(GaussianModelError) -> ImputedCells {
         let n = data.rowCount, p = data.columnCount
-        var offset = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n {
-            var c = 0
-            for j in 0..<p where data.values[i * p + j].isNaN { c += 1 }
-            offset[i + 1] = offset[i] + c
-        }
-        var out = [Double](repeating: .nan, count: offset[n])
+        let first = ImputedCells.rowStarts(data)
+        var offsets = [Int](repeating: 0, count: first[n])
+        var values = [Double](repeating: .nan, count: first[n])
         let imputer = ConditionalImputer(self)
         var row = [Double](repeating: 0, count: p)
         for g in layout.patterns.indices where !layout.missing[g].isEmpty {
@@ -243,10 +235,13 @@ public struct GaussianModel: Sendable, Equatable {
                 let i = layout.order[r]
                 for j in 0..<p { row[j] = data.values[i * p + j] }
                 imputer.fillPrepared(&row, observed: layout.observed[g], missing: layout.missing[g])
-                for (a, j) in layout.missing[g].enumerated() { out[offset[i] + a] = row[j] }
+                for (a, j) in layout.missing[g].enumerated() {
+                    offsets[first[i] + a] = i * p + j
+                    values[first[i] + a] = row[j]
+                }
             }
         }
-        return out
+        return ImputedCells(rowCount: n, columnCount: p, offsets: offsets, values: values)
     }
 }
 

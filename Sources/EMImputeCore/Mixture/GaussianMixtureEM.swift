@@ -33,7 +33,8 @@ public struct GaussianMixtureEM: Sendable {
     }
 
     /// Fits K = `options.components` components to `data`, from `options.starts` starts
-    /// (one for K = 1), keeping the best log-likelihood.
+    /// (one for K = 1), keeping the best log-likelihood (starts within
+    /// `StartSelection.relativeTieTolerance` of it are tied, and the first of them is kept).
     ///
     /// - Parameters:
     ///   - data: n×p cells, NaN where missing.
@@ -118,9 +119,10 @@ public struct GaussianMixtureEM: Sendable {
     private func result(_ data: IncompleteMatrix, _ prepared: PreparedData, _ problem: MixtureProblem,
                         _ runs: [MixtureRun]) throws -> GaussianMixtureResult {
         let p = prepared.p, kCount = problem.components
-        let bestIndex = runs.indices.max { runs[$0].statistics.logLikelihood < runs[$1].statistics.logLikelihood } ?? 0
-        let best = runs[bestIndex]
+        // The highest ℓ as reported, ties within rounding going to the lowest start (`StartSelection`).
         let shift = prepared.logScaleSum
+        let bestIndex = StartSelection.keptStart(objectives: runs.map { $0.statistics.logLikelihood - shift })
+        let best = runs[bestIndex]
         let ll = best.statistics.logLikelihood - shift
         let outcomes = runs.enumerated().map { k, run in
             MixtureStartOutcome(start: k, logLikelihood: run.statistics.logLikelihood - shift,
@@ -143,10 +145,7 @@ public struct GaussianMixtureEM: Sendable {
         let total = floored.reduce(0, +)
         let model = try GaussianMixtureModel(weights: floored.map { $0 / total }, components: components)
         let imputation = try model.imputation(for: data, layout: prepared.layout)
-        if let k = imputation.values.firstIndex(where: { !$0.isFinite }) {
-            let cell = data.values.indices.lazy.filter { data.values[$0].isNaN }.dropFirst(k).first!
-            throw EMError.imputationOutOfRange(column: data.columnNames[cell % p], row: cell / p + 1)
-        }
+        try imputation.cells.checkFinite(columnNames: data.columnNames)
 
         let sizes = best.statistics.weight
         let empty = (0..<kCount).filter { sizes[$0] < 1 }
@@ -185,8 +184,7 @@ public struct GaussianMixtureEM: Sendable {
             componentSizes: sizes,
             emptyComponents: empty,
             regularizedComponents: regularized,
-            imputedValues: imputation.values,
-            imputedStandardDeviations: imputation.standardDeviations,
+            imputedCells: imputation.cells,
             rowsUsed: prepared.rowCount,
             rowsWithNothingObserved: nothingObserved,
             options: problem.options,

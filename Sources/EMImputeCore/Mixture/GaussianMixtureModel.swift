@@ -69,16 +69,9 @@ public struct GaussianMixtureModel: Sendable, Equatable {
         let reordered = try inModelOrder(data)
         let imputation = try self.imputation(for: reordered.matrix, layout: PatternLayout(reordered.matrix))
         var out = data.values
-        let p = dimension
-        var k = 0
-        for i in 0..<data.rowCount {
-            for a in 0..<p {
-                let source = reordered.position.map { $0[a] } ?? a
-                if data.values[i * data.columnCount + source].isNaN {
-                    out[i * data.columnCount + source] = imputation.values[k]
-                    k += 1
-                }
-            }
+        for cell in imputation.cells {
+            let column = reordered.position.map { $0[cell.column] } ?? cell.column
+            out[cell.row * data.columnCount + column] = cell.value
         }
         return Matrix(checkedRowCount: data.rowCount, columnCount: data.columnCount, storage: out)
     }
@@ -101,11 +94,9 @@ public struct GaussianMixtureModel: Sendable, Equatable {
         let data = IncompleteMatrix(checkedRowCount: 1, columnCount: dimension, values: row, columnNames: columnNames)
         let imputation = try self.imputation(for: data, layout: PatternLayout(data), prepared: prepared)
         var mean = row, sd = [Double](repeating: 0, count: dimension)
-        var k = 0
-        for j in 0..<dimension where row[j].isNaN {
-            mean[j] = imputation.values[k]
-            sd[j] = imputation.standardDeviations[k]
-            k += 1
+        for cell in imputation.cells {
+            mean[cell.column] = cell.value
+            sd[cell.column] = cell.conditionalStandardDeviation!
         }
         return (mean, sd, imputation.responsibilities)
     }
@@ -142,19 +133,15 @@ public struct GaussianMixtureModel: Sendable, Equatable {
     }
 
     /// The conditional means and standard deviations of the missing cells of `data` (the
-    /// model's columns, in order), in row-major order, and the last row's responsibilities.
+    /// model's columns, in order), each with its position, and the last row's responsibilities.
     func imputation(for data: IncompleteMatrix, layout: PatternLayout, prepared given: [PreparedComponent]? = nil) throws(GaussianModelError)
-        -> (values: [Double], standardDeviations: [Double], responsibilities: [Double]) {
+        -> (cells: ImputedCells, responsibilities: [Double]) {
         let n = data.rowCount, p = dimension, kCount = componentCount
         let prepared: [PreparedComponent]
         if let given { prepared = given } else { prepared = try self.prepared(missing: layout.missing) }
         let s = components[0].scale
-        var offset = [Int](repeating: 0, count: n + 1)
-        for i in 0..<n {
-            var c = 0
-            for j in 0..<p where data.values[i * p + j].isNaN { c += 1 }
-            offset[i + 1] = offset[i] + c
-        }
+        let offset = ImputedCells.rowStarts(data)
+        var positions = [Int](repeating: 0, count: offset[n])
         var values = [Double](repeating: .nan, count: offset[n])
         var sds = [Double](repeating: .nan, count: offset[n])
         var lastResponsibilities = weights
@@ -187,6 +174,7 @@ public struct GaussianMixtureModel: Sendable, Equatable {
                         let between = prepared[k].mean[j] + z[k * p + j] - mean
                         variance += r[k] * (within + between * between)
                     }
+                    positions[offset[i] + a] = i * p + j
                     values[offset[i] + a] = mean * s[j]
                     sds[offset[i] + a] = max(0, variance).squareRoot() * s[j]
                 }
@@ -203,7 +191,8 @@ public struct GaussianMixtureModel: Sendable, Equatable {
             let total = logSumExp(logDensity, kCount)
             lastResponsibilities = (0..<kCount).map { exp(logDensity[$0] - total) }
         }
-        return (values, sds, lastResponsibilities)
+        return (ImputedCells(rowCount: n, columnCount: p, offsets: positions, values: values, standardDeviations: sds),
+                lastResponsibilities)
     }
 }
 

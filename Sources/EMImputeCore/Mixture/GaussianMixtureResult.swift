@@ -42,10 +42,9 @@ public struct GaussianMixtureResult: Sendable {
     public let emptyComponents: [Int]
     /// Components the covariance floor acted on in some iteration of the kept start (0-based).
     public let regularizedComponents: [Int]
-    /// Conditional means of the missing cells under the mixture, row-major order of the input.
-    public let imputedValues: [Double]
-    /// Conditional standard deviations of the same cells (within- plus between-component).
-    public let imputedStandardDeviations: [Double]
+    /// The conditional mean of every missing cell of the fitted matrix under the mixture, each
+    /// with its row, column and conditional standard deviation (within- plus between-component).
+    public let imputedCells: ImputedCells
     /// Rows that entered the likelihood (at least one observed cell).
     public let rowsUsed: Int
     /// Rows with every cell missing (imputed with the mixture mean Σ πₖ μₖ).
@@ -60,14 +59,14 @@ public struct GaussianMixtureResult: Sendable {
 
     let fitted: FittedData
 
-    /// `data` with every missing cell replaced by its conditional mean (`imputedValues`).
+    /// `data` with every missing cell replaced by its conditional mean (`imputedCells`).
     ///
     /// - Parameter data: the matrix this result was fitted on. Complete other data with
     ///   `model.completed(_:)`.
     /// - Throws: `DataError.shapeMismatch` or `DataError.notTheFittedData` for another matrix.
     /// - Complexity: O(n·p).
     public func completed(_ data: IncompleteMatrix) throws(DataError) -> Matrix {
-        try fitted.completed(data, with: imputedValues)
+        try fitted.completed(data, with: imputedCells)
     }
 }
 

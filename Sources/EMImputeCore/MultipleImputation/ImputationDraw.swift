@@ -31,20 +31,24 @@ public struct ImputationDraw: Sendable {
     public func rowDrawer() -> RowDrawer { RowDrawer(self) }
 
     /// The imputation of every row of `values` (n×p row-major, NaN where missing): the
-    /// library's `Imputation`, its cells in row-major order of the missing cells.
+    /// library's `Imputation`, each drawn cell stored with its position.
     func imputation(of values: [Double], rowCount: Int, isStandardized: Bool) throws -> Imputation {
         let drawer = rowDrawer()
         let p = model.dimension
-        var drawn: [Double] = []
+        var offsets: [Int] = [], drawn: [Double] = []
         var redrawn = 0, setToBound = 0
         try values.withUnsafeBufferPointer { x in
             for i in 0..<rowCount {
-                let counts = try drawer.draw(row: i, x.baseAddress! + i * p, isStandardized: isStandardized) { _, v in drawn.append(v) }
+                let counts = try drawer.draw(row: i, x.baseAddress! + i * p, isStandardized: isStandardized) { j, v in
+                    offsets.append(i * p + j)
+                    drawn.append(v)
+                }
                 redrawn += counts.redrawn
                 setToBound += counts.setToBound
             }
         }
-        return Imputation(index: index, imputedValues: drawn, model: model, iterations: iterations, hasConverged: hasConverged,
+        let cells = ImputedCells(rowCount: rowCount, columnCount: p, offsets: offsets, values: drawn)
+        return Imputation(index: index, imputedCells: cells, model: model, iterations: iterations, hasConverged: hasConverged,
                           redrawnCells: redrawn, cellsSetToBound: setToBound)
     }
 }

@@ -112,6 +112,7 @@ public enum RegressionError: Error, Equatable, Sendable, LocalizedError {
     /// A predictor is (numerically) a linear combination of the intercept and the others.
     case rankDeficient
 
+    /// What is wrong, in the library's terms.
     public var errorDescription: String? {
         switch self {
         case .columnOutOfRange: "a regression column is not a column of the data"

@@ -57,7 +57,7 @@ public struct MultipleImputation: Sendable {
         let problem = WeightedProblem(data: data, model: fit.model, options: options, bounds: bounds)
         let imputations = try inParallel { try problem.imputation($0) }
         return MultipleImputationResult(fit: fit, imputations: imputations, columnNames: data.columnNames,
-                                        fittedShape: (data.rowCount, data.columnCount), fittedFingerprint: data.fingerprint)
+                                        fitted: FittedData(data))
     }
 
     /// `impute(_:fit:)` that hands each imputation, on the thread that drew it, to `body` as
@@ -95,8 +95,9 @@ public struct MultipleImputation: Sendable {
         if let fit {
             // A fit on `PatternStatistics` has no fingerprint of the cells: its shape and
             // column names are what can be checked.
-            let sameShape = fit.fittedShape == (data.rowCount, data.columnCount) && fit.model.columnNames == data.columnNames
-            let sameCells = fit.fittedFingerprint.map { $0 == data.fingerprint } ?? true
+            let sameShape = (fit.fitted.rowCount, fit.fitted.columnCount) == (data.rowCount, data.columnCount)
+                && fit.model.columnNames == data.columnNames
+            let sameCells = fit.fitted.fingerprint.map { $0 == data.fingerprint } ?? true
             if !sameShape || !sameCells { throw DataError.notTheFittedData }
         }
         return try fit ?? GaussianEM(options: options).fit(data)
@@ -134,6 +135,7 @@ public enum MultipleImputationError: Error, Equatable, Sendable, LocalizedError 
     /// One bound (or nil) per column is needed.
     case boundsCountMismatch(bounds: Int, columns: Int)
 
+    /// What is wrong, in the library's terms.
     public var errorDescription: String? {
         switch self {
         case .invalidCount(let m):
@@ -148,9 +150,9 @@ public enum MultipleImputationError: Error, Equatable, Sendable, LocalizedError 
 public struct Imputation: Sendable {
     /// m, 1-based.
     public let index: Int
-    /// The drawn values of the missing cells, in row-major order of the input (as
-    /// `EMResult.imputedValues`).
-    public let imputedValues: [Double]
+    /// The drawn value of every missing cell of the imputed matrix, each with its row and
+    /// column.
+    public let imputedCells: ImputedCells
     /// θ̃ₘ: the weighted-EM estimate the cells were drawn from.
     public let model: GaussianModel
     /// Weighted-EM iterations from the warm start.
@@ -162,10 +164,11 @@ public struct Imputation: Sendable {
     /// Cells set to the nearest bound after `MultipleImputation.maximumRedraws` redraws.
     public let cellsSetToBound: Int
 
-    /// This imputation without its drawn values (`imputedValues` empty): its diagnostics, kept
+    /// This imputation without its drawn values (`imputedCells` empty): its diagnostics, kept
     /// once the values have been written or analysed.
     public func droppingValues() -> Imputation {
-        Imputation(index: index, imputedValues: [], model: model, iterations: iterations, hasConverged: hasConverged,
+        Imputation(index: index, imputedCells: ImputedCells(rowCount: imputedCells.rowCount, columnCount: imputedCells.columnCount),
+                   model: model, iterations: iterations, hasConverged: hasConverged,
                    redrawnCells: redrawnCells, cellsSetToBound: cellsSetToBound)
     }
 }
@@ -178,8 +181,8 @@ public struct MultipleImputationResult: Sendable {
     public let imputations: [Imputation]
     /// The modelled columns.
     public let columnNames: [String]
-    let fittedShape: (rowCount: Int, columnCount: Int)
-    let fittedFingerprint: UInt64
+    /// The matrix that was imputed.
+    let fitted: FittedData
 
     /// M.
     public var count: Int { imputations.count }
@@ -201,19 +204,9 @@ public struct MultipleImputationResult: Sendable {
     /// - Throws: `DataError.shapeMismatch` or `DataError.notTheFittedData` for other data.
     /// - Complexity: O(M·n·p).
     public func completed(_ data: IncompleteMatrix) throws(DataError) -> [Matrix] {
-        guard data.rowCount == fittedShape.rowCount, data.columnCount == fittedShape.columnCount else {
-            throw .shapeMismatch(rowCount: data.rowCount, columnCount: data.columnCount,
-                                 expectedRowCount: fittedShape.rowCount, expectedColumnCount: fittedShape.columnCount)
-        }
-        guard data.fingerprint == fittedFingerprint else { throw .notTheFittedData }
-        return imputations.map { imputation in
-            var values = data.values
-            var k = 0
-            for i in values.indices where values[i].isNaN {
-                values[i] = imputation.imputedValues[k]
-                k += 1
-            }
-            return Matrix(checkedRowCount: data.rowCount, columnCount: data.columnCount, storage: values)
-        }
+        try fitted.check(data)
+        var out: [Matrix] = []
+        for imputation in imputations { out.append(try imputation.imputedCells.completing(data)) }
+        return out
     }
 }

@@ -20,6 +20,7 @@ public struct Overimputation: Sendable {
     public struct Cell: Sendable, Equatable {
         /// 0-based row and column of the cell in the data.
         public let row: Int
+        /// The cell's column (0-based).
         public let column: Int
         /// The value that was observed.
         public let observed: Double
@@ -27,6 +28,7 @@ public struct Overimputation: Sendable {
         public let predicted: Double
         /// The interval's ends.
         public let lower: Double
+        /// The upper end of the interval.
         public let upper: Double
 
         /// Whether the interval holds the observed value.

@@ -112,22 +112,19 @@ public struct CompletedDataSummary: Sendable {
         }
     }
 
-    /// Summarises `data` completed by `imputedValues` (its missing cells' values in row-major
-    /// order, as `Imputation.imputedValues`) without building the completed matrix.
+    /// Summarises `data` completed by `imputedCells` (as `Imputation.imputedCells`) without
+    /// building the completed matrix.
+    /// - Throws: as `ImputedCells.completing(_:)`, when the cells are not exactly the
+    ///   missing cells of `data`.
     /// - Complexity: O(n·p²), O(p) memory beyond a block of rows.
-    public init(_ data: IncompleteMatrix, imputedValues: [Double]) {
-        precondition(imputedValues.count == data.missingCount, "one imputed value per missing cell")
+    public init(_ data: IncompleteMatrix, imputedCells: ImputedCells) throws(DataError) {
+        try imputedCells.checkFills(data)
         let p = data.columnCount
         var k = 0
         self.init(rowCount: data.rowCount, columnCount: p) { start, count, block in
             if start == 0 { k = 0 }  // each pass starts again
-            data.values.withUnsafeBufferPointer { v in
-                let source = v.baseAddress! + start * p
-                for e in 0..<(count * p) {
-                    let value = source[e]
-                    if value.isNaN { block[e] = imputedValues[k]; k += 1 } else { block[e] = value }
-                }
-            }
+            data.values.withUnsafeBufferPointer { v in block.update(from: v.baseAddress! + start * p, count: count * p) }
+            k = imputedCells.write(offsets: start * p, count: count * p, into: block, from: k)
         }
     }
 

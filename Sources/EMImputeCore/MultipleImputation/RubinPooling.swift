@@ -136,6 +136,7 @@ public enum PoolingError: Error, Equatable, Sendable, LocalizedError {
     /// A correlation is not strictly between −1 and 1.
     case correlationOutOfRange
 
+    /// What is wrong, in the library's terms.
     public var errorDescription: String? {
         switch self {
         case .tooFewImputations(let m): "Rubin's rules need at least 2 imputations, not \(m)"

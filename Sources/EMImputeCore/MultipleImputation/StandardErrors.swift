@@ -155,6 +155,7 @@ public enum StandardErrorsError: Error, Equatable, Sendable, LocalizedError {
     /// The observed-data information is not positive definite: not every parameter is identified.
     case informationNotPositiveDefinite
 
+    /// What is wrong, in the library's terms.
     public var errorDescription: String? {
         switch self {
         case .tooManyColumns(let c, let l): "standard errors are computed for at most \(l) modelled columns, not \(c)"

@@ -202,8 +202,8 @@ extension GaussianEM {
         let warnings = Self.warnings(best: best, problem: problem, options: options, starts: starts, startsAgree: startsAgree,
                                      rowsWithNothingObserved: nothingObserved)
         return Self.result(of: best, problem: problem, model: model, starts: starts, startsAgree: startsAgree,
-                           imputedValues: [], rowsUsed: n, rowsWithNothingObserved: nothingObserved,
+                           imputedCells: ImputedCells(rowCount: summary.rowCount, columnCount: p), rowsUsed: n, rowsWithNothingObserved: nothingObserved,
                            patternGroups: summary.patternGroups, warnings: warnings,
-                           fittedShape: (summary.rowCount, p), fittedFingerprint: nil)
+                           fitted: FittedData(rowCount: summary.rowCount, columnCount: p))
     }
 }

@@ -10,6 +10,7 @@ public struct ExpectationRequest: Sendable, Equatable, Codable {
     public var columns: [String]
     /// Per column, the centre and scale of the standardisation (original units).
     public var center: [Double]
+    /// Per column, the scale of the standardisation (original units).
     public var scale: [Double]
     /// The current mean, standardised (p).
     public var mean: [Double]
@@ -40,6 +41,7 @@ public struct ExpectationSums: Sendable, Equatable, Codable {
     public var rows = 0
     /// Observed and missing cells over those rows.
     public var observedCells = 0
+    /// Missing cells over those rows.
     public var missingCells = 0
     /// Σ z (p).
     public var sum: [Double]

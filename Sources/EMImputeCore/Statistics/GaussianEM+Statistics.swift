@@ -9,7 +9,7 @@ extension GaussianEM {
     /// (see `PatternStatistics`); patterns that kept their rows, row by row. The checks, the
     /// starts, the stopping rule and the warnings are those of `fit(_:progress:)`.
     ///
-    /// The result holds no imputations (`imputedValues` is empty and `completed(_:)` throws
+    /// The result holds no imputations (`imputedCells` is empty and `completed(_:)` throws
     /// `DataError.notTheFittedData`): impute any rows with `model`.
     ///
     /// - Throws: as `fit(_:progress:)`.
@@ -78,9 +78,9 @@ extension GaussianEM {
             .map { PatternGroup(pattern: $0.key, rowCount: $0.value.count) }
             .sorted { $0.rowCount != $1.rowCount ? $0.rowCount > $1.rowCount : $0.pattern < $1.pattern }
         return Self.result(of: best, problem: problem, model: model, starts: starts, startsAgree: startsAgree,
-                           imputedValues: [], rowsUsed: n, rowsWithNothingObserved: nothingObserved,
+                           imputedCells: ImputedCells(rowCount: statistics.rowCount, columnCount: p), rowsUsed: n, rowsWithNothingObserved: nothingObserved,
                            patternGroups: groups, warnings: warnings,
-                           fittedShape: (statistics.rowCount, p), fittedFingerprint: nil)
+                           fitted: FittedData(rowCount: statistics.rowCount, columnCount: p))
     }
 
     /// The model of a run on statistics, on the original scale. A mean beyond the largest

@@ -99,8 +99,9 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
         try withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * max(p, 1)) { (scratch) throws(DataError) in
             let observed = scratch.baseAddress!, delta = observed + p
             var o = 0
-            // The key's words are written in place (unique unless the last key was kept by a
-            // new group, and then copied once).
+            // Up to 64 columns the key is one word, held inline; beyond, the words are
+            // written in place (unique unless the last key was kept by a new group, and then
+            // copied once).
             var word: UInt64 = 0
             for j in 0..<p {
                 let v = row[j]
@@ -112,10 +113,10 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
                     observed[o] = v / units[j]
                     o += 1
                 }
-                if j & 63 == 63 || j == p - 1 { keyWords[j >> 6] = word; word = 0 }
+                if p > 64, j & 63 == 63 || j == p - 1 { keyWords[j >> 6] = word; word = 0 }
             }
             rowCount += 1
-            let pattern = MissingnessPattern(words: keyWords, columnCount: p)
+            let pattern = p <= 64 ? MissingnessPattern(word: word, columnCount: p) : MissingnessPattern(words: keyWords, columnCount: p)
             if o == 0 { groups[pattern, default: PatternGroupStatistics(observedCount: 0)].count += 1; return }
             // In place: one hash lookup, no copy of the group.
             let limit = rowLimit, x = UnsafeBufferPointer(start: observed, count: o)
@@ -268,6 +269,11 @@ public struct PatternStatistics: Sendable, Equatable, Codable {
 
 /// The rows of one missingness pattern: their count and either the rows themselves or the
 /// mean and comoment matrix of their observed variables (in the statistics' units).
+///
+/// The comoment is stored as its upper triangle while it is exactly symmetric — always after
+/// Welford's updates, which write each entry and its mirror alike — and in full once Chan's
+/// merge has made it not so ((w·δ_a)·δ_b and (w·δ_b)·δ_a may round apart). Every reader sees
+/// the same numbers as the full matrix: the packed form only halves the memory.
 public struct PatternGroupStatistics: Sendable, Equatable, Codable {
     /// Observed variables of the pattern (|O|).
     public let observedCount: Int
@@ -278,8 +284,89 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
     public private(set) var rows: [Double]?
     /// Mean of the observed variables (|O|), when the group keeps moments.
     public private(set) var mean: [Double]?
+    /// Σ (x − x̄)(x − x̄)ᵀ over the rows, when the group keeps moments: |O|×|O| row-major, or
+    /// (`comomentIsPacked`) its upper triangle row by row, |O|(|O| + 1)/2 values.
+    private(set) var storedComoment: [Double]?
+
     /// Σ (x − x̄)(x − x̄)ᵀ over the rows, |O|×|O| row-major, when the group keeps moments.
-    public private(set) var comoment: [Double]?
+    /// - Complexity: O(|O|²): the full matrix is made from the stored triangle when packed.
+    public var comoment: [Double]? {
+        guard let c = storedComoment else { return nil }
+        guard comomentIsPacked else { return c }
+        let o = observedCount
+        var full = [Double](repeating: 0, count: o * o)
+        var i = 0
+        for a in 0..<o {
+            for b in a..<o { full[a * o + b] = c[i]; full[b * o + a] = c[i]; i += 1 }
+        }
+        return full
+    }
+
+    /// Whether `storedComoment` holds the upper triangle only (the matrix is exactly symmetric).
+    var comomentIsPacked: Bool { storedComoment.map { $0.count != observedCount * observedCount } ?? false }
+
+    /// Where row `a` of the upper triangle begins in a packed |O|×|O| comoment.
+    @inline(__always)
+    static func packedRowStart(_ a: Int, order o: Int) -> Int { a * (2 * o - a + 1) / 2 }
+
+    /// Entry (a, b) of the comoment (the group keeps moments).
+    @inline(__always)
+    func comomentEntry(_ a: Int, _ b: Int) -> Double {
+        let o = observedCount
+        guard comomentIsPacked else { return storedComoment![a * o + b] }
+        let (i, j) = a <= b ? (a, b) : (b, a)
+        return storedComoment![Self.packedRowStart(i, order: o) + j - i]
+    }
+
+    /// Stores the full comoment `c` as its upper triangle when it is exactly symmetric (bit for
+    /// bit), so that the packed form reads the same numbers.
+    private mutating func storeComoment(_ c: [Double]) {
+        let o = observedCount
+        for a in 0..<o {
+            for b in (a + 1)..<o where c[a * o + b].bitPattern != c[b * o + a].bitPattern {
+                storedComoment = c
+                return
+            }
+        }
+        var packed = [Double]()
+        packed.reserveCapacity(o * (o + 1) / 2)
+        for a in 0..<o { packed.append(contentsOf: c[(a * o + a)..<((a + 1) * o)]) }
+        storedComoment = packed
+    }
+
+    /// Whether both hold the same rows or the same moments (the comoment compared in full,
+    /// whichever form each stores).
+    public static func == (x: Self, y: Self) -> Bool {
+        x.observedCount == y.observedCount && x.count == y.count && x.rows == y.rows && x.mean == y.mean
+            && (x.comomentIsPacked == y.comomentIsPacked ? x.storedComoment == y.storedComoment : x.comoment == y.comoment)
+    }
+
+    private enum CodingKeys: String, CodingKey { case observedCount, count, rows, mean, comoment }
+
+    /// Decodes a group (the comoment in full, row-major).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        observedCount = try c.decode(Int.self, forKey: .observedCount)
+        count = try c.decode(Int.self, forKey: .count)
+        rows = try c.decodeIfPresent([Double].self, forKey: .rows)
+        mean = try c.decodeIfPresent([Double].self, forKey: .mean)
+        if let full = try c.decodeIfPresent([Double].self, forKey: .comoment) {
+            guard full.count == observedCount * observedCount else {
+                throw DecodingError.dataCorruptedError(forKey: .comoment, in: c, debugDescription: "expected \(observedCount)×\(observedCount) values")
+            }
+            storeComoment(full)
+        }
+    }
+
+    /// Encodes the group (the comoment in full, row-major).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(observedCount, forKey: .observedCount)
+        try c.encode(count, forKey: .count)
+        try c.encodeIfPresent(rows, forKey: .rows)
+        try c.encodeIfPresent(mean, forKey: .mean)
+        try c.encodeIfPresent(comoment, forKey: .comoment)
+    }
 
     init(observedCount: Int) {
         self.observedCount = observedCount
@@ -291,7 +378,7 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
 
     /// The group's mean and comoment, computed from its rows when it keeps them.
     public var moments: (mean: [Double], comoment: [Double]) {
-        if let mean, let comoment { return (mean, comoment) }
+        if let mean, let comoment { return (mean, comoment) }  // made in full from the triangle
         var m = Self(observedCount: observedCount)
         m.convertToMoments()
         let o = observedCount
@@ -309,7 +396,7 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
     /// the other entries), at O(|O|) per row instead of O(|O|²).
     var diagonalMoments: (mean: [Double], comomentDiagonal: [Double]) {
         let o = observedCount
-        if let mean, let comoment { return (mean, (0..<o).map { comoment[$0 * o + $0] }) }
+        if let mean, storedComoment != nil { return (mean, (0..<o).map { comomentEntry($0, $0) }) }
         return Self.diagonalMoments(ofRows: rows ?? [], count: count, observed: o)
     }
 
@@ -339,9 +426,20 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
             for a in 0..<o { delta[a] = x[a] - mean[a]; mean[a] += delta[a] / n }
         }
         let w = (n - 1) / n
+        if comomentIsPacked {
+            // The upper triangle, row by row: the same operations on the same entries as below.
+            storedComoment!.withUnsafeMutableBufferPointer { c in
+                var i = 0
+                for a in 0..<o {
+                    let wa = w * delta[a]
+                    for b in a..<o { c[i] += wa * delta[b]; i += 1 }
+                }
+            }
+            return
+        }
         // The upper triangle is updated and each new entry copied to its mirror at once (one
         // pass over the matrix instead of a second, strided one: the same numbers).
-        comoment!.withUnsafeMutableBufferPointer { c in
+        storedComoment!.withUnsafeMutableBufferPointer { c in
             let base = c.baseAddress!
             for a in 0..<o {
                 let wa = w * delta[a], row = base + a &* o
@@ -387,8 +485,11 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
                     for a in 0..<o { delta[a] = otherMean[a] - mean[a]; mean[a] += delta[a] * nb / n }
                 }
             }
-            other.comoment!.withUnsafeBufferPointer { otherComoment in
-                comoment!.withUnsafeMutableBufferPointer { c in
+            // The result is in general not exactly symmetric: kept in full.
+            if comomentIsPacked { storedComoment = comoment }
+            let otherComoment = other.comoment!
+            otherComoment.withUnsafeBufferPointer { otherComoment in
+                storedComoment!.withUnsafeMutableBufferPointer { c in
                     for a in 0..<o {
                         let wa = w * delta[a]
                         for b in 0..<o { c[a * o + b] += otherComoment[a * o + b] + wa * delta[b] }
@@ -411,7 +512,7 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
         } else {
             out.rows = nil
             out.mean = positions.map { mean![$0] }
-            out.comoment = positions.flatMap { a in positions.map { b in comoment![a * o + b] } }
+            out.storeComoment(positions.flatMap { a in positions.map { b in comomentEntry(a, b) } })
         }
         return out
     }
@@ -422,7 +523,13 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
         let o = observedCount
         if rows != nil { for i in 0..<count { for a in 0..<o { rows![i * o + a] *= factor[a] } } }
         if mean != nil { for a in 0..<o { mean![a] *= factor[a] } }
-        if comoment != nil { for a in 0..<o { for b in 0..<o { comoment![a * o + b] *= factor[a] * factor[b] } } }
+        if comomentIsPacked {
+            // Entry (a, b) scaled by factor[a]·factor[b], as in full (the product commutes exactly).
+            var i = 0
+            for a in 0..<o { for b in a..<o { storedComoment![i] *= factor[a] * factor[b]; i += 1 } }
+        } else if storedComoment != nil {
+            for a in 0..<o { for b in 0..<o { storedComoment![a * o + b] *= factor[a] * factor[b] } }
+        }
     }
 
     private mutating func convertToMoments() {
@@ -432,7 +539,8 @@ public struct PatternGroupStatistics: Sendable, Equatable, Codable {
         rows = nil
         count = 0
         mean = [Double](repeating: 0, count: o)
-        comoment = [Double](repeating: 0, count: o * o)
+        // Welford's updates keep it exactly symmetric: packed from the start.
+        storedComoment = [Double](repeating: 0, count: o * (o + 1) / 2)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: max(o, 1)) { scratch in
             kept.withUnsafeBufferPointer { r in
                 for i in 0..<n { add(UnsafeBufferPointer(rebasing: r[(i * o)..<((i + 1) * o)]), keepingRows: false, scratch: scratch.baseAddress!) }
@@ -567,7 +675,7 @@ extension PatternStatistics {
                 return  // rows with nothing observed: their count says it all
             } else if let rows = group.rows {
                 try g.encode((0..<group.count).map { Array(rows[($0 * o)..<(($0 + 1) * o)]) }, forKey: .rows)
-            } else if let mean = group.mean, let comoment = group.comoment {
+            } else if let mean = group.mean, let comoment = group.comoment {  // in full
                 try g.encode(mean, forKey: .mean)
                 try g.encode((0..<o).map { Array(comoment[($0 * o)..<(($0 + 1) * o)]) }, forKey: .comoment)
             }
@@ -576,8 +684,8 @@ extension PatternStatistics {
 }
 
 extension PatternGroupStatistics {
-    fileprivate mutating func setRows(_ values: [Double]) { rows = values; mean = nil; comoment = nil }
-    fileprivate mutating func setMoments(mean m: [Double], comoment c: [Double]) { rows = nil; mean = m; comoment = c }
+    fileprivate mutating func setRows(_ values: [Double]) { rows = values; mean = nil; storedComoment = nil }
+    fileprivate mutating func setMoments(mean m: [Double], comoment c: [Double]) { rows = nil; mean = m; storeComoment(c) }
     /// Drops the kept rows' cells, keeping the count (`PatternStatistics.moveKeptRows(to:)`).
     mutating func dropRows() { rows = [] }
     /// Puts back the kept rows' cells (`PatternStatistics.restoreKeptRows(from:)`).

@@ -52,36 +52,68 @@ enum DegreesOfFreedomStep {
         return constants[Int(o)] - 0.5 * logDeterminant - 0.5 * (nu + o) * log1p(d2 / nu)
     }
 
-    /// ∂ℓ/∂ν at fixed μ and Σ: ½ Σᵢ [ψ((ν+oᵢ)/2) − ψ(ν/2) − log(1 + δᵢ²/ν) + (δᵢ² − oᵢ)/(ν + δᵢ²)]
-    /// (oᵢ whole numbers, so ψ is evaluated once per count).
-    static func derivative(_ nu: Double, distances: [Double], observed: [Double]) -> Double {
-        let base = digamma(nu / 2)
-        let largest = Int(observed.max() ?? 0)
-        let psi = (0...largest).map { digamma((nu + Double($0)) / 2) - base }
-        var s = 0.0
-        for i in distances.indices {
-            let o = observed[i], d2 = distances[i]
-            s += psi[Int(o)] - log1p(d2 / nu) + (d2 - o) / (nu + d2)
+    /// Every row's δ² and observed count o, with the number of rows of each count: what
+    /// ℓ and ∂ℓ/∂ν at fixed μ and Σ depend on, evaluated by the ν step at many ν.
+    struct Rows {
+        /// δᵢ² of every row.
+        let distances: [Double]
+        /// oᵢ of every row.
+        let observed: [Int]
+        /// How many rows have o = 0…p observed cells.
+        let countSizes: [Double]
+
+        var columnCount: Int { countSizes.count - 1 }
+    }
+
+    /// At ν: per count o, Lₒ = Σ_{i: oᵢ = o} log(1 + δᵢ²/ν), and S = Σᵢ (δᵢ² − oᵢ)/(ν + δᵢ²)
+    /// (= Σᵢ (1 − wᵢ)). One pass over the rows with a division and a `LogOnePlusSum` step
+    /// each: no `log1p` per row.
+    static func rowSums(_ nu: Double, rows: Rows) -> (logTerms: [Double], weightDeficit: Double) {
+        let classes = rows.countSizes.count
+        var sums = [LogOnePlusSum](repeating: LogOnePlusSum(), count: classes)
+        var deficit = 0.0
+        sums.withUnsafeMutableBufferPointer { sb in
+            rows.distances.withUnsafeBufferPointer { db in
+                rows.observed.withUnsafeBufferPointer { ob in
+                    let s = sb.baseAddress!, d = db.baseAddress!, observed = ob.baseAddress!
+                    guard db.count > 0 else { return }
+                    // Rows of one pattern, hence of one count, are adjacent: the count's sum
+                    // stays in registers along a stretch.
+                    var current = observed[0], sum = s[current]
+                    for i in 0..<db.count {
+                        let o = observed[i], d2 = d[i]
+                        if o != current { s[current] = sum; current = o; sum = s[o] }
+                        sum.add(d2 / nu)
+                        deficit += (d2 - Double(o)) / (nu + d2)
+                    }
+                    s[current] = sum
+                }
+            }
         }
-        return 0.5 * s
+        return (sums.map(\.sum), deficit)
+    }
+
+    /// ∂ℓ/∂ν at fixed μ and Σ: ½ Σᵢ [ψ((ν+oᵢ)/2) − ψ(ν/2) − log(1 + δᵢ²/ν) + (δᵢ² − oᵢ)/(ν + δᵢ²)],
+    /// from `rowSums` (ψ once per count, times the rows of that count).
+    static func derivative(_ nu: Double, rows: Rows) -> Double {
+        derivativeAndLogDensitySum(nu, rows: rows).derivative
     }
 
     /// `derivative(ν)` and Σᵢ `logDensity(δᵢ², oᵢ, 0, ν)` (the t log-likelihood without its
-    /// log-determinant part) in one pass, sharing each row's log(1 + δ²/ν); each sum exactly
-    /// as the separate functions compute it. `constants` is `logDensityConstants(ν, p)`.
-    static func derivativeAndLogDensitySum(_ nu: Double, distances: [Double], observed: [Double],
-                                           constants: [Double]) -> (derivative: Double, logDensitySum: Double) {
+    /// log-determinant part, Σₒ [nₒ cₒ − ½(ν + o) Lₒ] with cₒ from `logDensityConstants`) from one
+    /// `rowSums`.
+    static func derivativeAndLogDensitySum(_ nu: Double, rows: Rows) -> (derivative: Double, logDensitySum: Double) {
+        let (logTerms, deficit) = rowSums(nu, rows: rows)
+        let constants = logDensityConstants(nu: nu, columnCount: rows.columnCount)
         let base = digamma(nu / 2)
-        let largest = Int(observed.max() ?? 0)
-        let psi = (0...largest).map { digamma((nu + Double($0)) / 2) - base }
-        var s = 0.0, l = 0.0
-        for i in distances.indices {
-            let o = observed[i], d2 = distances[i]
-            let logTerm = log1p(d2 / nu)
-            s += psi[Int(o)] - logTerm + (d2 - o) / (nu + d2)
-            l += constants[Int(o)] - 0.5 * 0.0 - 0.5 * (nu + o) * logTerm
+        var psiPart = 0.0, logPart = 0.0, density = 0.0
+        for o in logTerms.indices where rows.countSizes[o] > 0 {
+            let size = rows.countSizes[o]
+            psiPart += size * (digamma((nu + Double(o)) / 2) - base)
+            logPart += logTerms[o]
+            density += size * constants[o] - 0.5 * (nu + Double(o)) * logTerms[o]
         }
-        return (0.5 * s, l)
+        return (0.5 * (psiPart - logPart + deficit), density)
     }
 
     /// The ν in `MultivariateTOptions.degreesOfFreedomRange` at which ∂ℓ/∂ν = 0 (a bound
@@ -91,12 +123,12 @@ enum DegreesOfFreedomStep {
     /// bisection when a step does not shrink the bracket by half within two steps: some
     /// ten derivatives (each O(n)) instead of bisection's fifty.
     /// `derivativeAtUpperBound`, when given, is `derivative` at the range's upper bound.
-    static func maximizer(distances: [Double], observed: [Double], derivativeAtUpperBound: Double? = nil) -> Double {
+    static func maximizer(rows: Rows, derivativeAtUpperBound: Double? = nil) -> Double {
         let range = MultivariateTOptions.degreesOfFreedomRange
-        var flo = derivativeAtUpperBound ?? derivative(range.upperBound, distances: distances, observed: observed)
+        var flo = derivativeAtUpperBound ?? derivative(range.upperBound, rows: rows)
         if flo >= 0 { return range.upperBound }
         var fhi = flo
-        flo = derivative(range.lowerBound, distances: distances, observed: observed)
+        flo = derivative(range.lowerBound, rows: rows)
         if flo <= 0 { return range.lowerBound }
         // f(lo) > 0 > f(hi) throughout.
         var lo = log(range.lowerBound), hi = log(range.upperBound)
@@ -107,7 +139,7 @@ enum DegreesOfFreedomStep {
             // Every third step, or when the secant point is not strictly inside, bisect.
             if step % 3 == 2 || !(mid > lo && mid < hi) { mid = 0.5 * (lo + hi) }
             if mid <= lo || mid >= hi { break }
-            let f = derivative(exp(mid), distances: distances, observed: observed)
+            let f = derivative(exp(mid), rows: rows)
             if f > 0 {
                 lo = mid; flo = f
                 if side == 1 { fhi *= 0.5 }

@@ -58,7 +58,7 @@ public struct MultivariateTEM: Sendable {
         let p = prepared.p, n = prepared.rowCount
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let blocks = RowBlocks(rowCount: n, columns: p)
-        let observed = (0..<n).map { Double(p - prepared.layout.missing[prepared.rowPattern[$0]].count) }
+        let observed = (0..<n).map { p - prepared.layout.missing[prepared.rowPattern[$0]].count }
         let began = ContinuousClock.now
 
         func prepare(_ mean: [Double], _ sigma: [Double], iteration: Int) throws(EMError) -> PreparedComponent {
@@ -116,7 +116,9 @@ public struct MultivariateTEM: Sendable {
 
         // The weighted statistics at ν from `completed` (scaled in place: each `complete` is
         // followed by one `pass`) and `distances`, and ℓ at (μ, Σ, ν) unless `knownLogLikelihood`
-        // gives it (the ν step has just computed it).
+        // gives it (the ν step has just computed it). At a finite ν a block's ℓ is
+        // Σ_stretches rows·(c_o − ½ log det Σ_oo) − ½ Σ_o (ν + o) L_o, with L_o = Σ log(1 + δ²/ν)
+        // over the block's rows of count o by `LogOnePlusSum` (no `log1p` per row).
         func pass(_ component: PreparedComponent, nu: Double, distances: [Double], knownLogLikelihood: Double? = nil) -> Pass {
             let constants = DegreesOfFreedomStep.logDensityConstants(nu: nu, columnCount: p)
             let needsLogLikelihood = knownLogLikelihood == nil
@@ -127,6 +129,7 @@ public struct MultivariateTEM: Sendable {
                 defer { cross.deallocate() }
                 let rows = blocks.rows(ofBlock: b)
                 var logLikelihood = 0.0
+                var logTerms = [LogOnePlusSum](repeating: LogOnePlusSum(), count: needsLogLikelihood && nu.isFinite ? p + 1 : 0)
                 prepared.rowPattern.withUnsafeBufferPointer { patterns in
                 prepared.missingColumns.withUnsafeBufferPointer { missingColumns in
                 prepared.missingStart.withUnsafeBufferPointer { missingStart in
@@ -143,12 +146,19 @@ public struct MultivariateTEM: Sendable {
                             let g = patterns[row]
                             var end = row + 1
                             while end < r + count && patterns[end] == g { end += 1 }
-                            let o = Double(p - (starts[g + 1] - starts[g]))
+                            let count = p - (starts[g + 1] - starts[g]), o = Double(count)
                             if needsLogLikelihood {
                                 let logDeterminant = component.logDeterminantObserved(pattern: g)
-                                for i in row..<end {
-                                    logLikelihood += DegreesOfFreedomStep.logDensity(
-                                        squaredDistance: distances[i], observed: o, logDeterminant: logDeterminant, nu: nu, constants: constants)
+                                if nu == .infinity {
+                                    for i in row..<end {
+                                        logLikelihood += DegreesOfFreedomStep.logDensity(
+                                            squaredDistance: distances[i], observed: o, logDeterminant: logDeterminant, nu: nu, constants: constants)
+                                    }
+                                } else {
+                                    logLikelihood += Double(end - row) * (constants[count] - 0.5 * logDeterminant)
+                                    var sum = logTerms[count]
+                                    for i in row..<end { sum.add(distances[i] / nu) }
+                                    logTerms[count] = sum
                                 }
                             }
                             if nu == .infinity {
@@ -175,6 +185,7 @@ public struct MultivariateTEM: Sendable {
                 }
                 }
                 }
+                for (count, sum) in logTerms.enumerated() { logLikelihood -= 0.5 * (nu + Double(count)) * sum.sum }
                 out.logLikelihood = logLikelihood
                 out.weightSum = cross[p * ld + p]
                 for i in 0..<p {
@@ -194,24 +205,15 @@ public struct MultivariateTEM: Sendable {
             return total
         }
 
-        func logLikelihood(nu: Double, distances: [Double], logDeterminants: Double) -> Double {
-            let constants = DegreesOfFreedomStep.logDensityConstants(nu: nu, columnCount: p)
-            var s = 0.0
-            constants.withUnsafeBufferPointer { constantsBuffer in
-                distances.withUnsafeBufferPointer { d in
-                    observed.withUnsafeBufferPointer { o in
-                        for i in 0..<n {
-                            s += DegreesOfFreedomStep.logDensity(squaredDistance: d[i], observed: o[i], logDeterminant: 0, nu: nu,
-                                                                 constants: constantsBuffer.baseAddress!)
-                        }
-                    }
-                }
-            }
-            return s - 0.5 * logDeterminants
+        func logLikelihood(nu: Double, rows: DegreesOfFreedomStep.Rows, logDeterminants: Double) -> Double {
+            DegreesOfFreedomStep.derivativeAndLogDensitySum(nu, rows: rows).logDensitySum - 0.5 * logDeterminants
         }
         // Rows per pattern, for Σᵢ log det Σ_oo.
         var patternRows = [Double](repeating: 0, count: prepared.layout.missing.count)
         for r in 0..<n { patternRows[prepared.rowPattern[r]] += 1 }
+        // Rows per observed count, for the ν step.
+        var countSizes = [Double](repeating: 0, count: p + 1)
+        for o in observed { countSizes[o] += 1 }
 
         let estimatesNu = options.degreesOfFreedom == nil
         var nu = options.degreesOfFreedom ?? options.initialDegreesOfFreedom
@@ -251,15 +253,14 @@ public struct MultivariateTEM: Sendable {
                 // The derivative at the upper bound first, with ℓ there from the same log(1 + δ²/ν):
                 // when ν stays at the bound (no heavy tails) that is all the ν step costs.
                 let upper = MultivariateTOptions.degreesOfFreedomRange.upperBound
-                let atUpper = DegreesOfFreedomStep.derivativeAndLogDensitySum(
-                    upper, distances: nextDistances, observed: observed,
-                    constants: DegreesOfFreedomStep.logDensityConstants(nu: upper, columnCount: p))
+                let rows = DegreesOfFreedomStep.Rows(distances: nextDistances, observed: observed, countSizes: countSizes)
+                let atUpper = DegreesOfFreedomStep.derivativeAndLogDensitySum(upper, rows: rows)
                 let candidate = atUpper.derivative >= 0 ? upper
-                    : DegreesOfFreedomStep.maximizer(distances: nextDistances, observed: observed, derivativeAtUpperBound: atUpper.derivative)
+                    : DegreesOfFreedomStep.maximizer(rows: rows, derivativeAtUpperBound: atUpper.derivative)
                 let atCandidate = candidate == upper ? atUpper.logDensitySum - 0.5 * logDeterminants
-                    : logLikelihood(nu: candidate, distances: nextDistances, logDeterminants: logDeterminants)
+                    : logLikelihood(nu: candidate, rows: rows, logDeterminants: logDeterminants)
                 // ν at a bound stays there: then ℓ at the old ν is ℓ at the candidate.
-                let atOld = candidate == nu ? atCandidate : logLikelihood(nu: nu, distances: nextDistances, logDeterminants: logDeterminants)
+                let atOld = candidate == nu ? atCandidate : logLikelihood(nu: nu, rows: rows, logDeterminants: logDeterminants)
                 if atCandidate >= atOld - 1e-10 * max(1, abs(atOld)) { nextNu = candidate }
                 knownLogLikelihood = nextNu == candidate ? atCandidate : atOld
             }
@@ -299,18 +300,15 @@ public struct MultivariateTEM: Sendable {
             columnNames: data.columnNames, mean: (0..<p).map { c[$0] + s[$0] * mean[$0] }, scale: s,
             standardizedCovariance: Matrix(checkedRowCount: p, columnCount: p, storage: sigma))
         let model = try MultivariateTModel(location: location, degreesOfFreedom: nu)
-        let imputed = try location.imputedValues(for: data, layout: prepared.layout)
-        if let k = imputed.firstIndex(where: { !$0.isFinite }) {
-            let cell = data.values.indices.lazy.filter { data.values[$0].isNaN }.dropFirst(k).first!
-            throw EMError.imputationOutOfRange(column: data.columnNames[cell % p], row: cell / p + 1)
-        }
+        let imputed = try location.imputedCells(for: data, layout: prepared.layout)
+        try imputed.checkFinite(columnNames: data.columnNames)
 
         var weights = [Double](repeating: .nan, count: data.rowCount)
         var rows: [DownweightedRow] = []
         for r in 0..<n {
-            let w = nu == .infinity ? 1 : (nu + observed[r]) / (nu + distances[r])
+            let w = nu == .infinity ? 1 : (nu + Double(observed[r])) / (nu + distances[r])
             weights[prepared.originalRow[r]] = w
-            rows.append(DownweightedRow(row: prepared.originalRow[r], weight: w, squaredDistance: distances[r], observedCount: Int(observed[r])))
+            rows.append(DownweightedRow(row: prepared.originalRow[r], weight: w, squaredDistance: distances[r], observedCount: observed[r]))
         }
         rows.sort { $0.weight != $1.weight ? $0.weight < $1.weight : $0.row < $1.row }
         let range = MultivariateTOptions.degreesOfFreedomRange
@@ -344,7 +342,7 @@ public struct MultivariateTEM: Sendable {
             history: history,
             rowWeights: weights,
             mostDownweightedRows: Array(rows.prefix(max(0, options.reportedRows))),
-            imputedValues: imputed,
+            imputedCells: imputed,
             rowsUsed: n,
             rowsWithNothingObserved: nothingObserved,
             options: options,

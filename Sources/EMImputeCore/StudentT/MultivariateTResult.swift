@@ -37,8 +37,9 @@ public struct MultivariateTResult: Sendable {
     public let rowWeights: [Double]
     /// The rows with the smallest weights, smallest first (at most `options.reportedRows`).
     public let mostDownweightedRows: [DownweightedRow]
-    /// Conditional means of the missing cells, in row-major order of the input.
-    public let imputedValues: [Double]
+    /// The conditional mean of every missing cell of the fitted matrix, each with its row and
+    /// column.
+    public let imputedCells: ImputedCells
     /// Rows that entered the likelihood.
     public let rowsUsed: Int
     /// Rows with every cell missing (imputed with μ).
@@ -52,11 +53,11 @@ public struct MultivariateTResult: Sendable {
 
     let fitted: FittedData
 
-    /// `data` with every missing cell replaced by its conditional mean (`imputedValues`).
+    /// `data` with every missing cell replaced by its conditional mean (`imputedCells`).
     ///
     /// - Parameter data: the matrix this result was fitted on.
     /// - Throws: `DataError.shapeMismatch` or `DataError.notTheFittedData` for another matrix.
     public func completed(_ data: IncompleteMatrix) throws(DataError) -> Matrix {
-        try fitted.completed(data, with: imputedValues)
+        try fitted.completed(data, with: imputedCells)
     }
 }

@@ -155,7 +155,7 @@ final class CSVReader {
             checksum.update(fresh)
             ending.update(fresh)
             // A byte-order mark is not part of the first column's name.
-            let skipped = offset == 0 && got >= 3 && fresh[0] == 0xEF && fresh[1] == 0xBB && fresh[2] == 0xBF ? 3 : 0
+            let skipped = offset == 0 ? FieldBytes.byteOrderMarkLength(fresh) : 0
             offset += got
             let available = carried + got
             if isScanning, memchr(fresh.baseAddress! + skipped, Int32(FieldBytes.quote), got - skipped) == nil {
@@ -197,9 +197,10 @@ final class CSVReader {
     }
 
     private func feedStart(_ bytes: UnsafeRawBufferPointer) throws {
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
-            try onSegment?(UnsafeRawBufferPointer(rebasing: bytes[0..<3]))
-            try feedLines(UnsafeRawBufferPointer(rebasing: bytes[3...]))
+        let mark = FieldBytes.byteOrderMarkLength(bytes)
+        if mark > 0 {
+            try onSegment?(UnsafeRawBufferPointer(rebasing: bytes[0..<mark]))
+            try feedLines(UnsafeRawBufferPointer(rebasing: bytes[mark...]))
         } else {
             try feedLines(bytes)
         }

@@ -1,3 +1,5 @@
+import EMImputeCore
+
 /// One data row of a completed table as the writer produced it: the modelled values (observed
 /// cells as read, imputed cells as written) and the imputed cells themselves.
 public struct CompletedRow: Sendable {

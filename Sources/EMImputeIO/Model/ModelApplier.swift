@@ -67,7 +67,7 @@ public enum ModelApplier {
     static func apply(_ model: FittedModel, path: String?, display: String, options: CSVReadOptions,
                       output: OutputTarget, adjustment: ImputedValueAdjustment?, computesDeviations: Bool,
                       consumers: [any CompletedRowConsumer], snapshot: InputSnapshot? = nil, threads: Int? = nil,
-                      chunkSize: Int = RecordBoundaries.defaultChunkSize) throws -> Summary {
+                      chunkSize: Int = RecordBoundaries.completionChunkSize) throws -> Summary {
         if let adjustment, adjustment.observed.count != model.dimension {
             throw ImputedValueAdjustment.ShapeError.columnCount(expected: adjustment.observed.count, found: model.dimension)
         }
@@ -225,9 +225,10 @@ private final class ApplySink: CSVRecordSink {
         if !skippedByteOrderMark, raw.count >= 3 || isFinal {
             // A byte-order mark is copied as is and never taken as part of a field.
             skippedByteOrderMark = true
-            if raw.starts(with: [0xEF, 0xBB, 0xBF]) {
-                if options.headerRecord == nil { try raw[0..<3].withUnsafeBytes { try output.write($0) } }
-                rawPosition = 3
+            let mark = FieldBytes.byteOrderMarkLength(raw)
+            if mark > 0 {
+                if options.headerRecord == nil { try raw[0..<mark].withUnsafeBytes { try output.write($0) } }
+                rawPosition = mark
             }
         }
         guard skippedByteOrderMark else { return }

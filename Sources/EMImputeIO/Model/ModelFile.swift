@@ -302,7 +302,7 @@ public struct ModelFile: Codable, Sendable {
 
     /// The first byte that is not a byte-order mark or JSON white space.
     private static func firstSignificantByte(_ bytes: [UInt8]) -> UInt8? {
-        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let start = FieldBytes.byteOrderMarkLength(bytes)
         return bytes[min(start, bytes.count)...].first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
     }
 

@@ -132,13 +132,12 @@ enum RangeCompletion {
         // Before the data: a byte-order mark and the header, copied (or not) as they are.
         var position = 0
         var line = chunk.firstLine
-        let hasByteOrderMark = isFirst && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-        if hasByteOrderMark {
+        if isFirst, FieldBytes.byteOrderMarkLength(bytes) > 0 {
             // A byte-order mark is copied as is and never taken as part of a field; a long
             // file has it once.
-            position = 3
+            position = FieldBytes.byteOrderMark.count
             for (s, stream) in streams.enumerated() where stream.longFormat?.isFirst != false {
-                workspace.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<3]))
+                workspace.outputs[s].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<position]))
             }
         }
         // The data records, by the quote-free scanner when the range has no quote byte.
@@ -352,7 +351,7 @@ enum RangeCompletion {
         var length = min(size, 1 << 16)
         while true {
             let bytes = try readBytes(fd: fd, range: 0..<length, size: size, file: file)
-            let start = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+            let start = FieldBytes.byteOrderMarkLength(bytes)
             let isFinal = length == size
             if bytes.withUnsafeBufferPointer({ scanner.next(in: $0, from: start, isFinal: isFinal, into: &record) }) { return record.end }
             if isFinal { return 0 }

@@ -83,7 +83,7 @@ public struct ImputationJob: Sendable {
                                                              threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         // Kept rows beyond the memory limit go to a temporary file, read back every iteration.
         var spill: KeptRowsSpillFile?
-        if table.statistics.keptCellCount * MemoryLayout<Double>.size > memoryLimit.byteCount {
+        if memoryLimit.isExceeded(byKeptCells: table.statistics.keptCellCount) {
             let file = try KeptRowsSpillFile()
             try table.spillKeptRows(to: file)
             spill = file

@@ -7,9 +7,11 @@ public struct LittleTestReport: Codable, Sendable {
     public struct Pattern: Codable, Sendable {
         /// The missing modelled columns.
         public var missing: [String]
+        /// Rows with this pattern.
         public var rows: Int
         /// |O_g| (the block's rank when it was pseudo-inverted).
         public var degreesOfFreedom: Int
+        /// The pattern's contribution to d².
         public var contribution: Double
         /// Whether Σ̂_gg was singular and pseudo-inverted.
         public var pseudoInverse: Bool
@@ -17,6 +19,7 @@ public struct LittleTestReport: Codable, Sendable {
 
     /// d².
     public var statistic: Double
+    /// The statistic's degrees of freedom, Σ_g |O_g| − p.
     public var degreesOfFreedom: Int
     /// null when df ≤ 0 (a single pattern).
     public var pValue: Double?
@@ -34,6 +37,7 @@ public struct LittleTestReport: Codable, Sendable {
         }
     }
 
+    /// Encodes every key, a nil p-value as null.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(statistic, forKey: .statistic)
@@ -45,9 +49,13 @@ public struct LittleTestReport: Codable, Sendable {
 
 /// Standard errors of μ̂ and Σ̂ from the observed information (`standardErrors`).
 public struct StandardErrorReport: Codable, Sendable {
+    /// Standard errors of μ̂, per modelled column.
     public var mean: [Double]
+    /// Standard errors of Σ̂, p×p.
     public var covariance: [[Double]]
+    /// The fraction of missing information of each μ̂ⱼ.
     public var meanFractionMissing: [Double]
+    /// The fraction of missing information of each Σ̂ⱼₖ, p×p.
     public var covarianceFractionMissing: [[Double]]
 
     /// The report of `errors`.
@@ -63,10 +71,15 @@ public struct StandardErrorReport: Codable, Sendable {
 public struct PooledReport: Codable, Sendable {
     /// What is pooled: a column name, `a ~ b` for a correlation, or a regression term.
     public var name: String
+    /// The pooled estimate (the mean of the M estimates).
     public var estimate: Double
+    /// √ of `totalVariance`.
     public var standardError: Double
+    /// Ū, the mean of the M within-imputation variances.
     public var withinVariance: Double
+    /// B, the variance of the M estimates.
     public var betweenVariance: Double
+    /// T = Ū + (1 + 1/M) B.
     public var totalVariance: Double
     /// Complete-data degrees of freedom (null for ∞).
     public var completeDataDegreesOfFreedom: Double?
@@ -78,9 +91,13 @@ public struct PooledReport: Codable, Sendable {
     public var proportionOfVarianceMissing: Double
     /// mice's `fmi`.
     public var fractionOfMissingInformation: Double
+    /// The estimate over its standard error.
     public var tStatistic: Double
+    /// The two-sided p-value of `tStatistic` on `degreesOfFreedom`.
     public var pValue: Double
+    /// The lower end of the 95% interval.
     public var lower95: Double
+    /// The upper end of the 95% interval.
     public var upper95: Double
 
     /// The report of `pooled`, named `name`.
@@ -102,6 +119,7 @@ public struct PooledReport: Codable, Sendable {
         upper95 = pooled.upperBound95
     }
 
+    /// Encodes every key, a nil complete-data degrees of freedom as null.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
@@ -126,10 +144,15 @@ public struct PooledReport: Codable, Sendable {
 public struct MultipleImputationReport: Codable, Sendable {
     /// One imputation's weighted-EM diagnostics.
     public struct Draw: Codable, Sendable {
+        /// m, 1-based.
         public var imputation: Int
+        /// Weighted-EM iterations from the warm start.
         public var iterations: Int
+        /// Whether the weighted EM converged.
         public var converged: Bool
+        /// Cells redrawn because a draw fell outside its bounds.
         public var redrawnCells: Int
+        /// Cells set to the nearest bound.
         public var cellsSetToBound: Int
         /// μ̃ₘ, the parameter draw's mean.
         public var mean: [Double]
@@ -139,7 +162,9 @@ public struct MultipleImputationReport: Codable, Sendable {
     public struct Regression: Codable, Sendable {
         /// As given, e.g. `Ozone ~ Wind + Temp`.
         public var formula: String
+        /// The response column.
         public var response: String
+        /// The predictor columns.
         public var predictors: [String]
         /// `(Intercept)`, then the predictors.
         public var terms: [PooledReport]
@@ -151,13 +176,17 @@ public struct MultipleImputationReport: Codable, Sendable {
     public var method: String
     /// Whether draws were redrawn until inside each column's observed range (`--bounded-draws`).
     public var boundedDraws: Bool
+    /// Each imputation's diagnostics, m = 1 … M.
     public var draws: [Draw]
     /// Standard deviation over the imputations of each column's μ̃ₘ.
     public var meanSpread: [Double]
+    /// Each modelled column's pooled mean.
     public var pooledMeans: [PooledReport]
+    /// Each modelled column's pooled standard deviation.
     public var pooledStandardDeviations: [PooledReport]
     /// One per pair of modelled columns (`a ~ b`); only pairs whose correlation could be pooled.
     public var pooledCorrelations: [PooledReport]
+    /// The pooled regressions, as asked for.
     public var regressions: [Regression]
 
     /// The section for `result`, pooled as `analysis` and `regressions` (with their formulas).

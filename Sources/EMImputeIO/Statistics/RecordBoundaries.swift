@@ -30,6 +30,12 @@ enum RecordBoundaries {
     /// costs do not matter, small enough that both cores stay busy to the end.
     static let defaultChunkSize = 4 << 20
 
+    /// The cut-point spacing of pass 2 (`RangeCompletion`): a range in flight holds its bytes,
+    /// its parsed values, its completed output and its completed rows — about four times its
+    /// size — and up to two ranges per thread are in flight, so smaller ranges than pass 1's
+    /// keep pass 2's memory small (the output does not depend on the spacing).
+    static let completionChunkSize = 1 << 20
+
     private static let blockSize = 1 << 16
 
     /// The ranges of the first `size` bytes of `fd`.

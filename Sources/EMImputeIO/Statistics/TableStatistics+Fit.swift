@@ -1,6 +1,31 @@
 import EMImputeCore
 
 extension TableStatistics {
+    /// Fits `em` to these statistics with the kept rows of rare patterns in memory up to
+    /// `memoryLimit` and, beyond it, in a temporary file (`KeptRowsSpillFile`) read back every
+    /// iteration — the same estimates, bit for bit. The kept rows are back in memory when it
+    /// returns (or throws).
+    ///
+    /// - Returns: the fit, and the bytes spilled (nil when the kept rows stayed in memory).
+    /// - Throws: what `GaussianEM.fit` throws, and `KeptRowsSpillError`.
+    public mutating func fit(_ em: GaussianEM, memoryLimit: MemoryLimit,
+                             progress: ((IterationRecord) -> Void)? = nil) throws -> (result: EMResult, spilledBytes: Int?) {
+        guard memoryLimit.isExceeded(byKeptCells: statistics.keptCellCount) else {
+            return (try em.fit(statistics, progress: progress), nil)
+        }
+        let spill = try KeptRowsSpillFile()
+        try spillKeptRows(to: spill)
+        let result: EMResult
+        do {
+            result = try em.fit(statistics, keptRows: spill, progress: progress)
+        } catch {
+            try restoreKeptRows(from: spill)
+            throw error
+        }
+        try restoreKeptRows(from: spill)
+        return (result, spill.byteCount)
+    }
+
     /// The model file of `result`, a fit on these statistics, recording `adjustment` (by
     /// default the observed ranges with no adjustment chosen) for `apply`.
     public func modelFile(for result: EMResult, adjustment: ImputedValueAdjustment? = nil) throws -> ModelFile {

@@ -1,15 +1,16 @@
-/// One imputed cell of a completed table, produced once by the writer and read by everything
-/// downstream (the conditional-deviations file, the report's column summaries and histograms,
-/// the library's completed matrix): nothing matches values to cells by counting missing cells.
+/// One imputed cell: where it is (row, column) and the value put there — the unit every
+/// consumer of imputations reads (a completed matrix, the CSV writer, the reports), so that
+/// nothing matches values to cells by counting missing cells.
 public struct ImputedCell: Sendable, Equatable {
-    /// The data row, from 0 (the header is not counted).
+    /// The data row, from 0 (a CSV's header is not counted).
     public var row: Int
-    /// The modelled column, from 0, in the model's column order.
+    /// The column, from 0: the matrix's column, or for a table the modelled column in the
+    /// model's order.
     public var column: Int
-    /// The value as written: the model's imputation after any rounding or clamping.
+    /// The imputed value (in a written table, after any rounding or clamping).
     public var value: Double
     /// The conditional standard deviation of the cell given the observed cells of its row,
-    /// when it was asked for.
+    /// when it was computed.
     public var conditionalStandardDeviation: Double?
 
     /// A cell from its parts.
