@@ -1,3 +1,5 @@
+import EMImputeCore
+
 /// Consecutive completed rows in flat buffers, as pass 2 completes a range of its input: what
 /// a `CompletedRowBatchConsumer` reads instead of one `CompletedRow` (an array of values and
 /// one of cells) per row.
