@@ -169,15 +169,9 @@ enum ExpectationExchange {
     static func standardStreams(_ request: ExpectationRequest) throws -> ExpectationSums {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var bytes = Array(try encoder.encode(request)) + [10]
-        try bytes.withUnsafeMutableBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let w = write(1, buffer.baseAddress! + done, buffer.count - done)
-                if w < 0 && errno == EINTR { continue }
-                if w <= 0 { throw OutputError.standardOutputClosed }
-                done += w
-            }
+        let bytes = Array(try encoder.encode(request)) + [10]
+        try bytes.withUnsafeBytes { buffer in
+            do { try FileDescriptorIO.writeAll(1, buffer.baseAddress!, count: buffer.count) } catch { throw OutputError.standardOutputClosed }
         }
         guard let line = readLine(strippingNewline: true) else { throw Failure.inputEnded(step: request.step) }
         let parts: [ExpectationSums]

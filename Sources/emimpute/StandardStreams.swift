@@ -1,4 +1,5 @@
 import EMImpute
+import EMImputeIO
 import Foundation
 
 /// The process's standard streams, made safe to use whatever the caller did with them.
@@ -34,15 +35,9 @@ enum StandardStreams {
     /// Writes a line to standard error. A diagnostic that cannot be written (standard error
     /// closed, full, or its reader gone) is dropped: the exit status still tells the truth.
     static func printError(_ line: String) {
-        var bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                let w = write(2, buffer.baseAddress! + done, buffer.count - done)
-                if w < 0 && errno == EINTR { continue }
-                if w <= 0 { return }
-                done += w
-            }
+        let bytes = Array((line + "\n").utf8)
+        bytes.withUnsafeBytes { buffer in
+            try? FileDescriptorIO.writeAll(2, buffer.baseAddress!, count: buffer.count)
         }
     }
 

@@ -50,9 +50,11 @@ struct MixtureImputationTests {
                 if between > 0.01 * within { betweenMatters = true }
             }
         }
-        #expect(values.count == fit.imputedValues.count)
-        #expect(maxRelativeDifference(fit.imputedValues, values, floor: [Double](repeating: 1, count: values.count)) < 1e-9)
-        #expect(maxRelativeDifference(fit.imputedStandardDeviations, deviations) < 1e-9)
+        // The cells come sorted by (row, column), the order the loop above visits them in.
+        let fitted = fit.imputedCells.map(\.value), fittedDeviations = fit.imputedCells.map { $0.conditionalStandardDeviation ?? .nan }
+        #expect(values.count == fitted.count)
+        #expect(maxRelativeDifference(fitted, values, floor: [Double](repeating: 1, count: values.count)) < 1e-9)
+        #expect(maxRelativeDifference(fittedDeviations, deviations) < 1e-9)
         // Some row sits between clusters, so the between-component part is really tested.
         #expect(betweenMatters)
     }
@@ -70,7 +72,7 @@ struct MixtureImputationTests {
         options.starts = 3
         let fit = try GaussianMixtureEM(options: options).fit(data)
         #expect(fit.hasConverged && fit.emptyComponents.isEmpty && fit.regularizedComponents.isEmpty)
-        #expect(fit.imputedValues.allSatisfy(\.isFinite) && fit.imputedStandardDeviations.allSatisfy(\.isFinite))
+        #expect(fit.imputedCells.allSatisfy { $0.value.isFinite && ($0.conditionalStandardDeviation ?? .nan).isFinite })
         // The three centres of `threeClusterSample`, each found by one component.
         let centres: [[Double]] = [[0, 0, 0], [6, 1, -4], [-5, 7, 3]]
         for centre in centres {

@@ -34,21 +34,14 @@ extension CSVInput {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let got = read(source, buffer, size)
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
+            let got: Int
+            do {
+                got = try FileDescriptorIO.read(source, into: buffer, count: size)
+            } catch {
+                throw CSVError(file: file, kind: .cannotOpen(reason: error.reason))
             }
             if got == 0 { return }
-            var done = 0
-            while done < got {
-                let w = write(spool, buffer + done, got - done)
-                if w < 0 {
-                    if errno == EINTR { continue }
-                    throw CSVError(file: file, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: String(cString: strerror(errno))))
-                }
-                done += w
-            }
+            try CSVReader.spool(spool, buffer, got, file: file)
         }
     }
 }

@@ -46,15 +46,10 @@ public final class KeptRowsSpillFile: KeptRowStorage, @unchecked Sendable {
     /// - Throws: `KeptRowsSpillError.cannotWrite` (a full disk, typically).
     public func append(_ cells: UnsafeBufferPointer<Double>) throws(KeptRowsSpillError) {
         guard let base = cells.baseAddress, !cells.isEmpty else { return }
-        let raw = UnsafeRawPointer(base), total = cells.count * MemoryLayout<Double>.size
-        var done = 0
-        while done < total {
-            let w = pwrite(fd, raw + done, total - done, off_t(byteCount + done))
-            if w < 0 {
-                if errno == EINTR { continue }
-                throw .cannotWrite(folder: folder, reason: String(cString: strerror(errno)))
-            }
-            done += w
+        do {
+            try FileDescriptorIO.writeAll(fd, UnsafeRawPointer(base), count: cells.count * MemoryLayout<Double>.size, at: byteCount)
+        } catch {
+            throw .cannotWrite(folder: folder, reason: error.reason)
         }
         cellCount += cells.count
     }
@@ -63,16 +58,13 @@ public final class KeptRowsSpillFile: KeptRowStorage, @unchecked Sendable {
     /// - Throws: `KeptRowsSpillError.cannotRead`.
     public func readCells(_ cells: Range<Int>, into buffer: UnsafeMutablePointer<Double>) throws {
         precondition(cells.lowerBound >= 0 && cells.upperBound <= cellCount, "cells outside the spill file")
-        let raw = UnsafeMutableRawPointer(buffer), total = cells.count * MemoryLayout<Double>.size
-        let offset = cells.lowerBound * MemoryLayout<Double>.size
-        var done = 0
-        while done < total {
-            let got = pread(fd, raw + done, total - done, off_t(offset + done))
-            if got < 0 && errno == EINTR { continue }
-            guard got > 0 else {
-                throw KeptRowsSpillError.cannotRead(reason: got < 0 ? String(cString: strerror(errno)) : "the file is shorter than written")
-            }
-            done += got
+        let total = cells.count * MemoryLayout<Double>.size
+        let got: Int
+        do {
+            got = try FileDescriptorIO.readFully(fd, into: buffer, count: total, at: cells.lowerBound * MemoryLayout<Double>.size)
+        } catch {
+            throw KeptRowsSpillError.cannotRead(reason: error.reason)
         }
+        guard got == total else { throw KeptRowsSpillError.cannotRead(reason: "the file is shorter than written") }
     }
 }

@@ -282,10 +282,11 @@ public struct ModelFile: Codable, Sendable {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var hasCheckedStart = false
         while true {
-            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ModelFileError.cannotOpen(path: path, errno: errno)
+            let n: Int
+            do {
+                n = try chunk.withUnsafeMutableBytes { try FileDescriptorIO.read(fd, into: $0.baseAddress!, count: $0.count) }
+            } catch let error as SystemCallError {
+                throw ModelFileError.cannotOpen(path: path, errno: error.code)
             }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])

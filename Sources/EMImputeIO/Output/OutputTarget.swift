@@ -166,16 +166,13 @@ public final class OutputTarget {
             fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
             guard fd >= 0 else { throw OutputError.cannotCreate(path: name, reason: String(cString: strerror(errno))) }
         }
-        var done = 0
-        while done < bytes.count {
-            let w = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if w < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE { throw OutputError.brokenPipe }
-                if errno == ENOSPC || errno == EDQUOT { throw OutputError.deviceFull(path: name) }
-                throw OutputError.writeFailed(path: name, reason: String(cString: strerror(errno)))
-            }
-            done += w
+        guard let base = bytes.baseAddress else { return }
+        do {
+            try FileDescriptorIO.writeAll(fd, base, count: bytes.count)
+        } catch {
+            if error.code == EPIPE { throw OutputError.brokenPipe }
+            if error.code == ENOSPC || error.code == EDQUOT { throw OutputError.deviceFull(path: name) }
+            throw OutputError.writeFailed(path: name, reason: error.reason)
         }
     }
 }

@@ -134,10 +134,11 @@ enum RecordBoundaries {
         defer { buffer.deallocate() }
         var offset = range.lowerBound
         while offset < range.upperBound {
-            let got = pread(fd, buffer.baseAddress, min(blockSize, range.upperBound - offset), off_t(offset))
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
+            let got: Int
+            do {
+                got = try FileDescriptorIO.read(fd, into: buffer.baseAddress!, count: min(blockSize, range.upperBound - offset), at: offset)
+            } catch {
+                throw CSVError(file: file, kind: .cannotOpen(reason: error.reason))
             }
             if got == 0 { return }
             if !body(UnsafeBufferPointer(rebasing: buffer[0..<got])) { return }
