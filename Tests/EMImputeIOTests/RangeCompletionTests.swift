@@ -28,6 +28,29 @@ struct RangeCompletionTests {
         return Array(text.utf8)
     }
 
+    /// The same without a quote byte, so that every range is split by the quote-free scanner
+    /// (the sequential read is libcsv's): spaces and tabs around fields and at line starts,
+    /// missing first and last fields, codes with spaces, CR, LF and CRLF line ends, blank and
+    /// spaces-only lines, a byte-order mark and no final line end.
+    static func quoteFreeFile(rows: Int, delimiter: String = ",") -> [UInt8] {
+        var generator = SplitMix64(seed: 8)
+        let space = delimiter == "\t" ? " " : " \t"
+        var text = "\u{FEFF} id \(delimiter)x\(delimiter) y\(delimiter)note\(delimiter)z \r\n"
+        for i in 0..<rows {
+            func cell() -> String {
+                let u = generator.next() % 100
+                if u < 20 { return ["NA", "", " NA ", "  ", "\(space)NA"][Int(u % 5)] }
+                let number = String(Double(generator.next() % 10_000) / 100 - 50)
+                return u < 30 ? " \(number)\(space)" : number
+            }
+            let lead = i % 13 == 0 ? "  " : ""
+            let end = ["\r\n", "\n", "\r", "\n  \n", "\n\n\(space)\n"][i % 17 == 0 ? 3 + i % 2 : i % 3]
+            text += "\(lead)\(cell())\(delimiter)\(cell())\(delimiter)\(cell())\(delimiter)n \(i)\(delimiter)\(cell())\(end)"
+        }
+        text += "  NA\(delimiter)1\(delimiter)\(delimiter)last\(delimiter)3  "
+        return Array(text.utf8)
+    }
+
     static let model: GaussianModel = {
         let table = try! CSVLoader.load(temporaryFile(bytes: messyFile(rows: 300)))
         return try! GaussianEM().fit(table.matrix).model
@@ -41,7 +64,8 @@ struct RangeCompletionTests {
 
     /// The completed bytes and rows of `path` (nil: through a FIFO, read sequentially).
     static func complete(_ path: String, sequential: Bool = false, threads: Int = 1, chunkSize: Int = 1 << 22,
-                         snapshot: InputSnapshot? = nil) throws -> (bytes: [UInt8], rows: [CompletedRow], summary: ModelApplier.Summary) {
+                         snapshot: InputSnapshot? = nil, options: CSVReadOptions = CSVReadOptions(),
+                         model: GaussianModel = model) throws -> (bytes: [UInt8], rows: [CompletedRow], summary: ModelApplier.Summary) {
         let out = NSTemporaryDirectory() + "/emimpute-ranges-\(UUID().uuidString).csv"
         let target = try OutputTarget.file(out)
         let rows = Rows()
@@ -60,7 +84,7 @@ struct RangeCompletionTests {
             feeder!.start()
         }
         defer { if sequential { unlink(input) } }
-        let summary = try ModelApplier.apply(.gaussian(model), path: input, display: input, options: CSVReadOptions(), output: target,
+        let summary = try ModelApplier.apply(.gaussian(model), path: input, display: input, options: options, output: target,
                                              adjustment: nil, computesDeviations: true, consumers: [rows], snapshot: snapshot,
                                              threads: threads, chunkSize: chunkSize)
         try target.commit()
@@ -87,6 +111,32 @@ struct RangeCompletionTests {
         #expect(written.hasPrefix("\u{FEFF}id,x,\"y\",note,z\r\n"))
         #expect(!written.contains("NA"))
         #expect(written.contains("\"line\nbreak, \"\"quoted\"\"\""))
+    }
+
+    @Test(arguments: [",", "\t", ";"])
+    func quoteFreeRangesWriteWhatLibCSVWrites(delimiter: String) throws {
+        let path = temporaryFile(bytes: Self.quoteFreeFile(rows: 1500, delimiter: delimiter))
+        var options = CSVReadOptions()
+        options.delimiter = UInt8(ascii: Unicode.Scalar(delimiter)!)
+        let model = try GaussianEM().fit(CSVLoader.load(path, options: options).matrix).model
+        let reference = try Self.complete(path, sequential: true, options: options, model: model)
+        #expect(reference.summary.rows == 1501)
+        #expect(reference.summary.imputedCells > 1000)
+        #expect(reference.summary.warnings.count == 1)
+        for (threads, chunkSize) in [(1, 1 << 22), (2, 1 << 22), (1, 97), (2, 61), (3, 1000), (2, 1)] {
+            let ranged = try Self.complete(path, threads: threads, chunkSize: chunkSize, options: options, model: model)
+            #expect(ranged.bytes == reference.bytes, "threads \(threads), ranges of \(chunkSize) bytes")
+            #expect(ranged.rows.map(\.index) == reference.rows.map(\.index))
+            #expect(ranged.rows.map(\.imputed) == reference.rows.map(\.imputed))
+            #expect(ranged.rows.map(\.values) == reference.rows.map(\.values))
+            #expect(ranged.summary.imputedCells == reference.summary.imputedCells)
+            #expect(ranged.summary.warnings == reference.summary.warnings)
+        }
+        // Only missing cells changed, their spaces with them; the rest is the input's bytes.
+        let written = String(decoding: reference.bytes, as: UTF8.self)
+        #expect(written.hasPrefix("\u{FEFF} id \(delimiter)x\(delimiter) y\(delimiter)note"))
+        #expect(!written.contains("NA"))
+        #expect(written.contains("\(delimiter)last\(delimiter)3  "))
     }
 
     /// Pass 1 reads in its ranges, pass 2 in others: the bytes are still checked in order, and

@@ -11,13 +11,14 @@
 /// ```
 public final class ConditionalImputer {
     private let model: GaussianModel
-    private var solver: ConditionalSolver
+    // Used once per row by the one thread that owns the imputer: no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var solver: ConditionalSolver
     /// Whether K = Σ⁻¹ (standardised) is finite: not so when S, though positive definite, is
     /// so close to singular that its inverse overflows; every pattern then fails to prepare.
     private let hasFinitePrecision: Bool
     /// The pattern last prepared successfully, nil before the first or after a failure: the
     /// solver's buffers hold that pattern's solution only while this is set.
-    private var prepared: [Int]?
+    @exclusivity(unchecked) private var prepared: [Int]?
     /// Whether that pattern has nothing observed: its conditional distribution is then the
     /// marginal N(μ, Σ), used as it is, without a solve that rounding could defeat.
     private var preparedIsMarginal = false
@@ -28,6 +29,8 @@ public final class ConditionalImputer {
     private let deviation: UnsafeMutablePointer<Double>
     private let conditional: UnsafeMutablePointer<Double>
     private let work: UnsafeMutablePointer<Double>
+    /// The observed columns of the row in hand (`impute(row:deviations:)`).
+    private let observed: UnsafeMutablePointer<Int>
 
     /// An imputer for `model`.
     /// - Complexity: O(p³) (Σ is factorised and inverted once).
@@ -50,6 +53,8 @@ public final class ConditionalImputer {
         conditional.initialize(repeating: 0, count: max(1, p))
         work = .allocate(capacity: max(1, p))
         work.initialize(repeating: 0, count: max(1, p))
+        observed = .allocate(capacity: max(1, p))
+        observed.initialize(repeating: 0, count: max(1, p))
         solver = ConditionalSolver(columnCount: p)
     }
 
@@ -59,6 +64,7 @@ public final class ConditionalImputer {
         deviation.deallocate()
         conditional.deallocate()
         work.deallocate()
+        observed.deallocate()
     }
 
     /// Solves for the pattern with missing columns `m` (ascending); a pattern with nothing
@@ -73,10 +79,16 @@ public final class ConditionalImputer {
             return
         }
         for (a, j) in m.enumerated() { missing[a] = j }
-        guard hasFinitePrecision, solver.solve(precision: precision, missing: UnsafeBufferPointer(start: missing, count: m.count)) else {
-            throw .illConditioned(missingColumns: m.map { model.columnNames[$0] })
-        }
+        try solveMissing(count: m.count)
         prepared = m
+    }
+
+    /// Solves for the pattern whose `count` missing columns (ascending, fewer than all) are in
+    /// `missing`.
+    private func solveMissing(count: Int) throws(GaussianModelError) {
+        guard hasFinitePrecision, solver.solve(precision: precision, missing: UnsafeBufferPointer(start: missing, count: count)) else {
+            throw .illConditioned(missingColumns: (0..<count).map { model.columnNames[missing[$0]] })
+        }
     }
 
     /// Fills the missing cells of `row` for the pattern last prepared.
@@ -119,6 +131,47 @@ public final class ConditionalImputer {
             out[j] = model.scale[j] * solver.conditionalCovariance[a * m.count + a].squareRoot()
         }
         return out
+    }
+
+    /// Replaces the NaN cells of the model's `dimension` values at `row` by their conditional
+    /// means and, when `deviations` is given, writes there each NaN cell's conditional standard
+    /// deviation (0 for observed cells): the numbers of `conditionalStandardDeviations(row:)`
+    /// and `impute(row:)` — the same operations in the same order — with nothing allocated
+    /// (the writer's path, once per row).
+    ///
+    /// - Throws: `DataError.infiniteValue` when a cell is ±∞, `GaussianModelError.illConditioned`
+    ///   as `impute(row:)`; nothing is written then.
+    package func impute(row: UnsafeMutablePointer<Double>, deviations: UnsafeMutablePointer<Double>?) throws {
+        let p = model.dimension
+        var no = 0, nm = 0
+        for j in 0..<p {
+            let v = row[j]
+            if v.isNaN { missing[nm] = j; nm += 1 } else if v.isInfinite { throw DataError.infiniteValue(row: 0, column: j) } else { observed[no] = j; no += 1 }
+        }
+        if let deviations { deviations.update(repeating: 0, count: p) }
+        guard nm > 0 else { return }
+        prepared = nil
+        let mu = model.mean, s = model.scale
+        if nm == p {
+            // Nothing observed: the marginal distribution, as `prepare` and `fillPrepared` use it.
+            if let deviations { for (j, sd) in model.standardDeviations.enumerated() { deviations[j] = sd } }
+            for j in 0..<p { row[j] = mu[j] }
+            return
+        }
+        try solveMissing(count: nm)
+        if let deviations {
+            for a in 0..<nm { deviations[missing[a]] = s[missing[a]] * solver.conditionalCovariance[a * nm + a].squareRoot() }
+        }
+        deviation.update(repeating: 0, count: p)
+        for b in 0..<no {
+            let j = observed[b]
+            deviation[j] = row[j] / s[j] - mu[j] / s[j]
+        }
+        solver.conditionalDeviations(deviation, into: conditional, work: work)
+        for a in 0..<nm {
+            let j = missing[a]
+            row[j] = mu[j] + s[j] * conditional[a]
+        }
     }
 
     /// Replaces the NaN cells of `row` by their conditional means (the label of `GaussianModel`'s

@@ -189,11 +189,7 @@ final class CSVReader {
 
     /// Once the input has been read: its last line, when the input does not end with a line
     /// end (and that line is not blank), as `(line number, text shown with PrintableText)`.
-    var unterminatedLastLine: (line: Int, text: String)? {
-        guard !ending.endsWithLineEnd, ending.lastLineHasText else { return nil }
-        let text = ending.lastLineStart.withUnsafeBufferPointer { PrintableText.of($0, limit: InputEnding.shownLength).text }
-        return (line, ending.lastLineIsLonger && !text.hasSuffix("…") ? text + "…" : text)
-    }
+    var unterminatedLastLine: (line: Int, text: String)? { ending.unterminatedLastLine(line: line) }
 
     /// The first bytes of the input: a UTF-8 byte-order mark is not part of the first column's name.
     private func feedStart(_ start: [UInt8]) throws {
@@ -286,6 +282,14 @@ struct InputEnding {
     private(set) var lastLineIsLonger = false
     /// Whether the last line has anything but spaces and tabs (blank lines are skipped).
     private(set) var lastLineHasText = false
+
+    /// The stream's last line, numbered `line`, when the stream does not end with a line end
+    /// (and that line is not blank), as `(line, text shown with PrintableText)`.
+    func unterminatedLastLine(line: Int) -> (line: Int, text: String)? {
+        guard !endsWithLineEnd, lastLineHasText else { return nil }
+        let text = lastLineStart.withUnsafeBufferPointer { PrintableText.of($0, limit: Self.shownLength).text }
+        return (line, lastLineIsLonger && !text.hasSuffix("…") ? text + "…" : text)
+    }
 
     /// Adds the next bytes of the stream.
     ///

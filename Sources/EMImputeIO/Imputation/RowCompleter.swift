@@ -15,12 +15,38 @@ struct RowCompleter {
         case values(@Sendable (_ row: Int, _ column: Int) throws -> Double)
     }
 
+    /// A row's missing columns, deviations and values as read, without an allocation per row.
+    final class Scratch {
+        private var capacity = 0
+        private var buffer: UnsafeMutableRawPointer?
+
+        deinit { buffer?.deallocate() }
+
+        /// Room for rows of `p` values; returns the start of the buffer.
+        private func reserve(_ p: Int) -> UnsafeMutableRawPointer {
+            if let buffer, p <= capacity { return buffer }
+            buffer?.deallocate()
+            // Columns as Int, then deviations and values as Double: three rows of words.
+            capacity = max(1, p)
+            let words = 3 * capacity
+            buffer = .allocate(byteCount: words * 8, alignment: 8)
+            buffer!.initializeMemory(as: UInt64.self, repeating: 0, count: words)
+            return buffer!
+        }
+
+        func missing(_ p: Int) -> UnsafeMutablePointer<Int> { reserve(p).assumingMemoryBound(to: Int.self) }
+        func deviations(_ p: Int) -> UnsafeMutablePointer<Double> { (reserve(p) + 8 * capacity).assumingMemoryBound(to: Double.self) }
+        func original(_ p: Int) -> UnsafeMutablePointer<Double> { (reserve(p) + 16 * capacity).assumingMemoryBound(to: Double.self) }
+    }
+
     /// What the draws of a drawing completer did (cells redrawn for their bounds, or set to one).
     final class DrawTally {
         var counts = RowDrawer.Counts()
     }
 
     private let source: Source
+    /// Per-row buffers, reused (a completer belongs to one thread).
+    private let scratch = Scratch()
     private let adjustment: ImputedValueAdjustment?
     private let columnNames: [String]
     /// Whether the cells carry their conditional standard deviations.
@@ -67,35 +93,49 @@ struct RowCompleter {
     func complete(_ values: [Double], index: Int) throws -> CompletedRow {
         guard values.contains(where: \.isNaN) else { return CompletedRow(index: index, values: values, imputed: []) }
         var row = values
-        var deviations: [Double] = []
+        var cells: [ImputedCell] = []
+        try row.withUnsafeMutableBufferPointer { row in
+            _ = try complete(row: row.baseAddress!, count: row.count, index: index, into: &cells)
+        }
+        return CompletedRow(index: index, values: row, imputed: cells)
+    }
+
+    /// Completes data row `index` (from 0) in place: the `count` modelled values at `row`
+    /// (model order, NaN = missing) get their imputed cells as written, and those cells are
+    /// appended to `cells` in column order. Nothing is allocated per row (pass 2's path).
+    ///
+    /// - Returns: the number of imputed cells.
+    /// - Throws: as `complete(_:index:)`; `row` and `cells` are then unspecified.
+    func complete(row: UnsafeMutablePointer<Double>, count p: Int, index: Int, into cells: inout [ImputedCell]) throws -> Int {
+        let missing = scratch.missing(p), deviations = scratch.deviations(p)
+        var nm = 0
+        for k in 0..<p where row[k].isNaN { missing[nm] = k; nm += 1 }
+        guard nm > 0 else { return 0 }
         switch source {
         case .model(let imputer):
-            if computesDeviations { deviations = try imputer.conditionalStandardDeviations(row: row) }
-            try imputer.impute(row: &row)
+            try imputer.impute(row: row, count: p, deviations: computesDeviations ? deviations : nil)
         case .draws(let drawer, let tally):
-            guard values.count == drawer.dimension else {
-                throw DataError.columnCountMismatch(count: values.count, expected: drawer.dimension)
+            guard p == drawer.dimension else {
+                throw DataError.columnCountMismatch(count: p, expected: drawer.dimension)
             }
-            let counts = try values.withUnsafeBufferPointer { x in
-                try drawer.draw(row: index, x.baseAddress!, isStandardized: false) { j, v in row[j] = v }
-            }
+            // The drawer reads the row as read while the drawn cells are written.
+            let original = scratch.original(p)
+            original.update(from: row, count: p)
+            let counts = try drawer.draw(row: index, original, isStandardized: false) { j, v in row[j] = v }
             tally.counts.redrawn += counts.redrawn
             tally.counts.setToBound += counts.setToBound
         case .values(let value):
-            for k in row.indices where row[k].isNaN { row[k] = try value(index, k) }
+            for a in 0..<nm { row[missing[a]] = try value(index, missing[a]) }
         }
-        var cells: [ImputedCell] = []
-        var missingCount = 0
-        for v in values where v.isNaN { missingCount += 1 }
-        cells.reserveCapacity(missingCount)
-        for k in row.indices where values[k].isNaN {
+        for a in 0..<nm {
+            let k = missing[a]
             guard row[k].isFinite else { throw EMError.imputationOutOfRange(column: columnNames[k], row: index + 1) }
             let value = adjustment?.adjusted(row[k], column: k) ?? row[k]
             row[k] = value
             cells.append(ImputedCell(row: index, column: k, value: value,
                                      conditionalStandardDeviation: computesDeviations ? deviations[k] : nil))
         }
-        return CompletedRow(index: index, values: row, imputed: cells)
+        return nm
     }
 
     /// Completes every row of `matrix` (the model's columns, in order) and hands each to

@@ -35,10 +35,10 @@ struct CompletedRecordWriter {
         if !completed.imputed.isEmpty {
             for (k, j) in columns.replacements where values[k].isNaN {
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<record.fieldStart[j]]))
-                let number = ShortestDecimal.format(completed.values[k])
                 if plainNumbers {
-                    output.append(contentsOf: number.utf8)
+                    ShortestDecimal.append(completed.values[k], to: &output)
                 } else {
+                    let number = ShortestDecimal.format(completed.values[k])
                     output.append(contentsOf: CSVField.escaped(columns.tokens.spelledApart(number), delimiter: delimiter).utf8)
                 }
                 copied = record.fieldEnd[j]

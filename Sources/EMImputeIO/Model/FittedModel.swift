@@ -62,9 +62,31 @@ protocol RowImputing {
     func impute(row: inout [Double]) throws
     /// The conditional standard deviation of each NaN cell of `row` (0 for observed cells).
     func conditionalStandardDeviations(row: [Double]) throws -> [Double]
+    /// The `count` values at `row`: when `deviations` is given, each NaN cell's conditional
+    /// standard deviation written there first (0 for observed cells), then the NaN cells
+    /// replaced by their conditional means — `conditionalStandardDeviations(row:)` then
+    /// `impute(row:)`.
+    func impute(row: UnsafeMutablePointer<Double>, count: Int, deviations: UnsafeMutablePointer<Double>?) throws
 }
 
-extension ConditionalImputer: RowImputing {}
+extension RowImputing {
+    func impute(row: UnsafeMutablePointer<Double>, count: Int, deviations: UnsafeMutablePointer<Double>?) throws {
+        var values = Array(UnsafeBufferPointer(start: row, count: count))
+        if let deviations {
+            let sd = try conditionalStandardDeviations(row: values)
+            for j in 0..<count { deviations[j] = sd[j] }
+        }
+        try impute(row: &values)
+        for j in 0..<count { row[j] = values[j] }
+    }
+}
+
+extension ConditionalImputer: RowImputing {
+    // Without arrays: one row at a time, the writer's hot path.
+    func impute(row: UnsafeMutablePointer<Double>, count: Int, deviations: UnsafeMutablePointer<Double>?) throws {
+        try impute(row: row, deviations: deviations)
+    }
+}
 
 /// Rows under a mixture: the responsibility-weighted conditional means and the mixture's
 /// conditional standard deviations (within- plus between-component).

@@ -4,8 +4,10 @@ import Foundation
 /// Imputes a CSV with a saved model, streaming: one record at a time, so memory does not
 /// grow with the number of rows and standard input works in a pipe.
 ///
-/// Values come from libcsv (as in the loader); each record's raw text is kept only until it
-/// has been written, with observed cells copied byte for byte.
+/// A regular file is completed in byte ranges (`RangeCompletion`: values and field spans from
+/// pass 1's quote-free scanner, or from libcsv where a range holds quotes); a stream is read by
+/// libcsv, each record's raw text kept only until it has been written. Observed cells are
+/// copied byte for byte either way.
 public enum ModelApplier {
     /// Counts of what `apply` did.
     public struct Summary: Sendable {

@@ -5,7 +5,7 @@ import EMImputeCore
 /// row order) for the report, and their histograms for the HTML report, over bins fixed in
 /// advance from the observed ranges so that one pass suffices. Memory O(p · bins), whatever
 /// the number of rows.
-final class ColumnDistributions: CompletedRowConsumer {
+final class ColumnDistributions: CompletedRowBatchConsumer {
     private var observed: [ColumnMoments.Running]
     private var imputed: [ColumnMoments.Running]
     /// Per modelled column, the histograms of its observed and imputed values.
@@ -37,6 +37,45 @@ final class ColumnDistributions: CompletedRowConsumer {
             } else if !v.isNaN {
                 observed[j].add(v)
                 histograms[j].addObserved(v)
+            }
+        }
+    }
+
+    func consume(_ batch: CompletedRowBatch) {
+        let p = batch.columnCount
+        imputedCellCount += batch.imputed.count
+        // The state is taken out of the object for the batch, so that the loop works on local
+        // arrays (no exclusivity check and no reference counting per value); the same
+        // operations in the same order as `consume(_:)` of each row.
+        var observed = self.observed, imputed = self.imputed, histograms = self.histograms, isImputed = self.isImputed
+        self.observed = []
+        self.imputed = []
+        self.histograms = []
+        self.isImputed = []
+        defer {
+            self.observed = observed
+            self.imputed = imputed
+            self.histograms = histograms
+            self.isImputed = isImputed
+        }
+        batch.values.withUnsafeBufferPointer { values in
+            batch.imputed.withUnsafeBufferPointer { cells in
+                for r in 0..<batch.count {
+                    let start = batch.imputedStarts[r], end = batch.imputedStarts[r + 1]
+                    for c in start..<end { isImputed[cells[c].column] = true }
+                    let row = values.baseAddress! + r * p
+                    for j in 0..<p {
+                        let v = row[j]
+                        if isImputed[j] {
+                            isImputed[j] = false
+                            imputed[j].add(v)
+                            histograms[j].addImputed(v)
+                        } else if !v.isNaN {
+                            observed[j].add(v)
+                            histograms[j].addObserved(v)
+                        }
+                    }
+                }
             }
         }
     }

@@ -3,7 +3,7 @@ import EMImputeCore
 /// A seeded uniform sample of the rows as read (reservoir sampling, Algorithm R), taken as
 /// the completed rows stream past: what the overimputation check needs of a table that is
 /// never held in memory. The sample depends only on the rows and the seed.
-final class RowSample: CompletedRowConsumer {
+final class RowSample: CompletedRowBatchConsumer {
     /// Rows kept at most.
     static let capacity = 4000
     private var generator: SeededGenerator
@@ -25,6 +25,33 @@ final class RowSample: CompletedRowConsumer {
         } else {
             let k = Int(generator.next() % UInt64(seen))
             if k < Self.capacity { rows[k] = values }
+        }
+    }
+
+    func consume(_ batch: CompletedRowBatch) {
+        let p = batch.columnCount
+        // Local state for the batch (no exclusivity check per row); the same draws in the same order.
+        var seen = self.seen, generator = self.generator, rows = self.rows
+        self.rows = []
+        defer {
+            self.seen = seen
+            self.generator = generator
+            self.rows = rows
+        }
+        for r in 0..<batch.count {
+            seen += 1
+            // A row is copied only when it is kept.
+            let slot: Int
+            if rows.count < Self.capacity {
+                slot = rows.count
+            } else {
+                let k = Int(generator.next() % UInt64(seen))
+                guard k < Self.capacity else { continue }
+                slot = k
+            }
+            var values = Array(batch.values[(r * p)..<((r + 1) * p)])
+            for c in batch.imputedStarts[r]..<batch.imputedStarts[r + 1] { values[batch.imputed[c].column] = .nan }  // as read
+            if slot == rows.count { rows.append(values) } else { rows[slot] = values }
         }
     }
 
