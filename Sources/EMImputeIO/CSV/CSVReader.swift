@@ -90,10 +90,11 @@ final class CSVReader {
         var head: [UInt8]? = prefix
         var nextProgress = 64 << 20
         while !sink.shouldStop {
-            let got = Foundation.read(fd, buffer, chunkSize)
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
+            let got: Int
+            do {
+                got = try FileDescriptorIO.read(fd, into: buffer, count: chunkSize)
+            } catch {
+                throw CSVError(file: file, kind: .cannotOpen(reason: error.reason))
             }
             if got == 0 { break }
             if let spool { try Self.spool(spool, buffer, got, file: file) }
@@ -143,10 +144,11 @@ final class CSVReader {
         var carried = 0
         var offset = range.lowerBound
         while offset < range.upperBound, !sink.shouldStop {
-            let got = pread(fd, buffer + carried, min(blockSize - carried, range.upperBound - offset), off_t(offset))
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
+            let got: Int
+            do {
+                got = try FileDescriptorIO.read(fd, into: buffer + carried, count: min(blockSize - carried, range.upperBound - offset), at: offset)
+            } catch {
+                throw CSVError(file: file, kind: .cannotOpen(reason: error.reason))
             }
             // The file shrank under us: what is missing is reported by the caller's size check.
             if got == 0 { break }
@@ -256,14 +258,10 @@ final class CSVReader {
     /// Writes `count` bytes at `p` to the spool file `fd`, through interruptions; a failure is
     /// `.cannotSpool`, naming `file`.
     static func spool(_ fd: Int32, _ p: UnsafeRawPointer, _ count: Int, file: String) throws {
-        var done = 0
-        while done < count {
-            let w = Foundation.write(fd, p + done, count - done)
-            if w < 0 {
-                if errno == EINTR { continue }
-                throw CSVError(file: file, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: String(cString: strerror(errno))))
-            }
-            done += w
+        do {
+            try FileDescriptorIO.writeAll(fd, p, count: count)
+        } catch {
+            throw CSVError(file: file, kind: .cannotSpool(folder: CSVReader.spoolFolder, reason: error.reason))
         }
     }
 

@@ -48,27 +48,10 @@ enum RangeCompletion {
     /// - Throws: as `ModelApplier.apply`.
     static func run(fd: Int32, size: Int, columnNames: [String], options: CSVReadOptions, file: String, streams: [Stream],
                     snapshot: InputSnapshot?, threads: Int, chunkSize: Int = RecordBoundaries.defaultChunkSize) throws -> ModelApplier.Summary {
-        // The columns first, from the first record, so that every range knows them.
-        let head = FirstRecord()
-        let headReader = try CSVReader(delimiter: options.delimiter, file: file)
-        do {
-            try headReader.read(fd: fd, range: 0..<size, firstLine: 1, into: head)
-        } catch {
-            // An error after the first record belongs to the range that holds it.
-            if !head.isComplete { throw error }
-        }
-        guard head.isComplete else { throw CSVError(file: file, kind: .empty) }
-        let columns = try ModelColumns(columnNames, firstFields: head.fields, options: options, file: file, line: head.line)
-
-        var chunks = try RecordBoundaries.split(fd: fd, size: size, chunkSize: chunkSize, threads: threads, file: file)
-        // The first range holds the whole header, which blank lines may push past the first cut.
-        let headerEnd = options.hasHeader ? try firstRecordEnd(fd: fd, size: size, delimiter: options.delimiter, file: file) : 0
-        while chunks.count > 1, chunks[0].bytes.upperBound < headerEnd {
-            chunks[0] = RecordBoundaries.Chunk(bytes: chunks[0].bytes.lowerBound..<chunks[1].bytes.upperBound, firstLine: chunks[0].firstLine)
-            chunks.remove(at: 1)
-        }
-        let ranges = chunks
-        let offsets = RowOffsets(count: chunks.count)
+        let layout = try ModelledRanges(fd: fd, size: size, columnNames: columnNames, options: options, file: file,
+                                        chunkSize: chunkSize, threads: threads, whenEmpty: .empty)
+        let columns = layout.columns, ranges = layout.chunks
+        let offsets = RowOffsets(count: ranges.count)
         var summary = ModelApplier.Summary()
         summary.drawCounts = streams.map { _ in RowDrawer.Counts() }
         var verifier = snapshot.map(InputSnapshot.Verifier.init)
@@ -122,7 +105,7 @@ enum RangeCompletion {
         var part = Part(workspace: workspace)
         workspace.reset(streams: streams.count)
         workspace.reserveInput(chunk.bytes.count)
-        try readBytes(fd: fd, range: chunk.bytes, size: size, file: file, into: workspace.input)
+        try ModelledRanges.readBytes(fd: fd, range: chunk.bytes, size: size, file: file, into: workspace.input)
         let bytes = workspace.bytes
         let delimiter = String(decoding: [options.delimiter], as: UTF8.self)
         let labels = streams.map { $0.longFormat.map { Array(($0.label + delimiter).utf8) } }
@@ -342,44 +325,6 @@ enum RangeCompletion {
         }
         return (records, reader.unterminatedLastLine)
     }
-
-    /// The offset just past the first record (after a byte-order mark and blank lines), as
-    /// `RecordScanner` finds it; 0 when there is none.
-    private static func firstRecordEnd(fd: Int32, size: Int, delimiter: UInt8, file: String) throws -> Int {
-        let scanner = RecordScanner(delimiter: delimiter)
-        var record = RecordScanner.Record()
-        var length = min(size, 1 << 16)
-        while true {
-            let bytes = try readBytes(fd: fd, range: 0..<length, size: size, file: file)
-            let start = FieldBytes.byteOrderMarkLength(bytes)
-            let isFinal = length == size
-            if bytes.withUnsafeBufferPointer({ scanner.next(in: $0, from: start, isFinal: isFinal, into: &record) }) { return record.end }
-            if isFinal { return 0 }
-            length = min(size, 4 * length)
-        }
-    }
-
-    /// The bytes `range` of `fd`.
-    private static func readBytes(fd: Int32, range: Range<Int>, size: Int, file: String) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: range.count)
-        try bytes.withUnsafeMutableBufferPointer { try readBytes(fd: fd, range: range, size: size, file: file, into: $0.baseAddress!) }
-        return bytes
-    }
-
-    /// Reads the bytes `range` of `fd` into `buffer`.
-    private static func readBytes(fd: Int32, range: Range<Int>, size: Int, file: String, into buffer: UnsafeMutablePointer<UInt8>) throws {
-        var done = 0
-        while done < range.count {
-            let got = pread(fd, buffer + done, range.count - done, off_t(range.lowerBound + done))
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw CSVError(file: file, kind: .cannotOpen(reason: String(cString: strerror(errno))))
-            }
-            if got == 0 { break }
-            done += got
-        }
-        if done < range.count { throw CSVError(file: file, kind: .inputChanged(.resized(from: size, to: range.lowerBound + done))) }
-    }
 }
 
 /// What the worker closure shares: the fold (thread-safe) and the streams, whose completers
@@ -388,80 +333,4 @@ private struct Unchecked: @unchecked Sendable {
     let fold: OrderedFold<RangeCompletion.Part>
     let streams: [RangeCompletion.Stream]
     let pool: RangeWorkspace.Pool
-}
-
-/// The first record's fields (header cells, or the first data row's), then stop.
-private final class FirstRecord: CSVRecordSink {
-    private(set) var fields: [[UInt8]] = []
-    private(set) var line = 1
-    private(set) var isComplete = false
-    var shouldStop: Bool { isComplete }
-    func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) { if !isComplete { fields.append(Array(bytes)) } }
-    func endRecord(line: Int) {
-        guard !isComplete else { return }
-        self.line = line
-        isComplete = true
-    }
-}
-
-/// A range's modelled values, by libcsv: one row of the model's columns (NaN = missing) per
-/// data record, and the line each record ends on.
-private final class RangeValues: CSVRecordSink {
-    let columns: ModelColumns
-    private var skipsHeader: Bool
-    private(set) var values: [Double] = []
-    private(set) var lines: [Int] = []
-    private var fieldIndex = 0
-    private(set) var error: (any Error)?
-    var shouldStop: Bool { error != nil }
-    /// `columns.modelIndex`, read once per field without reference counting.
-    private let modelIndex: UnsafeMutableBufferPointer<Int>
-    private let tokens: MissingTokens
-    /// The current record's modelled values.
-    private let row: UnsafeMutableBufferPointer<Double>
-
-    init(columns: ModelColumns, skipsHeader: Bool) {
-        self.columns = columns
-        self.skipsHeader = skipsHeader
-        modelIndex = .allocate(capacity: columns.modelIndex.count)
-        _ = modelIndex.initialize(from: columns.modelIndex)
-        row = .allocate(capacity: max(1, columns.columnNames.count))
-        row.initialize(repeating: .nan)
-        tokens = columns.tokens
-    }
-
-    deinit {
-        modelIndex.deallocate()
-        row.deallocate()
-    }
-
-    func field(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
-        guard error == nil else { return }
-        let j = fieldIndex
-        fieldIndex += 1
-        guard !skipsHeader, j < modelIndex.count else { return }
-        let k = modelIndex[j]
-        guard k >= 0 else { return }
-        let cell = bytes.trimmingSpaces()
-        if tokens.matches(cell) { row[k] = .nan; return }
-        if case .success(let v) = DecimalParser.parse(cell) { row[k] = v; return }
-        do {
-            _ = try columns.value(of: bytes, model: k, column: j, line: line)
-        } catch {
-            self.error = error
-        }
-    }
-
-    func endRecord(line: Int) {
-        guard error == nil else { return }
-        defer { fieldIndex = 0 }
-        if skipsHeader { skipsHeader = false; return }
-        guard fieldIndex == columns.columnCount else {
-            error = CSVError(file: columns.file, line: line, kind: .raggedRow(expected: columns.columnCount, found: fieldIndex))
-            return
-        }
-        values.append(contentsOf: row)
-        row.update(repeating: .nan)
-        lines.append(line)
-    }
 }
