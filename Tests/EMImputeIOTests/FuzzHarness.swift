@@ -145,7 +145,51 @@ enum FuzzHarness {
             imputed = madeUpValues(m)
         }
         try writeAndCheck(table, imputed: imputed, outputPath: outputPath)
+        if fitted { try runPipeline(table, ridge: ridge, outputPath: outputPath + ".job") }
         return fitted
+    }
+
+    /// The library's pipeline (`ImputationJob`, what `emimpute impute` runs: streaming pass 1,
+    /// EM on the pattern statistics, pass 2) on the input the loader accepted and the fit
+    /// succeeded on: it must either throw one of the library's typed errors or write a CSV that
+    /// loads again with the same shape, every observed cell reading back as before and every
+    /// missing one filled with a finite number.
+    static func runPipeline(_ table: LoadedTable, ridge: Double, outputPath: String) throws {
+        var job = ImputationJob(input: table.input.path, reading: table.options, model: .gaussian(emOptions(ridge: ridge)))
+        job.threads = 1
+        job.includesInference = false
+        unlink(outputPath)
+        defer { unlink(outputPath) }
+        do {
+            let target = try OutputTarget.file(outputPath)
+            do {
+                _ = try job.run(writingTo: target)
+                try target.commit()
+            } catch {
+                target.abandon()
+                throw error
+            }
+        } catch is CSVError, is EMError, is GaussianModelError, is EMOptionsError {
+            return
+        } catch {
+            throw Violation(description: "the pipeline threw something other than the library's typed errors: \(type(of: error)): \(error)")
+        }
+        let again: LoadedTable
+        do {
+            again = try CSVLoader.load(outputPath, options: table.options)
+        } catch {
+            throw Violation(description: "pipeline: the completed CSV does not load again: \(error)")
+        }
+        let m = table.matrix, p = m.columnCount
+        guard again.rowCount == table.rowCount, again.matrix.columnCount == p else {
+            throw Violation(description: "pipeline: \(again.rowCount) × \(again.matrix.columnCount) after writing, \(table.rowCount) × \(p) before")
+        }
+        for (k, before) in m.values.enumerated() {
+            let after = again.matrix.values[k]
+            if before.isNaN ? !after.isFinite : after != before {
+                throw Violation(description: "pipeline: row \(k / p + 1), column \(m.columnNames[k % p]): \(before) before, \(after) after")
+            }
+        }
     }
 
     /// The fit the impute target runs: at most 50 iterations, one thread.

@@ -66,7 +66,9 @@ struct ColumnHistogram: Equatable, Sendable {
                 lo -= pad; hi += pad
             }
             bins = rice
-            width = (hi - lo) / Double(bins)
+            let w = (hi - lo) / Double(bins)
+            // hi/bins − lo/bins when hi − lo overflows (observed values near ±1.8e308).
+            width = w.isFinite ? max(w, Double.leastNonzeroMagnitude) : hi / Double(bins) - lo / Double(bins)
         }
         self.init(lower: lo, binWidth: width, observed: [Int](repeating: 0, count: bins), imputed: [Int](repeating: 0, count: bins))
     }
@@ -83,7 +85,13 @@ struct ColumnHistogram: Equatable, Sendable {
 
     /// The bin holding `x` (values outside the range go to the first or last bin).
     func bin(of x: Double) -> Int {
-        let b = Int(((x - lower) / binWidth).rounded(.down))
-        return min(observed.count - 1, max(0, b))
+        let last = observed.count - 1
+        let position = (x - lower) / binWidth
+        // Compared as a Double before any conversion: x − lower can overflow to ±∞ (and ∞/∞
+        // is NaN) for values near the ends of Double's range, which no Int holds.
+        guard !position.isNaN else { return x > lower ? last : 0 }
+        if position < 0 { return 0 }
+        if position >= Double(last) { return last }
+        return Int(position)
     }
 }
