@@ -165,14 +165,8 @@ public struct ImputationJob: Sendable {
             outcome.spilledBytes = pass1.spill?.byteCount
             return outcome
         }
-        let clock = ContinuousClock()
-        var start = clock.now
-        let table = try CSVLoader.load(input, options: reading)
+        let (table, (fit, fitFacts, fitted), loadTime, emTime) = try loadAndFit(progress: progress)
         defer { table.input.removeSpool() }
-        let loadTime = Self.seconds(clock.now - start)
-        start = clock.now
-        let (fit, fitFacts, fitted) = try self.fit(table, progress: progress)
-        let emTime = Self.seconds(clock.now - start)
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundsIntegers, clampToObservedRange: clampsToObservedRange)
         // The observed cells alone, as rows with nothing imputed, for the column summaries.
         let distributions = ColumnDistributions(ranges: adjustment.observed, valueCounts: table.modelledColumns.map { _ in table.rowCount })
@@ -188,17 +182,9 @@ public struct ImputationJob: Sendable {
 
     private func runInMemory(output: OutputTarget, deviations: OutputTarget?,
                              progress: @escaping (IterationRecord) -> Void) throws -> ImputationOutcome {
-        let clock = ContinuousClock()
-        var start = clock.now
-        let table = try CSVLoader.load(input, options: reading)
+        let (table, (fit, facts, fitted), loadTime, emTime) = try loadAndFit(progress: progress)
         defer { table.input.removeSpool() }
-        let loadTime = Self.seconds(clock.now - start)
-
-        start = clock.now
-        let (fit, facts, fitted) = try self.fit(table, progress: progress)
-        let emTime = Self.seconds(clock.now - start)
-
-        start = clock.now
+        let clock = ContinuousClock(), start = clock.now
         let adjustment = ImputedValueAdjustment(table.matrix, roundIntegers: roundsIntegers, clampToObservedRange: clampsToObservedRange)
         let distributions = ColumnDistributions(ranges: adjustment.observed, valueCounts: table.modelledColumns.map { _ in table.rowCount })
         _ = try pass2(fitted, source: table.input, adjustment: adjustment, output: output, deviations: deviations,
@@ -208,6 +194,25 @@ public struct ImputationJob: Sendable {
         let report = ImputationReport(facts: tableFacts, fit: facts, timings: timings, adjustment: adjustment)
         return ImputationOutcome(report: report, model: fitted, fit: fit,
                                  modelFile: try fit.modelFile(table: table, adjustment: adjustment), facts: tableFacts)
+    }
+
+    /// Loads the whole input and fits it (the models that need every row): the table, whose
+    /// spool file the caller removes, the fit, and the seconds each step took.
+    private func loadAndFit(progress: @escaping (IterationRecord) -> Void)
+        throws -> (table: LoadedTable, fitted: (fit: ImputationOutcome.Fit, facts: FitFacts, model: FittedModel),
+                   loadTime: Double, emTime: Double) {
+        let clock = ContinuousClock()
+        var start = clock.now
+        let table = try CSVLoader.load(input, options: reading)
+        let loadTime = Self.seconds(clock.now - start)
+        start = clock.now
+        do {
+            let fitted = try fit(table, progress: progress)
+            return (table, fitted, loadTime, Self.seconds(clock.now - start))
+        } catch {
+            table.input.removeSpool()
+            throw error
+        }
     }
 
     /// The fit of a table held in memory (what multiple imputation draws from): the fit,

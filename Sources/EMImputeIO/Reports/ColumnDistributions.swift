@@ -6,37 +6,29 @@ import EMImputeCore
 /// advance from the observed ranges so that one pass suffices. Memory O(p · bins), whatever
 /// the number of rows.
 final class ColumnDistributions: CompletedRowBatchConsumer {
-    private var observed: [ColumnMoments.Running]
-    private var imputed: [ColumnMoments.Running]
+    /// What has been counted so far.
+    private var tally: Tally
     /// Per modelled column, the histograms of its observed and imputed values.
-    private(set) var histograms: [ColumnHistogram]
-    /// Scratch: which columns of the current row are imputed.
-    private var isImputed: [Bool]
+    var histograms: [ColumnHistogram] { tally.histograms }
+    /// Imputed cells seen.
+    private(set) var imputedCellCount = 0
 
     /// Empty summaries for columns with the observed `ranges`, each holding `valueCounts[j]`
     /// values in all (observed and imputed: the number of rows).
     init(ranges: [ImputedValueAdjustment.ObservedRange], valueCounts: [Int]) {
         let p = ranges.count
-        observed = [ColumnMoments.Running](repeating: .init(), count: p)
-        imputed = observed
-        histograms = (0..<p).map { ColumnHistogram(range: ranges[$0], valueCount: valueCounts[$0]) }
-        isImputed = [Bool](repeating: false, count: p)
+        tally = Tally(observed: [ColumnMoments.Running](repeating: .init(), count: p),
+                      imputed: [ColumnMoments.Running](repeating: .init(), count: p),
+                      histograms: (0..<p).map { ColumnHistogram(range: ranges[$0], valueCount: valueCounts[$0]) },
+                      isImputed: [Bool](repeating: false, count: p))
     }
-
-    /// Imputed cells seen.
-    private(set) var imputedCellCount = 0
 
     func consume(_ row: CompletedRow) {
         imputedCellCount += row.imputed.count
-        for cell in row.imputed { isImputed[cell.column] = true }
-        for (j, v) in row.values.enumerated() {
-            if isImputed[j] {
-                isImputed[j] = false
-                imputed[j].add(v)
-                histograms[j].addImputed(v)
-            } else if !v.isNaN {
-                observed[j].add(v)
-                histograms[j].addObserved(v)
+        row.values.withUnsafeBufferPointer { values in
+            row.imputed.withUnsafeBufferPointer { cells in
+                guard let base = values.baseAddress else { return }
+                tally.add(base, count: values.count, imputed: cells)
             }
         }
     }
@@ -44,46 +36,53 @@ final class ColumnDistributions: CompletedRowBatchConsumer {
     func consume(_ batch: CompletedRowBatch) {
         let p = batch.columnCount
         imputedCellCount += batch.imputed.count
-        // The state is taken out of the object for the batch, so that the loop works on local
-        // arrays (no exclusivity check and no reference counting per value); the same
-        // operations in the same order as `consume(_:)` of each row.
-        var observed = self.observed, imputed = self.imputed, histograms = self.histograms, isImputed = self.isImputed
-        self.observed = []
-        self.imputed = []
-        self.histograms = []
-        self.isImputed = []
-        defer {
-            self.observed = observed
-            self.imputed = imputed
-            self.histograms = histograms
-            self.isImputed = isImputed
-        }
+        // The tally is taken out of the object for the batch, so that the loop works on a
+        // local value (no exclusivity check and no reference counting per value).
+        var tally = self.tally
+        self.tally = Tally(observed: [], imputed: [], histograms: [], isImputed: [])
+        defer { self.tally = tally }
         batch.values.withUnsafeBufferPointer { values in
             batch.imputed.withUnsafeBufferPointer { cells in
+                guard let base = values.baseAddress else { return }
                 for r in 0..<batch.count {
-                    let start = batch.imputedStarts[r], end = batch.imputedStarts[r + 1]
-                    for c in start..<end { isImputed[cells[c].column] = true }
-                    let row = values.baseAddress! + r * p
-                    for j in 0..<p {
-                        let v = row[j]
-                        if isImputed[j] {
-                            isImputed[j] = false
-                            imputed[j].add(v)
-                            histograms[j].addImputed(v)
-                        } else if !v.isNaN {
-                            observed[j].add(v)
-                            histograms[j].addObserved(v)
-                        }
-                    }
+                    let rowCells = UnsafeBufferPointer(rebasing: cells[batch.imputedStarts[r]..<batch.imputedStarts[r + 1]])
+                    tally.add(base + r * p, count: p, imputed: rowCells)
                 }
             }
         }
     }
 
     /// Per modelled column, the mean and standard deviation of its observed cells.
-    var observedMoments: [ColumnMoments.Moment] { observed.map(\.moment) }
+    var observedMoments: [ColumnMoments.Moment] { tally.observed.map(\.moment) }
     /// Per modelled column, the mean and standard deviation of its imputed cells as written.
-    var imputedMoments: [ColumnMoments.Moment] { imputed.map(\.moment) }
+    var imputedMoments: [ColumnMoments.Moment] { tally.imputed.map(\.moment) }
+
+    /// The running sums of every column: one row at a time, the same operations in the same
+    /// order for a row handed alone and for a row of a batch.
+    private struct Tally {
+        var observed: [ColumnMoments.Running]
+        var imputed: [ColumnMoments.Running]
+        var histograms: [ColumnHistogram]
+        /// Scratch: which columns of the current row are imputed.
+        var isImputed: [Bool]
+
+        /// Adds one completed row of `p` values whose imputed cells are `cells`.
+        @inline(__always)
+        mutating func add(_ row: UnsafePointer<Double>, count p: Int, imputed cells: UnsafeBufferPointer<ImputedCell>) {
+            for cell in cells { isImputed[cell.column] = true }
+            for j in 0..<p {
+                let v = row[j]
+                if isImputed[j] {
+                    isImputed[j] = false
+                    imputed[j].add(v)
+                    histograms[j].addImputed(v)
+                } else if !v.isNaN {
+                    observed[j].add(v)
+                    histograms[j].addObserved(v)
+                }
+            }
+        }
+    }
 }
 
 /// Means and standard deviations of a column's cells.
